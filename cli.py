@@ -1,0 +1,113 @@
+"""The `synthlaw` command: verify claims, explain them. Nothing imports this module."""
+
+import argparse
+import datetime
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A user mistake: reported as one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="synthlaw", description="Verify the theory of synthetic oversampling by simulation.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    verify = commands.add_parser("verify", help="run claims and print a PASS/FAIL table")
+    verify.add_argument("--quick", action="store_true", help="small grids and fewer seeds (minutes)")
+    verify.add_argument("--claims", default="", help="comma-separated claim ids (default: all)")
+    verify.add_argument("--out", type=Path, help="output folder (default: runs/DATE-quick or runs/DATE-full)")
+    verify.add_argument("--force", action="store_true", help="re-measure even if saved results match")
+    verify.add_argument("--config", type=Path, help="TOML file: a [CLAIM-ID] table of overrides per claim")
+    verify.add_argument("--x64", action="store_true", help="simulate and fit in float64 (default float32)")
+    verify.add_argument("--seed", type=int, default=0, help="base random seed (default 0)")
+    explain = commands.add_parser("explain", help="print a claim's statement, assumptions and check")
+    explain.add_argument("claim", help="a claim id, e.g. IMB-1")
+    return parser
+
+
+def pick_claims(text: str, registry: dict) -> list:
+    ids = [c.strip() for c in text.split(",") if c.strip()] or list(registry)
+    unknown = [c for c in ids if c not in registry]
+    if unknown:
+        raise UsageError(f"--claims: unknown claim id {unknown[0]!r}; allowed: {', '.join(registry)}")
+    return [registry[c] for c in ids]
+
+
+def read_overrides(path: Path | None, registry: dict) -> dict:
+    if path is None:
+        return {}
+    try:
+        overrides = tomllib.loads(path.read_text())
+    except OSError as err:
+        raise UsageError(f"--config {path}: cannot read ({err.strerror})") from None
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"--config {path}: not valid TOML ({err})") from None
+    for claim_id, table in overrides.items():
+        if claim_id not in registry or not isinstance(table, dict):
+            raise UsageError(f"--config {path}: [{claim_id}] is not a claim table; allowed: {', '.join(registry)}")
+    return overrides
+
+
+def run_verify(args) -> int:
+    import jax
+
+    if args.x64:
+        jax.config.update("jax_enable_x64", True)
+    from synthlaw.figures.report import text_table, write_report
+    from synthlaw.theory.config import ConfigError, merged_config
+    from synthlaw.theory.verify import REGISTRY, dtype_name, run_claim
+
+    claims = pick_claims(args.claims, REGISTRY)
+    overrides = read_overrides(args.config, REGISTRY)
+    try:
+        configs = [merged_config(c, args.quick, overrides.get(c.id, {})) for c in claims]
+    except ConfigError as err:
+        raise UsageError(str(err)) from None
+    mode = "quick" if args.quick else "full"
+    out = args.out or Path("runs") / f"{datetime.date.today():%Y-%m-%d}-{mode}"
+    start = time.perf_counter()
+    outcomes = []
+    for i, (claim, config) in enumerate(zip(claims, configs), 1):
+        print(f"[{i}/{len(claims)}] {claim.id} {claim.title} ...", file=sys.stderr, flush=True)
+        outcome = run_claim(claim, config, out, force=args.force, seed=args.seed)
+        how = "reused" if outcome.reused else "measured"
+        print(f"      {outcome.verdict} ({how}, {outcome.seconds:.1f} s)", file=sys.stderr, flush=True)
+        outcomes.append(outcome)
+    info = {"mode": mode, "dtype": dtype_name(), "seed": args.seed, "devices": len(jax.devices()),
+            "wall seconds": f"{time.perf_counter() - start:.1f}"}
+    report = write_report(outcomes, out, info)
+    print(text_table(outcomes))
+    print(f"\nreport: {report}  ({info['dtype']}, {info['wall seconds']} s)")
+    return 1 if any(o.verdict == "FAIL" for o in outcomes) else 0
+
+
+def run_explain(args) -> int:
+    from synthlaw.theory.notes import note_text
+    from synthlaw.theory.verify import REGISTRY
+
+    pick_claims(args.claim, REGISTRY)
+    print(note_text(args.claim))
+    return 0
+
+
+def main(argv=None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return {"verify": run_verify, "explain": run_explain}[args.command](args)
+    except UsageError as err:
+        print(f"synthlaw: error: {err}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""One plot style for every figure: legible at paper size (about 3.3 x 2.5 inches per panel)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+PANEL_INCHES = (3.4, 2.6)
+RC = {"font.size": 9, "axes.titlesize": 9, "axes.labelsize": 9, "legend.fontsize": 7,
+      "xtick.labelsize": 8, "ytick.labelsize": 8, "lines.linewidth": 1.4, "lines.markersize": 4,
+      "axes.spines.top": False, "axes.spines.right": False, "savefig.dpi": 200,
+      "savefig.bbox": "tight"}
+PREDICTION = {"color": "black", "linestyle": "--", "linewidth": 1.2, "label": "prediction"}
+
+
+def panels(n: int):
+    """A figure with n side-by-side panels."""
+    plt.rcParams.update(RC)
+    fig, axes = plt.subplots(1, n, figsize=(PANEL_INCHES[0] * n, PANEL_INCHES[1]), squeeze=False)
+    return fig, list(axes[0])
+
+
+def measured(ax, x, estimates, label, color=None, marker="o"):
+    """Seed means with their 95% intervals as error bars."""
+    mean = [e.value for e in estimates]
+    err = [[e.value - e.lo for e in estimates], [e.hi - e.value for e in estimates]]
+    ax.errorbar(x, mean, yerr=err, fmt=marker, color=color, capsize=2, label=label)

@@ -1,0 +1,50 @@
+"""Generators that sample a Gaussian law: the plug-in fit, the true law, and a shifted true law.
+
+The shifted generator is the generator of IMB-3 / AUG-3 in CLAIMS: its mean is off by delta.
+"""
+
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+
+from synthlaw.models.synthetic import Synthetic
+from synthlaw.sims.gaussian import draw
+
+NO_PARENTS = 0
+
+
+def _law(key, n_new: int, mu_d, cov_dd) -> Synthetic:
+    x_nd = draw(key, n_new, mu_d, jnp.linalg.cholesky(cov_dd))
+    return Synthetic(x_nd, jnp.zeros((n_new, NO_PARENTS), jnp.int32))
+
+
+@partial(jax.jit, static_argnames=("n_new",))
+def generate_perfect(key, x_min_nd, n_new: int, *, mu_d, cov_dd) -> Synthetic:
+    """n_new draws from the true minority law N(mu, cov); x_min_nd is not used."""
+    del x_min_nd
+    return _law(key, n_new, mu_d, cov_dd)
+
+
+@partial(jax.jit, static_argnames=("n_new",))
+def generate_shifted(key, x_min_nd, n_new: int, *, mu_d, cov_dd, delta, direction_d) -> Synthetic:
+    """n_new draws from N(mu + delta * direction, cov), direction a unit vector."""
+    del x_min_nd
+    return _law(key, n_new, mu_d + delta * direction_d, cov_dd)
+
+
+@partial(jax.jit, static_argnames=("n_new",))
+def generate_plugin(key, x_min_nd, n_new: int, *, n_real=None) -> Synthetic:
+    """n_new draws from N(sample mean, sample covariance) of the first n_real rows of x_min_nd
+    (all by default; later rows are padding). Needs more real rows than d.
+
+    A jitter of 1e-6 times the mean variance keeps the Cholesky factor defined.
+    """
+    n_real = x_min_nd.shape[0] if n_real is None else n_real
+    real_n1 = (jnp.arange(x_min_nd.shape[0]) < n_real)[:, None].astype(x_min_nd.dtype)
+    mean_d = (real_n1 * x_min_nd).sum(axis=0) / n_real
+    centred_nd = real_n1 * (x_min_nd - mean_d)
+    cov_dd = centred_nd.T @ centred_nd / (n_real - 1)
+    d = x_min_nd.shape[1]
+    cov_dd = cov_dd + 1e-6 * jnp.trace(cov_dd) / d * jnp.eye(d, dtype=cov_dd.dtype)
+    return _law(key, n_new, mean_d, cov_dd)

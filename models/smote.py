@@ -1,0 +1,36 @@
+"""SMOTE: interpolate uniformly between a minority row and one of its k nearest minority neighbours."""
+
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+
+from synthlaw.models.synthetic import Synthetic
+
+
+def nearest_neighbours(x_nd, k: int, n_real):
+    """Indices of the k nearest other rows among the first n_real (Euclidean), shape n x k."""
+    sq_n = jnp.sum(x_nd**2, axis=1)
+    dist_nn = sq_n[:, None] + sq_n[None, :] - 2.0 * x_nd @ x_nd.T
+    padding_n = jnp.arange(x_nd.shape[0]) >= n_real
+    excluded_nn = jnp.eye(x_nd.shape[0], dtype=bool) | padding_n[None, :]
+    dist_nn = jnp.where(excluded_nn, jnp.inf, dist_nn)
+    return jax.lax.top_k(-dist_nn, k)[1]
+
+
+@partial(jax.jit, static_argnames=("n_new", "k"))
+def generate(key, x_min_nd, n_new: int, k: int = 5, *, n_real=None) -> Synthetic:
+    """n_new rows x_i + u (x_j - x_i), i uniform, j uniform among i's k neighbours, u ~ U(0, 1).
+
+    Only the first n_real rows are real (all by default; later rows are padding). parents_nk has
+    2 columns: (i, j). Needs more than k real rows.
+    """
+    n_real = x_min_nd.shape[0] if n_real is None else n_real
+    key_base, key_nb, key_u = jax.random.split(key, 3)
+    neighbours_nk = nearest_neighbours(x_min_nd, k, n_real)
+    base_n = jax.random.randint(key_base, (n_new,), 0, n_real)
+    pick_n = jax.random.randint(key_nb, (n_new,), 0, k)
+    partner_n = neighbours_nk[base_n, pick_n]
+    u_n1 = jax.random.uniform(key_u, (n_new, 1), dtype=x_min_nd.dtype)
+    x_new_nd = x_min_nd[base_n] + u_n1 * (x_min_nd[partner_n] - x_min_nd[base_n])
+    return Synthetic(x_new_nd, jnp.stack([base_n, partner_n], axis=1))

@@ -1,0 +1,75 @@
+"""Exact population risks of a linear rule under two Gaussian classes (Setting G in CLAIMS).
+
+Risks are closed forms (0-1) or Gauss-Hermite quadrature over the one-dimensional projection
+u = w.x + b ~ N(w.mu + b, w' cov w) (cross-entropy). Nothing here uses a test sample.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.scipy.stats import norm
+
+GH_ORDER = 128
+
+
+def standard_normal_nodes(order: int = GH_ORDER):
+    """Nodes z_k and weights p_k with sum_k p_k f(z_k) ~= E f(Z), Z ~ N(0, 1)."""
+    z_k, p_k = np.polynomial.hermite_e.hermegauss(order)
+    return z_k, p_k / np.sqrt(2.0 * np.pi)
+
+
+def projection(w_d, b, mu_d, cov_dd):
+    """Mean and standard deviation of u = w.x + b for x ~ N(mu, cov)."""
+    return w_d @ mu_d + b, jnp.sqrt(w_d @ cov_dd @ w_d)
+
+
+def class_errors(w_d, b, mu_0_d, mu_1_d, cov_dd):
+    """0-1 errors (R^0, R^1) of the rule 1{w.x + b > 0}: Phi((w.mu_0 + b)/s), Phi(-(w.mu_1 + b)/s)."""
+    m_0, s = projection(w_d, b, mu_0_d, cov_dd)
+    m_1, _ = projection(w_d, b, mu_1_d, cov_dd)
+    return norm.cdf(m_0 / s), norm.cdf(-m_1 / s)
+
+
+def balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd):
+    """R_bal = (R^0 + R^1) / 2 of the rule 1{w.x + b > 0} (Setting G)."""
+    r_0, r_1 = class_errors(w_d, b, mu_0_d, mu_1_d, cov_dd)
+    return 0.5 * (r_0 + r_1)
+
+
+def mahalanobis(mu_0_d, mu_1_d, cov_dd):
+    """Delta = ||mu_1 - mu_0|| in the cov^{-1} norm."""
+    diff_d = mu_1_d - mu_0_d
+    return jnp.sqrt(diff_d @ jnp.linalg.solve(cov_dd, diff_d))
+
+
+def bayes_balanced_error(delta):
+    """Bayes balanced 0-1 error Phi(-Delta/2)."""
+    return norm.cdf(-0.5 * delta)
+
+
+def bayes_rule(mu_0_d, mu_1_d, cov_dd, log_prior_ratio=0.0):
+    """The Bayes (and well-specified logistic) rule: w = cov^{-1}(mu_1 - mu_0),
+    b = -w.(mu_0 + mu_1)/2 + ln(pi_1 / pi_0)."""
+    w_d = jnp.linalg.solve(cov_dd, mu_1_d - mu_0_d)
+    return w_d, -0.5 * w_d @ (mu_0_d + mu_1_d) + log_prior_ratio
+
+
+def imbalance_excess(rho, delta):
+    """IMB-1: E(rho, Delta), the balanced 0-1 excess of the rule with intercept shifted by ln(rho)."""
+    shift = jnp.log(rho) / delta
+    biased = 0.5 * (norm.cdf(-0.5 * delta - shift) + norm.cdf(-0.5 * delta + shift))
+    return biased - bayes_balanced_error(delta)
+
+
+def expect_projected(fn, w_d, b, mu_d, cov_dd, order: int = GH_ORDER):
+    """E fn(u) for u = w.x + b, x ~ N(mu, cov), by Gauss-Hermite quadrature."""
+    z_k, p_k = standard_normal_nodes(order)
+    m, s = projection(w_d, b, mu_d, cov_dd)
+    return jnp.asarray(p_k) @ fn(m + s * jnp.asarray(z_k))
+
+
+def balanced_cross_entropy(w_d, b, mu_0_d, mu_1_d, cov_dd):
+    """Balanced logistic cross-entropy (E_0 softplus(u) + E_1 softplus(-u)) / 2."""
+    ce_0 = expect_projected(jax.nn.softplus, w_d, b, mu_0_d, cov_dd)
+    ce_1 = expect_projected(lambda u: jax.nn.softplus(-u), w_d, b, mu_1_d, cov_dd)
+    return 0.5 * (ce_0 + ce_1)

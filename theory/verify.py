@@ -1,0 +1,79 @@
+"""The verify runner: measure (or reuse), predict and judge each claim; save the tables.
+
+Each claim's results live in OUT/CLAIM/: table.csv (tidy, one row per seed and grid point) and
+meta.json (config, versions, dtype, hash). meta.json is written last, so a folder whose
+meta.json carries the current hash holds a complete table that a second run reuses.
+"""
+
+import platform
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jax
+import numpy as np
+
+import synthlaw
+from synthlaw.sims.store import config_hash, read_json, read_table, write_json, write_table
+from synthlaw.theory.claim import Check, Claim, verdict
+from synthlaw.theory.claims_imbalance import CLAIMS as IMBALANCE_CLAIMS
+
+REGISTRY = {c.id: c for c in IMBALANCE_CLAIMS}
+
+
+@dataclass
+class Outcome:
+    """A claim's run: its config, measurement table, prediction and checks."""
+
+    claim: Claim
+    config: dict
+    columns: dict
+    prediction: dict
+    checks: list[Check]
+    seconds: float
+    reused: bool
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.claim, self.checks)
+
+
+def versions() -> dict:
+    """Versions and devices that produced a result."""
+    import flax
+    import optax
+    import scipy
+
+    return {"synthlaw": synthlaw.__version__, "python": platform.python_version(), "jax": jax.__version__,
+            "flax": flax.__version__, "optax": optax.__version__, "numpy": np.__version__,
+            "scipy": scipy.__version__, "devices": [str(d) for d in jax.devices()]}
+
+
+def dtype_name() -> str:
+    return "float64" if jax.config.jax_enable_x64 else "float32"
+
+
+def run_claim(claim: Claim, config: dict, out_dir: Path, *, force: bool, seed: int = 0) -> Outcome:
+    """Measure claim (or reuse a saved table with the same hash), then predict and judge."""
+    identity = {"claim": claim.id, "config": config, "dtype": dtype_name(), "seed": seed,
+                "synthlaw": synthlaw.__version__}
+    digest = config_hash(identity)
+    folder = Path(out_dir) / claim.id
+    meta_path = folder / "meta.json"
+    start = time.perf_counter()
+    reused = not force and meta_path.exists() and read_json(meta_path).get("hash") == digest
+    if reused:
+        columns = read_table(folder / "table.csv")
+    else:
+        columns = claim.measure(config, jax.random.fold_in(jax.random.key(seed), _claim_number(claim.id)))
+        write_table(folder / "table.csv", columns)
+        write_json(meta_path, {**identity, "hash": digest, "versions": versions(),
+                               "measure_seconds": time.perf_counter() - start})
+    prediction = claim.predict(config)
+    checks = claim.judge(columns, config, prediction)
+    return Outcome(claim, config, columns, prediction, checks, time.perf_counter() - start, reused)
+
+
+def _claim_number(claim_id: str) -> int:
+    """A stable integer per claim id, so each claim draws its own random stream."""
+    return int(config_hash({"id": claim_id})[:8], 16)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from synthlaw.figures.style import PREDICTION, measured, panels
+from synthlaw.figures.style import PREDICTION, label_grid, measured, panels
 from synthlaw.theory.claims_imbalance import DIRECTIONS
 from synthlaw.theory.fits import mean_ci
 from synthlaw.theory.gaussian_risk import imbalance_excess
@@ -28,6 +28,7 @@ def figure_imb1(outcome):
                 "label": f"E(rho, Delta={sep:g})"})
     ax.set(xscale="log", xlabel="imbalance ratio rho = n_maj / n_min", ylabel="balanced 0-1 excess",
            title="IMB-1: the cost of imbalance")
+    label_grid(ax, cfg["rho"])
     ax.legend()
     return fig
 
@@ -43,6 +44,7 @@ def figure_imb2(outcome):
             label="rival slope -1/2")
     ax.set(xscale="log", yscale="log", xlabel="n_min (real minority rows)", ylabel="balanced 0-1 excess",
            title="IMB-2: oversampling with a perfect generator")
+    label_grid(ax, n_g)
     ax.legend()
     return fig
 
@@ -61,6 +63,7 @@ def figure_imb3(outcome):
             label="rival slope 1")
     ax.set(xscale="log", yscale="log", xlabel="generator mean shift delta", ylabel="balanced 0-1 excess",
            title="IMB-3: the price of generator quality")
+    label_grid(ax, shifts)
     ax.legend()
     return fig
 
@@ -81,7 +84,10 @@ def figure_imb4(outcome):
         ax.set(xscale="log", yscale="log", ylabel="balanced 0-1 excess")
     ax_n.set(xlabel=f"n_min (d = {cfg['d_for_n']})", title="IMB-4: oversamplers against n_min")
     ax_d.set(xlabel=f"d (n_min = {cfg['n_min_for_d']})", title="IMB-4: oversamplers against d")
-    ax_n.legend()
+    label_grid(ax_n, cfg["n_min"])
+    label_grid(ax_d, cfg["d"])
+    handles, labels = ax_n.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), bbox_to_anchor=(0.5, -0.2))
     return fig
 
 

@@ -26,3 +26,13 @@ def measured(ax, x, estimates, label, color=None, marker="o"):
     mean = [e.value for e in estimates]
     err = [[e.value - e.lo for e in estimates], [e.hi - e.value for e in estimates]]
     ax.errorbar(x, mean, yerr=err, fmt=marker, color=color, capsize=2, label=label)
+
+
+def label_grid(ax, x_values):
+    """Tick a log x-axis at the grid values, in plain numbers, without minor labels."""
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator, ScalarFormatter
+
+    ax.xaxis.set_major_locator(FixedLocator(list(x_values)))
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_formatter(NullFormatter())

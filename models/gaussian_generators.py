@@ -43,7 +43,7 @@ def generate_plugin(key, x_min_nd, n_new: int, *, n_real=None) -> Synthetic:
     n_real = x_min_nd.shape[0] if n_real is None else n_real
     real_n1 = (jnp.arange(x_min_nd.shape[0]) < n_real)[:, None].astype(x_min_nd.dtype)
     mean_d = (real_n1 * x_min_nd).sum(axis=0) / n_real
-    centred_nd = real_n1 * (x_min_nd - mean_d)
+    centred_nd = real_n1 * (x_min_nd - mean_d[None, :])
     cov_dd = centred_nd.T @ centred_nd / (n_real - 1)
     d = x_min_nd.shape[1]
     cov_dd = cov_dd + 1e-6 * jnp.trace(cov_dd) / d * jnp.eye(d, dtype=cov_dd.dtype)

@@ -24,7 +24,7 @@ def unit_direction(d: int, kind: str):
 def draw(key, n: int, mu_d, chol_dd):
     """n points of N(mu, L L^T), as x_nd = mu + z L^T."""
     z_nd = jax.random.normal(key, (n, mu_d.shape[0]), dtype=mu_d.dtype)
-    return mu_d + z_nd @ chol_dd.T
+    return mu_d[None, :] + z_nd @ chol_dd.T
 
 
 @partial(jax.jit, static_argnames=("n_0", "n_1"))

@@ -50,6 +50,12 @@ def gaussian_law(d, separation):
     return mu_0_d, mu_1_d, jnp.eye(d, dtype=jnp.float64)
 
 
+def exact_imbalance_excess(rho, separation) -> float:
+    """E(rho, Delta) evaluated in float64."""
+    with jax.enable_x64(True):
+        return float(imbalance_excess(jnp.float64(rho), jnp.float64(separation)))
+
+
 # IMB-1 --------------------------------------------------------------------------------------
 
 
@@ -65,7 +71,7 @@ def imb1_measure(config, key):
 def imb1_predict(config):
     """E(rho, Delta) at every grid point."""
     pts = imb1_points(config)
-    return {"excess": np.array([float(imbalance_excess(p["rho"], p["separation"])) for p in pts])}
+    return {"excess": np.array([exact_imbalance_excess(p["rho"], p["separation"]) for p in pts])}
 
 
 def imb1_judge(columns, config, prediction):
@@ -120,7 +126,7 @@ def imb2_predict(config):
     excess = [perfect_oversampling_excess(config["d"], config["separation"], config["rho"], n)
               for n in config["n_min"]]
     return {"n_exponent": -1.0, "excess": np.array(excess),
-            "no_oversampling": float(imbalance_excess(config["rho"], config["separation"]))}
+            "no_oversampling": exact_imbalance_excess(config["rho"], config["separation"])}
 
 
 def imb2_judge(columns, config, prediction):
@@ -175,7 +181,7 @@ def break_even_shift(d, separation, rho, direction, upper=5.0):
     """delta* with F(delta*) = E(rho, Delta): beyond it oversampling hurts (IMB-3)."""
     from scipy.optimize import brentq
 
-    target = float(imbalance_excess(rho, separation))
+    target = exact_imbalance_excess(rho, separation)
     gap = lambda s: shifted_floor(d, separation, rho, s, direction) - target
     return brentq(gap, 1e-3, upper, xtol=1e-4) if gap(upper) > 0 else float("inf")
 
@@ -188,7 +194,7 @@ def imb3_predict(config):
     return {"delta_exponent": 2.0, "floor": floors, "grid_slope": grid_slope,
             "break_even": {dn: break_even_shift(config["d"], config["separation"], config["rho"], dn)
                            for dn in config["directions"]},
-            "no_oversampling": float(imbalance_excess(config["rho"], config["separation"]))}
+            "no_oversampling": exact_imbalance_excess(config["rho"], config["separation"])}
 
 
 def imb3_judge(columns, config, prediction):
@@ -234,7 +240,7 @@ def imb4_measure(config, key):
 
 
 def imb4_predict(config):
-    return {"no_oversampling": float(imbalance_excess(config["rho"], config["separation"]))}
+    return {"no_oversampling": exact_imbalance_excess(config["rho"], config["separation"])}
 
 
 def imb4_judge(columns, config, prediction):

@@ -35,7 +35,7 @@ def conditional_moments(theta_p, mu_d, cov_dd):
     cov_w_d = cov_dd @ w_d
     s = jnp.sqrt(w_d @ cov_w_d)
     u_k = w_d @ mu_d + b + s * jnp.asarray(z_k)
-    mean_kd = mu_d + jnp.asarray(z_k)[:, None] * (cov_w_d / s)
+    mean_kd = mu_d[None, :] + jnp.asarray(z_k)[:, None] * (cov_w_d / s)[None, :]
     mean_kp = jnp.concatenate([mean_kd, jnp.ones_like(mean_kd[:, :1])], axis=1)
     cond_cov_dd = cov_dd - jnp.outer(cov_w_d, cov_w_d) / s**2
     cond_cov_pp = jnp.pad(cond_cov_dd, ((0, 1), (0, 1)))

@@ -1,0 +1,57 @@
+import jax
+import jax.numpy as jnp
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+
+from synthlaw.models import gaussian_generators, random_oversampling, smote
+
+
+def minority(n=40, d=3, seed=0):
+    return jnp.asarray(np.random.default_rng(seed).normal(size=(n, d)), jnp.float32)
+
+
+def test_random_oversampling_copies_real_rows_and_respects_padding():
+    x = minority()
+    out = random_oversampling.generate(jax.random.key(0), x, 500, n_real=10)
+    np.testing.assert_array_equal(out.x_nd, x[out.parents_nk[:, 0]])
+    assert int(out.parents_nk.max()) < 10 and out.parents_nk.shape == (500, 1)
+
+
+def test_smote_interpolates_between_a_row_and_one_of_its_k_nearest_neighbours():
+    x = minority(n=60)
+    n_real, k = 50, 5
+    out = smote.generate(jax.random.key(1), x, 400, k, n_real=n_real)
+    base, partner = np.asarray(out.parents_nk).T
+    assert base.max() < n_real and partner.max() < n_real
+    reference = NearestNeighbors(n_neighbors=k + 1).fit(np.asarray(x[:n_real]))
+    neighbours = reference.kneighbors(np.asarray(x[:n_real]), return_distance=False)[:, 1:]
+    assert all(p in neighbours[b] for b, p in zip(base, partner))
+    xs, xb, xp = np.asarray(out.x_nd), np.asarray(x)[base], np.asarray(x)[partner]
+    u = ((xs - xb) * (xp - xb)).sum(1) / ((xp - xb) ** 2).sum(1)
+    np.testing.assert_allclose(xs, xb + u[:, None] * (xp - xb), atol=1e-5)
+    assert u.min() >= -1e-6 and u.max() <= 1 + 1e-6
+
+
+def test_plugin_samples_the_fitted_gaussian_of_the_real_rows_only():
+    x = minority(n=300, d=2)
+    x = x.at[200:].set(100.0)  # padding rows that must be ignored
+    out = gaussian_generators.generate_plugin(jax.random.key(2), x, 40000, n_real=200)
+    real = np.asarray(x[:200])
+    se = np.sqrt(np.diag(np.cov(real.T)) / 40000)
+    assert np.all(np.abs(np.asarray(out.x_nd).mean(0) - real.mean(0)) < 5 * se)
+    np.testing.assert_allclose(np.cov(np.asarray(out.x_nd).T), np.cov(real.T), atol=0.05)
+    assert out.parents_nk.shape == (40000, 0)
+
+
+def test_shifted_generator_moves_the_mean_by_delta_along_the_direction():
+    mu, direction = jnp.array([1.0, -1.0]), jnp.array([0.0, 1.0])
+    out = gaussian_generators.generate_shifted(jax.random.key(3), minority(d=2), 40000, mu_d=mu,
+                                               cov_dd=jnp.eye(2), delta=0.5, direction_d=direction)
+    assert np.all(np.abs(np.asarray(out.x_nd).mean(0) - np.array([1.0, -0.5])) < 5 / np.sqrt(40000))
+
+
+def test_generators_are_reproducible_with_a_fixed_key():
+    x = minority()
+    for gen in (random_oversampling.generate, smote.generate, gaussian_generators.generate_plugin):
+        a, b = gen(jax.random.key(7), x, 30), gen(jax.random.key(7), x, 30)
+        np.testing.assert_array_equal(a.x_nd, b.x_nd)

@@ -1,0 +1,61 @@
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from synthlaw.models.logistic import fit_logistic
+
+
+def data(seed, n=600, d=5):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, d))
+    y = (x @ rng.normal(size=d) + rng.logistic(size=n) > 0.4).astype(int)
+    return x, y, rng.uniform(0.2, 3.0, size=n)
+
+
+@pytest.mark.parametrize("C", [0.05, 1.0, 100.0])
+def test_matches_scikit_learn_to_1e_4_in_float64(C):
+    x, y, weight = data(0)
+    reference = LogisticRegression(C=C, tol=1e-12, max_iter=10_000).fit(x, y, sample_weight=weight)
+    with jax.enable_x64(True):
+        w, b = fit_logistic(jnp.asarray(x), jnp.asarray(y), jnp.asarray(weight), l2=1.0 / C)
+    np.testing.assert_allclose(np.asarray(w), reference.coef_[0], atol=1e-4)
+    assert float(b) == pytest.approx(reference.intercept_[0], abs=1e-4)
+
+
+def test_zero_weight_rows_are_padding():
+    x, y, weight = data(1)
+    with jax.enable_x64(True):
+        w_a, b_a = fit_logistic(jnp.asarray(x[:400]), jnp.asarray(y[:400]), jnp.asarray(weight[:400]))
+        padded_weight = np.concatenate([weight[:400], np.zeros(200)])
+        w_b, b_b = fit_logistic(jnp.asarray(x), jnp.asarray(y), jnp.asarray(padded_weight))
+    np.testing.assert_allclose(w_a, w_b, atol=1e-10)
+    assert float(b_a) == pytest.approx(float(b_b), abs=1e-10)
+
+
+def test_jit_and_no_jit_agree():
+    x, y, weight = map(jnp.asarray, data(2))
+    w_jit, b_jit = fit_logistic(x, y, weight, l2=0.5)
+    with jax.disable_jit():
+        w_eager, b_eager = fit_logistic(x, y, weight, l2=0.5)
+    np.testing.assert_allclose(w_jit, w_eager, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(b_jit, b_eager, rtol=1e-4, atol=1e-5)
+
+
+def test_separable_data_gives_finite_weights_that_separate():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(200, 2))
+    y = (x[:, 0] > 0).astype(int)
+    w, b = fit_logistic(jnp.asarray(x, jnp.float32), jnp.asarray(y), jnp.ones(200))
+    assert np.all(np.isfinite(np.asarray(w))) and np.isfinite(float(b))
+    predicted = (x @ np.asarray(w) + float(b) > 0).astype(int)
+    assert (predicted == y).all()
+
+
+def test_vmaps_over_replicates():
+    x, y, weight = data(4)
+    xs = jnp.stack([jnp.asarray(x, jnp.float32)] * 3)
+    ws, bs = jax.vmap(lambda a: fit_logistic(a, jnp.asarray(y), jnp.asarray(weight, jnp.float32)))(xs)
+    assert ws.shape == (3, 5) and bs.shape == (3,)
+    np.testing.assert_allclose(ws[0], ws[2])

@@ -1,0 +1,60 @@
+"""The command line: user mistakes give one line and exit 2, leave nothing on disk; results are reused."""
+
+import pytest
+
+from synthlaw.cli import main
+
+TINY_IMB_1 = '[IMB-1]\nn_min = 200\nseeds = 3\nseparation = [1.0]\nrho = [1.0, 4.0]\ntolerance = 0.05\n'
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("toml,needle", [
+    ("[IMB-1]\nrho = [0.5, 4.0]\n", "IMB-1.rho = 0.5: must be numbers >= 1"),
+    ("[IMB-2]\nn_min = [1, 100]\n", "IMB-2.n_min = 1: must be integers >= 2"),
+    ("[IMB-3]\nshift = [-0.1, 0.2]\n", "IMB-3.shift = -0.1: must be numbers > 0"),
+    ("[IMB-3]\nd = 1\n", "IMB-3.d = 1: an orthogonal shift direction needs d >= 2"),
+    ("[IMB-1]\nrhoo = 2\n", "IMB-1.rhoo: unknown field"),
+    ("[IMB-9]\n", "[IMB-9] is not a claim table"),
+    ("[IMB-1\n", "not valid TOML"),
+])
+def test_bad_config_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, toml, needle):
+    config = tmp_path / "bad.toml"
+    config.write_text(toml)
+    out_dir = tmp_path / "out"
+    code, out, err = run(capsys, "verify", "--quick", "--config", str(config), "--out", str(out_dir))
+    assert code == 2
+    assert err.count("\n") == 1 and needle in err and err.startswith("synthlaw: error:")
+    assert not out_dir.exists()
+
+
+def test_unknown_claim_and_bad_flag(tmp_path, capsys):
+    code, _, err = run(capsys, "verify", "--claims", "IMB-1,NOPE", "--out", str(tmp_path / "o"))
+    assert code == 2 and "unknown claim id 'NOPE'" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "verify", "--bogus")
+    assert code == 2 and err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_explain_prints_the_note(capsys):
+    code, out, _ = run(capsys, "explain", "IMB-1")
+    assert code == 0 and "ln(rho)" in out and "Negative control" in out
+
+
+def test_verify_writes_report_and_reuses_results(tmp_path, capsys):
+    config = tmp_path / "tiny.toml"
+    config.write_text(TINY_IMB_1)
+    argv = ["verify", "--quick", "--claims", "IMB-1", "--config", str(config), "--out", str(tmp_path)]
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and "PASS" in out and "measured" in err
+    for name in ("report.md", "IMB-1.png", "IMB-1/table.csv", "IMB-1/meta.json"):
+        assert (tmp_path / name).exists(), name
+    assert not list(tmp_path.rglob("*.tmp"))
+    code, out2, err = run(capsys, *argv)
+    assert "reused" in err and out2.splitlines()[:-1] == out.splitlines()[:-1]
+    code, _, err = run(capsys, *argv, "--force")
+    assert "measured" in err

@@ -30,6 +30,8 @@ def build_parser() -> Parser:
     verify.add_argument("--config", type=Path, help="TOML file: a [CLAIM-ID] table of overrides per claim")
     verify.add_argument("--x64", action="store_true", help="simulate and fit in float64 (default float32)")
     verify.add_argument("--seed", type=int, default=0, help="base random seed (default 0)")
+    verify.add_argument("--memory-gb", type=float, default=4.0,
+                        help="memory a sweep chunk may use, in GiB (default 4); larger grids run in chunks")
     explain = commands.add_parser("explain", help="print a claim's statement, assumptions and check")
     explain.add_argument("claim", help="a claim id, e.g. IMB-1")
     return parser
@@ -67,6 +69,8 @@ def run_verify(args) -> int:
     from synthlaw.theory.config import ConfigError, merged_config
     from synthlaw.theory.verify import REGISTRY, dtype_name, run_claim
 
+    if not args.memory_gb > 0:
+        raise UsageError(f"--memory-gb = {args.memory_gb}: must be a number > 0")
     claims = pick_claims(args.claims, REGISTRY)
     overrides = read_overrides(args.config, REGISTRY)
     try:
@@ -79,7 +83,8 @@ def run_verify(args) -> int:
     outcomes = []
     for i, (claim, config) in enumerate(zip(claims, configs), 1):
         print(f"[{i}/{len(claims)}] {claim.id} {claim.title} ...", file=sys.stderr, flush=True)
-        outcome = run_claim(claim, config, out, force=args.force, seed=args.seed)
+        outcome = run_claim(claim, config, out, force=args.force, seed=args.seed,
+                            memory_budget=int(args.memory_gb * 2**30))
         how = "reused" if outcome.reused else "measured"
         print(f"      {outcome.verdict} ({how}, {outcome.seconds:.1f} s)", file=sys.stderr, flush=True)
         outcomes.append(outcome)

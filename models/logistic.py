@@ -38,6 +38,23 @@ def conjugate_gradient(h_pp, g_p, n_iter: int):
     return jax.lax.scan(step, state, None, length=n_iter)[0][0]
 
 
+def lda_start(x_nd, y_n, weight_n):
+    """Starting point: the weighted LDA rule w = S^{-1}(m_1 - m_0), b = -w.(m_0 + m_1)/2 + ln(n_1/n_0).
+
+    For Gaussian classes it is the logistic optimum up to O(1/sqrt(n)), so a few Newton steps
+    finish the fit. S is the pooled within-class covariance plus a 1e-6 relative jitter.
+    """
+    weight_0_n, weight_1_n = weight_n * (1.0 - y_n), weight_n * y_n
+    n_0, n_1 = jnp.maximum(weight_0_n.sum(), 1e-12), jnp.maximum(weight_1_n.sum(), 1e-12)
+    m_0_d, m_1_d = weight_0_n @ x_nd / n_0, weight_1_n @ x_nd / n_1
+    centred_nd = x_nd - jnp.where(y_n[:, None] > 0.5, m_1_d[None, :], m_0_d[None, :])
+    s_dd = (centred_nd * weight_n[:, None]).T @ centred_nd / (n_0 + n_1)
+    d = x_nd.shape[1]
+    s_dd = s_dd + 1e-6 * (jnp.trace(s_dd) / d + 1e-12) * jnp.eye(d, dtype=x_nd.dtype)
+    w_d = conjugate_gradient(s_dd, m_1_d - m_0_d, n_iter=2 * d)
+    return jnp.append(w_d, -0.5 * w_d @ (m_0_d + m_1_d) + jnp.log(n_1 / n_0))
+
+
 def ce_change(logits_n, prob_n, y_n, move_kn):
     """ce(y, logit + move) - ce(y, logit) per candidate step k, accurate when the change is small.
 
@@ -52,8 +69,11 @@ def ce_change(logits_n, prob_n, y_n, move_kn):
 
 
 @partial(jax.jit, static_argnames=("n_steps",))
-def fit_logistic(x_nd, y_n, weight_n, *, l2=0.0, n_steps: int = 12, theta_init_p=None):
+def fit_logistic(x_nd, y_n, weight_n, *, l2=0.0, n_steps: int = 6, theta_init_p=None):
     """Fit one replicate. Shapes x_nd, y_n, weight_n; returns (w_d, b).
+
+    Starts from theta_init_p, or from the LDA rule (lda_start) when it is None. Six steps from
+    the LDA start reach float32 precision on Gaussian classes; pass more for data far from that.
 
     Damped Newton: each step tries the fractions STEP_FRACTIONS of the Newton direction and keeps
     the one that lowers the objective most (or stays put), so the objective never rises and
@@ -83,6 +103,6 @@ def fit_logistic(x_nd, y_n, weight_n, *, l2=0.0, n_steps: int = 12, theta_init_p
         theta_p = jnp.where(change_k[best] < 0.0, theta_kp[best], theta_p)
         return theta_p, None
 
-    theta0_p = jnp.zeros(p, x_np.dtype) if theta_init_p is None else theta_init_p
+    theta0_p = lda_start(x_nd, y_n, weight_n) if theta_init_p is None else theta_init_p
     theta_p = jax.lax.scan(newton_step, theta0_p, None, length=n_steps)[0]
     return theta_p[:-1], theta_p[-1]

@@ -4,11 +4,20 @@ A replicate function maps (key, point) to a dict of arrays, where point is a dic
 grid point). It acts on one replicate and must have static shapes: sizes that vary over the grid
 are carried as traced scalars and applied as 0/1 loss-weight masks on rows padded to the largest
 size. The engine vmaps it over the replicate axis, shards that axis over the devices with a
-`Mesh` and `NamedSharding`, and runs it in equal chunks, so the whole sweep traces and compiles
-once. Replicates of the same seed share their key: every grid point sees the same real data.
+`Mesh` and `NamedSharding`, and runs it in equal chunks sized from a memory budget, so the whole
+sweep traces and compiles once. Replicates of the same seed share their key: every grid point
+sees the same real data.
+
+Inside `sweep_settings(checkpoint=FOLDER)` each finished chunk is saved atomically, and a rerun
+after an interruption loads the chunks already done instead of recomputing them.
 """
 
+import contextlib
+import contextvars
 import functools
+import io
+import itertools
+from pathlib import Path
 from typing import Callable, NamedTuple
 
 import jax
@@ -16,14 +25,31 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from synthlaw.sims.store import config_hash, write_atomic
+
 REPLICATE_AXIS = "replicate"
+DEFAULT_MEMORY_BUDGET = 4 * 2**30
+_SETTINGS = contextvars.ContextVar("sweep_settings", default=None)
 
 
 class SweepResult(NamedTuple):
-    """columns: tidy table, one row per (seed, grid point), seed-major; n_traces: times traced."""
+    """columns: tidy table, one row per (seed, grid point), seed-major; n_traces: times traced;
+    n_chunks_run: chunks computed now (the rest were loaded from the checkpoint folder)."""
 
     columns: dict
     n_traces: int
+    n_chunks_run: int
+
+
+@contextlib.contextmanager
+def sweep_settings(*, checkpoint: Path | None = None, memory_budget: int = DEFAULT_MEMORY_BUDGET):
+    """Settings for every run_sweep inside the block: a chunk checkpoint folder and a memory budget
+    in bytes. Sweeps in the block are numbered in call order, which must be deterministic."""
+    token = _SETTINGS.set({"checkpoint": checkpoint, "memory_budget": memory_budget, "count": itertools.count()})
+    try:
+        yield
+    finally:
+        _SETTINGS.reset(token)
 
 
 def replicate_mesh(devices=None) -> Mesh:
@@ -35,6 +61,16 @@ def replicate_mesh(devices=None) -> Mesh:
     return Mesh(np.asarray(devices), (REPLICATE_AXIS,), **axis_types)
 
 
+def chunk_length(n_rep: int, n_dev: int, chunk_size: int | None, replicate_bytes: int | None) -> int:
+    """Replicates per chunk: chunk_size, else what the memory budget allows, rounded up to a
+    multiple of the device count."""
+    settings = _SETTINGS.get() or {"memory_budget": DEFAULT_MEMORY_BUDGET}
+    if chunk_size is None:
+        chunk_size = n_rep if replicate_bytes is None else max(1, settings["memory_budget"] // replicate_bytes)
+    chunk = min(chunk_size, n_rep)
+    return -(-chunk // n_dev) * n_dev
+
+
 def run_sweep(
     replicate_fn: Callable,
     *,
@@ -42,12 +78,14 @@ def run_sweep(
     n_seeds: int,
     grid: dict,
     chunk_size: int | None = None,
+    replicate_bytes: int | None = None,
     devices=None,
 ) -> SweepResult:
     """Run replicate_fn on every (seed, grid point); grid maps names to equal-length 1-D arrays.
 
-    chunk_size bounds how many replicates run at once (rounded up to a multiple of the device
-    count); all chunks share one compiled program.
+    chunk_size bounds how many replicates run at once; without it, replicate_bytes (an estimate
+    of one replicate's working memory) and the settings' memory budget set it. All chunks share
+    one compiled program.
     """
     names = list(grid)
     n_points = len(next(iter(grid.values())))
@@ -57,22 +95,39 @@ def run_sweep(
     n_rep = len(seed_r)
 
     mesh = replicate_mesh(devices)
-    n_dev = mesh.devices.size
-    chunk = n_rep if chunk_size is None else min(chunk_size, n_rep)
-    chunk = -(-chunk // n_dev) * n_dev
+    chunk = chunk_length(n_rep, mesh.devices.size, chunk_size, replicate_bytes)
     batched, traces = compiled_sweep(replicate_fn, tuple(names), mesh)
     traces_before = len(traces)
     sharding = NamedSharding(mesh, PartitionSpec(REPLICATE_AXIS))
-    outputs = []
-    for start in range(0, n_rep, chunk):
+    saved = chunk_files(key, inputs, chunk)
+    outputs, n_run = [], 0
+    for index, start in enumerate(range(0, n_rep, chunk)):
         stop = min(start + chunk, n_rep)
+        path = None if saved is None else saved / f"{index:05d}.npz"
+        if path is not None and path.exists():
+            outputs.append(dict(np.load(path)))
+            continue
         take = np.minimum(np.arange(start, start + chunk), stop - 1)
         chunk_inputs = {name: jax.device_put(value[take], sharding) for name, value in inputs.items()}
-        result = batched(key, chunk_inputs)
-        outputs.append(jax.tree.map(lambda a: np.asarray(a)[: stop - start], result))
+        result = jax.tree.map(lambda a: np.asarray(a)[: stop - start], batched(key, chunk_inputs))
+        n_run += 1
+        if path is not None:
+            buffer = io.BytesIO()
+            np.savez(buffer, **result)
+            write_atomic(path, buffer.getvalue())
+        outputs.append(result)
     merged = jax.tree.map(lambda *parts: np.concatenate(parts), *outputs)
-    columns = {**inputs, **flatten_columns(merged)}
-    return SweepResult(columns, len(traces) - traces_before)
+    return SweepResult({**inputs, **flatten_columns(merged)}, len(traces) - traces_before, n_run)
+
+
+def chunk_files(key, inputs: dict, chunk: int) -> Path | None:
+    """The checkpoint folder of this sweep's chunks, named by its order and inputs; None if off."""
+    settings = _SETTINGS.get()
+    if settings is None or settings["checkpoint"] is None:
+        return None
+    identity = {"key": np.asarray(jax.random.key_data(key)).tolist(), "chunk": chunk,
+                "inputs": {name: value.tolist() for name, value in inputs.items()}}
+    return Path(settings["checkpoint"]) / f"{next(settings['count']):03d}-{config_hash(identity)}"
 
 
 @functools.lru_cache(maxsize=64)

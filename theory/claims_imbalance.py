@@ -39,9 +39,12 @@ def oversampling_grid(points: list[dict], rho_key="rho", balance=True) -> dict:
 def measure_grid(config, key, generator: str, points: list[dict], d: int, balance=True) -> dict:
     """Run one oversampling sweep over the given grid points; tidy columns with an excess column."""
     grid = oversampling_grid(points, balance=balance)
-    replicate = oversampling_replicate(shapes_for(d, grid), generator, l2=config["l2"])
+    shapes = shapes_for(d, grid)
+    replicate = oversampling_replicate(shapes, generator, l2=config["l2"])
     float_grid = {k: v if k in ("n_min", "n_maj", "m") else v.astype(float) for k, v in grid.items()}
-    return run_sweep(replicate, key=key, n_seeds=config["seeds"], grid=float_grid).columns
+    itemsize = jnp.zeros(()).dtype.itemsize
+    return run_sweep(replicate, key=key, n_seeds=config["seeds"], grid=float_grid,
+                     replicate_bytes=shapes.replicate_bytes(itemsize)).columns
 
 
 def gaussian_law(d, separation):

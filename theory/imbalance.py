@@ -28,6 +28,12 @@ class Shapes(NamedTuple):
     n_maj_max: int
     m_max: int
 
+    def replicate_bytes(self, itemsize: int = 4) -> int:
+        """Working memory of one replicate, roughly: the padded design and the Newton step's
+        row vectors (about 3 (d + 1) + 24 numbers a row), plus SMOTE's minority distances."""
+        rows = self.n_min_max + self.m_max + self.n_maj_max
+        return itemsize * (rows * (3 * (self.d + 1) + 24) + self.n_min_max**2)
+
 
 def shapes_for(d: int, grid: dict) -> Shapes:
     """Padded sizes covering every point of a grid with keys n_min, n_maj, m."""
@@ -58,7 +64,7 @@ def synthesize(generator: str, key, x_min_nd, n_new: int, point, mu_0_d, cov_dd)
     return x_min_nd[:0]
 
 
-def oversampling_replicate(shapes: Shapes, generator: str, l2: float = 0.0, n_steps: int = 12):
+def oversampling_replicate(shapes: Shapes, generator: str, l2: float = 0.0):
     """Replicate function (key, point) -> {"excess"}: the balanced 0-1 excess of the logistic fit
     on n_min minority, n_maj majority and m synthetic minority rows (cov = I_d)."""
 
@@ -76,7 +82,7 @@ def oversampling_replicate(shapes: Shapes, generator: str, l2: float = 0.0, n_st
             padding_mask(point["m"], shapes.m_max, x_nd.dtype),
             padding_mask(point["n_maj"], shapes.n_maj_max, x_nd.dtype),
         ])
-        w_d, b = fit_logistic(x_nd, y_n, weight_n, l2=l2, n_steps=n_steps)
+        w_d, b = fit_logistic(x_nd, y_n, weight_n, l2=l2)
         excess = balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd) - bayes_balanced_error(point["separation"])
         return {"excess": excess}
 

@@ -6,6 +6,7 @@ meta.json carries the current hash holds a complete table that a second run reus
 """
 
 import platform
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ import numpy as np
 
 import synthlaw
 from synthlaw.sims.store import config_hash, read_json, read_table, write_json, write_table
+from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, sweep_settings
 from synthlaw.theory.claim import Check, Claim, verdict
 from synthlaw.theory.claims_imbalance import CLAIMS as IMBALANCE_CLAIMS
 
@@ -53,8 +55,13 @@ def dtype_name() -> str:
     return "float64" if jax.config.jax_enable_x64 else "float32"
 
 
-def run_claim(claim: Claim, config: dict, out_dir: Path, *, force: bool, seed: int = 0) -> Outcome:
-    """Measure claim (or reuse a saved table with the same hash), then predict and judge."""
+def run_claim(claim: Claim, config: dict, out_dir: Path, *, force: bool, seed: int = 0,
+              memory_budget: int = DEFAULT_MEMORY_BUDGET) -> Outcome:
+    """Measure claim (or reuse a saved table with the same hash), then predict and judge.
+
+    While measuring, finished sweep chunks are kept in CLAIM/chunks/HASH/, so a run that was
+    interrupted resumes where it stopped; they are removed once the table is written.
+    """
     identity = {"claim": claim.id, "config": config, "dtype": dtype_name(), "seed": seed,
                 "synthlaw": synthlaw.__version__}
     digest = config_hash(identity)
@@ -65,10 +72,15 @@ def run_claim(claim: Claim, config: dict, out_dir: Path, *, force: bool, seed: i
     if reused:
         columns = read_table(folder / "table.csv")
     else:
-        columns = claim.measure(config, jax.random.fold_in(jax.random.key(seed), _claim_number(claim.id)))
+        chunks = folder / "chunks" / digest
+        if force:
+            shutil.rmtree(chunks, ignore_errors=True)
+        with sweep_settings(checkpoint=chunks, memory_budget=memory_budget):
+            columns = claim.measure(config, jax.random.fold_in(jax.random.key(seed), _claim_number(claim.id)))
         write_table(folder / "table.csv", columns)
         write_json(meta_path, {**identity, "hash": digest, "versions": versions(),
                                "measure_seconds": time.perf_counter() - start})
+        shutil.rmtree(folder / "chunks", ignore_errors=True)
     prediction = claim.predict(config)
     checks = claim.judge(columns, config, prediction)
     return Outcome(claim, config, columns, prediction, checks, time.perf_counter() - start, reused)

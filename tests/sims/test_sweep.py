@@ -2,7 +2,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from synthlaw.sims.sweep import padding_mask, run_sweep
+from synthlaw.sims.sweep import chunk_length, padding_mask, run_sweep, sweep_settings
 
 
 def noisy(key, point):
@@ -39,3 +39,14 @@ def test_grid_points_of_one_seed_share_the_key_and_vector_outputs_become_columns
 
 def test_padding_mask():
     np.testing.assert_array_equal(padding_mask(2, 4), [1, 1, 0, 0])
+
+
+def test_memory_budget_sets_the_chunk_length():
+    def fresh(key, point):
+        return noisy(key, point)
+
+    with sweep_settings(memory_budget=1000):
+        result = run_sweep(fresh, key=jax.random.key(0), n_seeds=4, grid={"m": np.arange(3.0)}, replicate_bytes=300)
+        assert chunk_length(12, 2, None, 300) == 4  # rounded up to a multiple of 2 devices
+    # 1000 // 300 = 3 replicates a chunk: 12 replicates in 4 chunks, still one trace
+    assert result.n_chunks_run == 4 and result.n_traces == 1

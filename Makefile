@@ -17,4 +17,4 @@ test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest
 
 bench: $(VENV)/.installed
-	$(VENV)/bin/python benchmarks/sweep_vs_sklearn.py
+	$(VENV)/bin/python benchmarks/sweep_speed.py

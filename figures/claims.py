@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from synthlaw.figures.augmentation import FIGURES as AUGMENTATION_FIGURES
+from synthlaw.figures.generation import FIGURES as GENERATION_FIGURES
 from synthlaw.figures.style import PREDICTION, label_grid, measured, panels
 from synthlaw.theory.claims_imbalance import DIRECTIONS
 from synthlaw.theory.fits import mean_ci
@@ -91,4 +93,5 @@ def figure_imb4(outcome):
     return fig
 
 
-FIGURES = {"IMB-1": figure_imb1, "IMB-2": figure_imb2, "IMB-3": figure_imb3, "IMB-4": figure_imb4}
+FIGURES = {"IMB-1": figure_imb1, "IMB-2": figure_imb2, "IMB-3": figure_imb3, "IMB-4": figure_imb4,
+           **AUGMENTATION_FIGURES, **GENERATION_FIGURES}

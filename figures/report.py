@@ -27,7 +27,8 @@ def table_rows(outcomes) -> list[tuple]:
             ci = f"[{c.measured.lo:.4g}, {c.measured.hi:.4g}]"
             if c.tolerance:
                 ci += f" +-{c.tolerance:.2g}"
-            rows.append((o.claim.id, f"{c.label}: {c.quantity}", fmt(c.prediction), fmt(c.measured.value),
+            prediction = ("<= " if c.upper_bound else "") + fmt(c.prediction)
+            rows.append((o.claim.id, f"{c.label}: {c.quantity}", prediction, fmt(c.measured.value),
                          ci, fmt(c.rival), verdict))
     return rows
 

@@ -22,6 +22,7 @@ class Check:
     measured: Estimate
     rival: float | None = None
     tolerance: float = 0.0
+    upper_bound: bool = False
 
     def covers(self, value: float) -> bool:
         """Is value inside the measured interval, widened by the tolerance?"""
@@ -29,8 +30,13 @@ class Check:
 
     @property
     def passed(self) -> bool:
-        """The interval contains the prediction and excludes the rival."""
-        return self.covers(self.prediction) and (self.rival is None or not self.covers(self.rival))
+        """The interval contains the prediction and excludes the rival. For an upper_bound
+        prediction (a claim "at most"), the whole interval must lie at or below it instead."""
+        if self.upper_bound:
+            holds = self.measured.hi <= self.prediction + self.tolerance
+        else:
+            holds = self.covers(self.prediction)
+        return holds and (self.rival is None or not self.covers(self.rival))
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,33 @@ RULES = {
     "tolerance": (lambda v: _is_real(v) and v >= 0, "a number >= 0"),
     "directions": (lambda v: v in ("parallel", "orthogonal"), "'parallel' or 'orthogonal'"),
     "generators": (lambda v: v in GENERATORS[:-1], f"names among {', '.join(GENERATORS[:-1])}"),
+    # GEN-1: the task law, the transformer's size and training, the evaluation
+    "tau": (lambda v: _is_real(v) and v > 0, "a number > 0 (prior sd of the task mean)"),
+    "sigma": (lambda v: _is_real(v) and v > 0, "a number > 0 (sd of points around the task mean)"),
+    "context": (lambda v: _is_int(v) and v >= 3, "an integer >= 3 (points the transformer reads)"),
+    "layers": (lambda v: _is_int(v) and v >= 1, "an integer >= 1"),
+    "width": (lambda v: _is_int(v) and v >= 1, "an integer >= 1 (divisible by heads)"),
+    "heads": (lambda v: _is_int(v) and v >= 1, "an integer >= 1 (dividing width)"),
+    "steps": (lambda v: _is_int(v) and v >= 1, "an integer >= 1 (training steps)"),
+    "batch": (lambda v: _is_int(v) and v >= 1, "an integer >= 1 (tasks per training step)"),
+    "learning_rate": (lambda v: _is_real(v) and v > 0, "a number > 0"),
+    "eval_tasks": (lambda v: _is_int(v) and v >= 1, "an integer >= 1 (fresh test tasks per seed)"),
+    "factor": (lambda v: _is_real(v) and v >= 1, "a number >= 1 (allowed KL ratio to Bayes)"),
+    "slope_slack": (lambda v: _is_real(v) and v >= 0, "a number >= 0"),
+    # SPU-1..3 and AUG-1..3: Setting S and the augmentation sweeps
+    "n": (lambda v: _is_int(v) and v >= 4, "integers >= 4 (real training rows)"),
+    "n_syn": (lambda v: _is_int(v) and v >= 2 and v % 2 == 0, "even integers >= 2 (synthetic rows, half per class)"),
+    "weight": (lambda v: _is_real(v) and v > 0, "a number > 0 (loss weight of a synthetic row)"),
+    "n_gen": (lambda v: _is_int(v) and v >= 24, "integers >= 24 (generator-fit rows; n_gen/2 per class must exceed d)"),
+    "n_gen_floor": (lambda v: _is_int(v) and v >= 24, "integers >= 24 (generator-fit rows of the floor panel)"),
+    "d_core": (lambda v: _is_int(v) and v >= 1, "an integer >= 1"),
+    "d_spur": (lambda v: _is_int(v) and v >= 1, "an integer >= 1"),
+    "core": (lambda v: _is_real(v) and v > 0, "a number > 0 (||mu_c||)"),
+    "spur": (lambda v: _is_real(v) and v >= 0, "a number >= 0 (||mu_s||)"),
+    "p": (lambda v: _is_real(v) and 0 < v <= 0.5, "numbers in (0, 0.5] (minority-group mass)"),
+    "n_group": (lambda v: _is_int(v) and v >= 2, "an integer >= 2 (rows per group after augmentation)"),
+    "n_minor": (lambda v: _is_int(v) and v >= 6, "integers >= 6 (real rows per minority group; the plug-in "
+                                                  "needs more rows than d_core + d_spur)"),
 }
 
 
@@ -64,8 +91,12 @@ def merged_config(claim, quick: bool, overrides: dict) -> dict:
 
 def _check_dimensions(claim_id, config):
     """Cross-field limits: an orthogonal shift needs d >= 2; SMOTE and the plug-in need rows."""
+    if isinstance(config.get("n"), list) and "n_gen" in config and len(config["n"]) != len(config["n_gen"]):
+        raise ConfigError(f"{claim_id}.n = {config['n']}: must pair with n_gen = {config['n_gen']} (one n per regime)")
     if "orthogonal" in config.get("directions", []) and config["d"] < 2:
         raise ConfigError(f"{claim_id}.d = {config['d']}: an orthogonal shift direction needs d >= 2")
+    if "heads" in config and config["width"] % config["heads"]:
+        raise ConfigError(f"{claim_id}.heads = {config['heads']}: must divide width = {config['width']}")
     if "generators" in config:
         need = max(5, config["d_for_n"])
         if min(config["n_min"]) <= need:

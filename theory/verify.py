@@ -18,9 +18,13 @@ import synthlaw
 from synthlaw.sims.store import config_hash, read_json, read_table, write_json, write_table
 from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, sweep_settings
 from synthlaw.theory.claim import Check, Claim, verdict
+from synthlaw.theory.claims_augmentation import CLAIMS as AUGMENTATION_CLAIMS
+from synthlaw.theory.claims_generation import CLAIMS as GENERATION_CLAIMS
 from synthlaw.theory.claims_imbalance import CLAIMS as IMBALANCE_CLAIMS
+from synthlaw.theory.claims_spurious import CLAIMS as SPURIOUS_CLAIMS
 
-REGISTRY = {c.id: c for c in IMBALANCE_CLAIMS}
+REGISTRY = {c.id: c for claims in (IMBALANCE_CLAIMS, SPURIOUS_CLAIMS, AUGMENTATION_CLAIMS, GENERATION_CLAIMS)
+            for c in claims}
 
 
 @dataclass

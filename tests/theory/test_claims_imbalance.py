@@ -43,6 +43,10 @@ def test_check_passes_only_when_the_interval_holds_the_prediction_and_not_the_ri
     assert not Check("x", "q", 1.3, est, rival=0.5).passed
     assert not Check("x", "q", 1.0, est, rival=1.05).passed
     assert Check("x", "q", 1.15, est, rival=0.5, tolerance=0.1).passed
+    # an "at most" prediction holds only when the whole interval lies below it
+    assert Check("x", "q", 1.5, est, rival=40.0, upper_bound=True).passed
+    assert not Check("x", "q", 1.05, est, rival=40.0, upper_bound=True).passed
+    assert not Check("x", "q", 1.5, est, rival=1.0, upper_bound=True).passed
 
 
 def test_imb4_is_reported_on_every_generator():

@@ -1,0 +1,139 @@
+"""Figures of AUG-1..3 and SPU-1..3: seed means with 95% intervals over the predictions."""
+
+import numpy as np
+
+from synthlaw.figures.style import PREDICTION, label_grid, measured, panels
+from synthlaw.theory.fits import mean_ci
+from synthlaw.theory.scaling_law import fit_law, law_value
+
+
+def seed_estimates(columns, value, x_key, rows):
+    xs = np.unique(columns[x_key][rows])
+    return xs, [mean_ci(columns[value][rows & (columns[x_key] == x)]) for x in xs]
+
+
+def figure_aug1(outcome):
+    """Excess against N (log-log) with the fitted law and the prediction c / (n + wN)."""
+    cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
+    fig, (ax,) = panels(1)
+    n_g, est = seed_estimates(cols, "excess", "n_syn", np.ones(len(cols["seed"]), bool))
+    measured(ax, n_g, est, "measured (perfect generator)")
+    m_g = cfg["n"] + cfg["weight"] * n_g
+    ax.plot(n_g, law_value(m_g, fit_law(m_g, [e.value for e in est])), color="C1", label="fit a + b M^-gamma")
+    ax.plot(n_g, pred["excess"], **{**PREDICTION, "label": "prediction c/(n + wN)"})
+    ax.plot(n_g, pred["excess"][0] * np.sqrt(m_g[0] / m_g), color="grey", linestyle=":", label="rival gamma = 1/2")
+    ax.set(xscale="log", yscale="log", xlabel=f"synthetic rows N (n = {cfg['n']} real)",
+           ylabel="balanced 0-1 excess", title="AUG-1: perfect generator")
+    label_grid(ax, n_g)
+    ax.legend()
+    return fig
+
+
+def figure_aug2(outcome):
+    """Left: excess against N per n_gen (falls or rises to the floor). Right: floor against n_gen."""
+    cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
+    fig, (ax_c, ax_f) = panels(2)
+    for i, (n, g) in enumerate(zip(cfg["n"], cfg["n_gen"])):
+        rows = (cols["panel"] == "curve") & (cols["n_gen"] == g)
+        n_g, est = seed_estimates(cols, "excess", "n_syn", rows)
+        measured(ax_c, n_g, est, f"measured, n={n}, n_gen={g}", f"C{i}")
+        ax_c.plot(n_g, pred["curve"][g], **{**PREDICTION, "color": f"C{i}", "label": f"formula, b={pred['b'][g]:.2g}"})
+        ax_c.axhline(pred["a"][g], color=f"C{i}", linestyle=":", linewidth=0.8)
+        ax_c.axhline(pred["no_augmentation"][g], color=f"C{i}", linestyle="-.", linewidth=0.8)
+    ax_c.set(xscale="log", yscale="log", xlabel="synthetic rows N",
+             ylabel="balanced 0-1 excess", title="AUG-2: fitted generator")
+    label_grid(ax_c, cfg["n_syn"])
+    ax_c.legend()
+    rows = cols["panel"] == "floor"
+    gens, est = seed_estimates(cols, "excess", "n_gen", rows)
+    measured(ax_f, gens, est, f"measured, n = 0, N = {cfg['n_syn'][-1]}")
+    ax_f.plot(gens, pred["floor"], **{**PREDICTION, "label": "a(n_gen) + c/N"})
+    ax_f.plot(gens, np.full(len(gens), pred["floor"][0]), color="grey", linestyle=":", label="rival slope 0")
+    ax_f.set(xscale="log", yscale="log", xlabel="generator-fit rows n_gen", ylabel="balanced 0-1 excess",
+             title="AUG-2: floor against n_gen")
+    label_grid(ax_f, gens)
+    ax_f.legend()
+    return fig
+
+
+def figure_spu1(outcome):
+    """Minority- and worst-group error and ||w_spur|| against the minority mass p."""
+    cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
+    fig, (ax_e, ax_w) = panels(2)
+    every = np.ones(len(cols["seed"]), bool)
+    p_g, est = seed_estimates(cols, "minority", "p", every)
+    measured(ax_e, p_g, est, "measured, minority groups")
+    _, est_w = seed_estimates(cols, "worst", "p", every)
+    measured(ax_e, p_g, est_w, "measured, worst group", "C1", marker="s")
+    ax_e.plot(p_g, pred["worst"], **{**PREDICTION, "label": "population ERM"})
+    ax_e.axhline(pred["bayes"], color="grey", linestyle=":", label="Phi(-||mu_c||)")
+    ax_e.set(xlabel="minority-group mass p", ylabel="0-1 error", title="SPU-1: worst-group error")
+    ax_e.legend()
+    _, est_s = seed_estimates(cols, "spur_norm", "p", every)
+    measured(ax_w, p_g, est_s, "measured")
+    ax_w.plot(p_g, pred["spur_norm"], **PREDICTION)
+    ax_w.set(xlabel="minority-group mass p", ylabel="||w_spur||", title="SPU-1: weight on x_spur")
+    ax_w.legend()
+    return fig
+
+
+def figure_spu2(outcome):
+    """Group-balanced excess and ||w_spur||^2 against n after balancing with a perfect generator."""
+    cols, pred = outcome.columns, outcome.prediction
+    fig, (ax_e, ax_w) = panels(2)
+    every = np.ones(len(cols["seed"]), bool)
+    n_g, est = seed_estimates(cols, "excess", "n", every)
+    measured(ax_e, n_g, est, "measured")
+    ax_e.plot(n_g, pred["excess"], **{**PREDICTION, "label": "prediction tr(HV)/2"})
+    ax_e.plot(n_g, pred["excess"][0] * np.sqrt(n_g[0] / n_g), color="grey", linestyle=":", label="rival slope -1/2")
+    ax_e.set(xscale="log", yscale="log", xlabel="real rows n (balanced to n + N)", ylabel="group-balanced excess",
+             title="SPU-2: perfect group generator")
+    label_grid(ax_e, n_g)
+    ax_e.legend()
+    spur = {**cols, "spur_sq": cols["spur_norm"] ** 2}
+    _, est_s = seed_estimates(spur, "spur_sq", "n", every)
+    measured(ax_w, n_g, est_s, "measured")
+    ax_w.plot(n_g, pred["spur_sq"], **{**PREDICTION, "label": "prediction tr(V_spur)"})
+    ax_w.set(xscale="log", yscale="log", xlabel="real rows n", ylabel="||w_spur||^2", title="SPU-2: spurious weight")
+    label_grid(ax_w, n_g)
+    ax_w.legend()
+    return fig
+
+
+def figure_aug3(outcome):
+    """Generator-only excess against the generator's shift delta, with the exact floor."""
+    cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
+    fig, (ax,) = panels(1)
+    shifts, est = seed_estimates(cols, "excess", "shift", np.ones(len(cols["seed"]), bool))
+    measured(ax, shifts, est, f"measured, n = 0, N = {cfg['n_syn'][-1]}")
+    ax.plot(shifts, pred["excess"], **{**PREDICTION, "label": "a(delta) + c/N"})
+    ax.plot(shifts, pred["excess"][-1] * shifts / shifts[-1], color="grey", linestyle=":", label="rival slope 1")
+    ax.set(xscale="log", yscale="log", xlabel="generator mean shift delta", ylabel="balanced 0-1 excess",
+           title="AUG-3: floor of a biased generator")
+    label_grid(ax, shifts)
+    ax.legend()
+    return fig
+
+
+def figure_spu3(outcome):
+    """Group-balanced excess and ||w_spur||^2 against n_g, minority groups from fitted plug-ins."""
+    cols, pred = outcome.columns, outcome.prediction
+    fig, (ax_e, ax_w) = panels(2)
+    every = np.ones(len(cols["seed"]), bool)
+    spur = {**cols, "spur_sq": cols["spur_norm"] ** 2}
+    for ax, value, name in ((ax_e, "excess", "group-balanced excess"), (ax_w, "spur_sq", "||w_spur||^2")):
+        n_g, est = seed_estimates(spur, value, "n_minor", every)
+        measured(ax, n_g, est, "measured")
+        curve = pred["excess" if value == "excess" else "spur_sq"]
+        ax.plot(n_g, curve, **{**PREDICTION, "label": "first-order floor"})
+        ax.plot(n_g, np.full(len(n_g), curve[0]), color="grey", linestyle=":", label="rival slope 0")
+        ax.set(xscale="log", yscale="log", xlabel="real rows per minority group n_g", ylabel=name)
+        label_grid(ax, n_g)
+        ax.legend()
+    ax_e.set(title="SPU-3: fitted group generators")
+    ax_w.set(title="SPU-3: spurious weight floor")
+    return fig
+
+
+FIGURES = {"AUG-1": figure_aug1, "AUG-2": figure_aug2, "AUG-3": figure_aug3, "SPU-1": figure_spu1,
+           "SPU-2": figure_spu2, "SPU-3": figure_spu3}

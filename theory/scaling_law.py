@@ -1,0 +1,55 @@
+"""The augmentation scaling law a + b N^-gamma: nonlinear least squares and bootstrap over seeds.
+
+AUG-1 and AUG-2 in CLAIMS. Fits run in float64 numpy (scipy.optimize.least_squares), on the
+relative residual (model - mean) / mean so that every grid point counts alike on a log scale.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from synthlaw.theory.fits import LEVEL, Estimate
+
+N_BOOT_LAW = 400
+
+
+class Law(NamedTuple):
+    """Fitted a + b N^-gamma."""
+
+    a: float
+    b: float
+    gamma: float
+
+
+def law_value(n_g, law: Law):
+    """a + b N^-gamma at each N."""
+    return law.a + law.b * np.asarray(n_g, float) ** -law.gamma
+
+
+def fit_law(n_g, mean_g, gamma=None) -> Law:
+    """Least-squares a + b N^-gamma to mean_g; gamma fixed when given (then the fit is linear)."""
+    n_g, mean_g = np.asarray(n_g, np.float64), np.asarray(mean_g, np.float64)
+    scale_g = np.abs(mean_g)
+    if gamma is not None:
+        basis_g2 = np.stack([np.ones_like(n_g), n_g**-gamma], axis=1) / scale_g[:, None]
+        a, b = np.linalg.lstsq(basis_g2, mean_g / scale_g, rcond=None)[0]
+        return Law(float(a), float(b), float(gamma))
+    start = fit_law(n_g, mean_g, gamma=1.0)
+    residual = lambda q: (q[0] + q[1] * n_g ** -q[2] - mean_g) / scale_g
+    q = least_squares(residual, x0=[start.a, start.b, 1.0], bounds=([-np.inf, -np.inf, 0.0], np.inf)).x
+    return Law(*(float(v) for v in q))
+
+
+def bootstrap_law(n_g, values_sg, gamma=None, level: float = LEVEL, n_boot: int = N_BOOT_LAW,
+                  seed: int = 0) -> dict:
+    """Estimates of a, b, gamma (a percentile bootstrap over seeds) for the seed-mean curve."""
+    values_sg = np.asarray(values_sg, np.float64)
+    rng = np.random.default_rng(seed)
+    n_seeds = values_sg.shape[0]
+    point = fit_law(n_g, values_sg.mean(axis=0), gamma)
+    boots = np.array([fit_law(n_g, values_sg[rng.integers(0, n_seeds, n_seeds)].mean(axis=0), gamma)
+                      for _ in range(n_boot)])
+    tail = 100 * (1 - level) / 2
+    lo_k, hi_k = np.percentile(boots, [tail, 100 - tail], axis=0)
+    return {name: Estimate(getattr(point, name), lo_k[k], hi_k[k]) for k, name in enumerate(Law._fields)}

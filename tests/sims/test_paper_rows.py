@@ -1,0 +1,48 @@
+"""The authors' row choices: pandas DataFrame.sample(n, random_state=s) is RandomState(s).choice."""
+
+import jax
+
+from synthlaw.sims.paper_rows import (augmentation_designs, jax_take_from, paper_take, ratio_designs,
+                                      rows_needed, split_pools)
+
+# Recorded with pandas 3.1.1 in a throwaway venv (not a dependency), on ../shared/data/gender:
+#   train0 = pd.read_csv("train0.csv"); use = train0.sample(n=1000, random_state=42)
+#   use.index[:12]; use.sample(n=300, random_state=6).index[:12]
+#   syn1 = pd.read_csv("synthetic_allseed1.csv"); bal = syn1.sample(n=1000, random_state=42)
+#   syn1.drop(bal.index).sample(n=300, random_state=8).index[:12]
+# (len(train0) = 1677, len(syn1) = 24673). pandas' sample returns
+# random_state.choice(obj_len, size=n, replace=False, p=None) with random_state = RandomState(s).
+PANDAS_USE_42 = [1600, 482, 203, 49, 1289, 481, 1665, 611, 1622, 518, 1315, 886]
+PANDAS_USE_THEN_6 = [1085, 588, 541, 1160, 380, 542, 450, 1399, 433, 1575, 171, 765]
+PANDAS_REMAIN_8 = [9810, 12916, 2436, 12065, 4519, 16774, 11885, 17604, 16056, 6935, 17233, 23467]
+
+
+def test_paper_take_reproduces_pandas_sample():
+    use = paper_take(1677, 1000, 42, "major_use")
+    assert use[:12].tolist() == PANDAS_USE_42
+    assert use[paper_take(1000, 300, 6, "major")][:12].tolist() == PANDAS_USE_THEN_6
+    _, _, remain = split_pools(1677, 24673, 200, paper_take)
+    assert remain[paper_take(len(remain), 300, 8, "syn_remain")][:12].tolist() == PANDAS_REMAIN_8
+
+
+def test_subsets_are_nested_and_distinct_in_both_modes():
+    take = jax_take_from(jax.random.key(0))
+    for chooser in (paper_take, take):
+        small, large = chooser(500, 50, 2, "x"), chooser(500, 200, 2, "x")
+        assert small.tolist() == large[:50].tolist() and len(set(large.tolist())) == 200
+    assert take(500, 50, 2, "x").tolist() != take(500, 50, 2, "y").tolist()
+
+
+def test_design_sizes_and_weights():
+    n_rows = {"seed": 200, "train": 3300, "train0": 1677, "m0": 25000, "m1": 24000}
+    designs = ratio_designs(n_rows, "m", "imbalance", 200, (1, 2), paper_take)
+    assert len(designs) == 10 * 2 * 3
+    last = {d.tags["arm"]: d for d in designs if d.tags["i"] == 9 and d.tags["seed"] == 2}
+    size = {arm: sum(len(rows) for _, rows, _ in d.parts) for arm, d in last.items()}
+    assert size == {"imbalanced": 1100, "balanced": 2000, "augmented": 2600}
+    assert [w for _, _, w in last["augmented"].parts] == [1.0, 1.0, 1.0, 0.5, 0.5]
+    assert last["imbalanced"].tags["ratio"] == 10.0
+    designs = augmentation_designs(n_rows, "m", "imbalance", 200, (1, 2), paper_take)
+    assert len(designs) == 10 * 2 + 1 and designs[-1].tags["arm"] == "train_all"
+    assert sum(len(rows) for _, rows, _ in designs[-2].parts) == 200 + 800 + 800 + 3600
+    assert rows_needed("m", "spurious", 200) == {"train_neg": 1000, "m_pos": 2800, "m_neg": 1800}

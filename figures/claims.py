@@ -6,14 +6,14 @@ from synthlaw.figures.augmentation import FIGURES as AUGMENTATION_FIGURES
 from synthlaw.figures.generation import FIGURES as GENERATION_FIGURES
 from synthlaw.figures.style import PREDICTION, label_grid, measured, panels
 from synthlaw.theory.claims_imbalance import DIRECTIONS
-from synthlaw.theory.fits import mean_ci
+from synthlaw.theory.fits import FIGURE_LEVEL, mean_ci
 from synthlaw.theory.gaussian_risk import imbalance_excess
 
 
 def seed_means(columns, x_key, rows):
     """x values and their t-interval estimates of the mean excess over seeds."""
     xs = np.unique(columns[x_key][rows])
-    return xs, [mean_ci(columns["excess"][rows & (columns[x_key] == x)]) for x in xs]
+    return xs, [mean_ci(columns["excess"][rows & (columns[x_key] == x)], FIGURE_LEVEL) for x in xs]
 
 
 def figure_imb1(outcome):

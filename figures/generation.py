@@ -3,7 +3,7 @@
 import numpy as np
 
 from synthlaw.figures.style import PREDICTION, label_grid, measured, panels
-from synthlaw.theory.fits import mean_ci
+from synthlaw.theory.fits import FIGURE_LEVEL, mean_ci
 
 
 def figure_gen1(outcome):
@@ -11,7 +11,7 @@ def figure_gen1(outcome):
     cols, pred = outcome.columns, outcome.prediction
     fig, (ax,) = panels(1)
     t_g = np.unique(cols["t"][cols["t"] >= 1])
-    measured(ax, t_g, [mean_ci(cols["kl"][cols["t"] == t]) for t in t_g], "transformer")
+    measured(ax, t_g, [mean_ci(cols["kl"][cols["t"] == t], FIGURE_LEVEL) for t in t_g], "transformer")
     ax.plot(t_g, pred["kl_bayes"][t_g], **{**PREDICTION, "label": "KL_Bayes(t)"})
     ax.axhline(pred["kl_prior"], color="grey", linestyle=":", label="rival: ignores context")
     ax.set(xscale="log", yscale="log", xlabel="context length t (points read)",

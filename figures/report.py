@@ -7,9 +7,10 @@ import matplotlib.pyplot as plt
 
 from synthlaw.figures.claims import FIGURES
 from synthlaw.sims.store import write_atomic
+from synthlaw.theory.fits import LEVEL
 from synthlaw.theory.notes import note_text
 
-HEADER = ("claim", "check", "prediction", "measurement", "95% CI", "rival", "verdict")
+HEADER = ("claim", "check", "prediction", "measurement", f"{100 * LEVEL:g}% CI", "rival", "verdict")
 
 
 def fmt(x) -> str:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.optimize import least_squares
 
-from synthlaw.theory.fits import LEVEL, Estimate
+from synthlaw.theory.fits import LEVEL, normal_interval
 
 N_BOOT_LAW = 400
 
@@ -43,13 +43,11 @@ def fit_law(n_g, mean_g, gamma=None) -> Law:
 
 def bootstrap_law(n_g, values_sg, gamma=None, level: float = LEVEL, n_boot: int = N_BOOT_LAW,
                   seed: int = 0) -> dict:
-    """Estimates of a, b, gamma (a percentile bootstrap over seeds) for the seed-mean curve."""
+    """Estimates of a, b, gamma (normal bootstrap intervals over seeds) for the seed-mean curve."""
     values_sg = np.asarray(values_sg, np.float64)
     rng = np.random.default_rng(seed)
     n_seeds = values_sg.shape[0]
     point = fit_law(n_g, values_sg.mean(axis=0), gamma)
     boots = np.array([fit_law(n_g, values_sg[rng.integers(0, n_seeds, n_seeds)].mean(axis=0), gamma)
                       for _ in range(n_boot)])
-    tail = 100 * (1 - level) / 2
-    lo_k, hi_k = np.percentile(boots, [tail, 100 - tail], axis=0)
-    return {name: Estimate(getattr(point, name), lo_k[k], hi_k[k]) for k, name in enumerate(Law._fields)}
+    return {name: normal_interval(getattr(point, name), boots[:, k], level) for k, name in enumerate(Law._fields)}

@@ -50,7 +50,7 @@ def test_bootstrap_interval_of_b_has_its_nominal_coverage():
     covered = 0
     for r in range(100):
         values_sg = truth_g * rng.chisquare(5, size=(64, len(n_g))) / 5
-        est = bootstrap_law(n_g, values_sg, gamma=1.0, n_boot=200, seed=r)
+        est = bootstrap_law(n_g, values_sg, gamma=1.0, level=0.95, n_boot=200, seed=r)
         covered += est["b"].lo < 2.0 < est["b"].hi
     assert covered >= 100 * (0.95 - 4 * 0.022)
 

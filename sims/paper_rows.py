@@ -8,7 +8,10 @@ to choose rows:
 - `jax_take`: a `jax.random.permutation` of the file per (seed, draw), cut to n. Like the legacy
   choice (a permutation's prefix), a seed's subsets are nested as n grows.
 Both return positions in the file (or in the sub-table it is drawn from), which the program turns
-into index/weight masks.
+into index/weight masks. The one-time split drawn with random_state 42 (major_use, syn_balance and
+the augmentation base) is the authors' data preparation, shared by every seed, so both modes take
+it from `paper_take`; JAX keys choose only the per-seed rows. Redrawing the split per JAX seed would
+add a variance that the stored per-seed standard errors do not contain.
 """
 
 import functools
@@ -55,10 +58,10 @@ def jax_take_from(key):
     return take
 
 
-def split_pools(n_major: int, n_syn_minor: int, seed_size: int, take) -> tuple:
+def split_pools(n_major: int, n_syn_minor: int, seed_size: int) -> tuple:
     """The fixed split (random_state 42): major_use, syn_balance, syn_remain positions."""
-    major_use = take(n_major, 5 * seed_size, SPLIT_SEED, "major_use")
-    syn_balance = take(n_syn_minor, 5 * seed_size, SPLIT_SEED, "syn_balance")
+    major_use = paper_take(n_major, 5 * seed_size, SPLIT_SEED, "major_use")
+    syn_balance = paper_take(n_syn_minor, 5 * seed_size, SPLIT_SEED, "syn_balance")
     syn_remain = np.setdiff1d(np.arange(n_syn_minor), syn_balance)  # DataFrame.drop keeps file order
     return major_use, syn_balance, syn_remain
 
@@ -71,7 +74,7 @@ def ratio_designs(n_rows: dict, method: str, task: str, seed_size: int, seeds, t
     """
     major, minor_sfx, major_sfx = TASK_STEMS[task]
     syn_minor, syn_major = method + minor_sfx, method + major_sfx
-    major_use, syn_balance, syn_remain = split_pools(n_rows[major], n_rows[syn_minor], seed_size, take)
+    major_use, syn_balance, syn_remain = split_pools(n_rows[major], n_rows[syn_minor], seed_size)
     seed_part = ("seed", np.arange(n_rows["seed"]), 1.0)
     half = 3 * seed_size // 2
     designs = []
@@ -99,10 +102,10 @@ def augmentation_designs(n_rows: dict, method: str, task: str, seed_size: int, s
     """
     major, minor_sfx, major_sfx = TASK_STEMS[task]
     syn_minor, syn_major = method + minor_sfx, method + major_sfx
-    major_use, syn_balance, syn_remain = split_pools(n_rows[major], n_rows[syn_minor], seed_size, take)
+    major_use, syn_balance, syn_remain = split_pools(n_rows[major], n_rows[syn_minor], seed_size)
     n_base = 4 * seed_size
     base = [("seed", np.arange(n_rows["seed"]), 1.0),
-            (major, major_use[take(len(major_use), n_base, SPLIT_SEED, "major")], 1.0)]
+            (major, major_use[paper_take(len(major_use), n_base, SPLIT_SEED, "major")], 1.0)]
     designs = []
     for i in range(N_RATIO):
         half = i * seed_size * step // 2

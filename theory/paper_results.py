@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from synthlaw.sims.paper_rows import PAPER_SEEDS
+
 EXPERIMENTS = {("ratio", "imbalance"): "imbalanced_class_vary_ratio",
                ("augmentation", "imbalance"): "imbalanced_class_vary_additional",
                ("ratio", "spurious"): "spurious_corr_vary_ratio",
@@ -44,7 +46,8 @@ def stored_path(folder: Path, sweep: str, task: str, method: str, stored_metric:
 
 
 def compare_stored(summary: dict, folder: Path, sweep: str, task: str) -> list[dict]:
-    """One row per (method, metric, arm, i) with a stored value: ours, theirs, difference, our se."""
+    """One row per (method, metric, arm, i) with a stored value: ours, theirs, difference, and the
+    standard errors of both means (nan for log cross-entropies)."""
     rows = []
     for r in range(len(summary["method"])):
         method, arm, i = summary["method"][r], summary["arm"][r], int(summary["i"][r])
@@ -56,10 +59,14 @@ def compare_stored(summary: dict, folder: Path, sweep: str, task: str) -> list[d
             theirs = entry.get("train_all_augment") if arm == "train_all" else entry.get(f"{ARMS.get(arm)}_mean")
             if theirs is None:
                 continue
+            # stored std is over the paper's seeds at ddof 0: se = std * sqrt(k / (k - 1)) / sqrt(k)
+            k = len(PAPER_SEEDS)
+            stored_se = entry.get(f"{ARMS.get(arm)}_std", float("nan")) / np.sqrt(k - 1)
             ours = summary[f"{metric}_mean"][r]
             ours = float(transform(ours)) if transform else float(ours)
             se = float(summary[f"{metric}_se"][r]) if transform is None else float("nan")
             rows.append({"method": method, "metric": stored_metric, "arm": arm, "i": i, "ours": ours,
-                         "stored": float(theirs), "diff": ours - float(theirs), "se": se})
+                         "stored": float(theirs), "diff": ours - float(theirs), "se": se,
+                         "stored_se": float(stored_se) if transform is None else float("nan")})
     return rows
 

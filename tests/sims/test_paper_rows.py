@@ -21,7 +21,7 @@ def test_paper_take_reproduces_pandas_sample():
     use = paper_take(1677, 1000, 42, "major_use")
     assert use[:12].tolist() == PANDAS_USE_42
     assert use[paper_take(1000, 300, 6, "major")][:12].tolist() == PANDAS_USE_THEN_6
-    _, _, remain = split_pools(1677, 24673, 200, paper_take)
+    _, _, remain = split_pools(1677, 24673, 200)
     assert remain[paper_take(len(remain), 300, 8, "syn_remain")][:12].tolist() == PANDAS_REMAIN_8
 
 

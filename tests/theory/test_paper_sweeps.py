@@ -85,3 +85,15 @@ def test_two_devices_give_the_same_table_as_one():
     done = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "ok 12"
+
+
+@needs_data
+def test_jax_keys_agree_with_the_stored_means_within_two_standard_errors():
+    """JAX-key rows: ours and the stored mean differ by at most 2 combined standard errors at
+    about 95% of points (measured 0.89-0.96 over two seeds and both data sets)."""
+    tables = load_tables(DATA / "gender", LABELS["gender"], methods=["synthetic_allseed", "smote"])
+    columns = paper_sweeps.run_sweep_on_tables(tables, "ratio", "imbalance", protocol="jax", seed=0)
+    rows = [r for r in compare_stored(summarise(columns), tables.folder, "ratio", "imbalance")
+            if r["metric"] in ("balanced", "min") and r["se"] + r["stored_se"] > 0]
+    inside = [abs(r["diff"]) <= 2 * (r["se"] ** 2 + r["stored_se"] ** 2) ** 0.5 for r in rows]
+    assert len(rows) > 80 and sum(inside) / len(rows) >= 0.85

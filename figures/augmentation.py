@@ -2,14 +2,8 @@
 
 import numpy as np
 
-from synthlaw.figures.style import PREDICTION, label_grid, measured, panels
-from synthlaw.theory.fits import FIGURE_LEVEL, mean_ci
+from synthlaw.figures.style import PREDICTION, label_grid, measured, panels, seed_estimates
 from synthlaw.theory.scaling_law import fit_law, law_value
-
-
-def seed_estimates(columns, value, x_key, rows):
-    xs = np.unique(columns[x_key][rows])
-    return xs, [mean_ci(columns[value][rows & (columns[x_key] == x)], FIGURE_LEVEL) for x in xs]
 
 
 def figure_aug1(outcome):

@@ -4,16 +4,9 @@ import numpy as np
 
 from synthlaw.figures.augmentation import FIGURES as AUGMENTATION_FIGURES
 from synthlaw.figures.generation import FIGURES as GENERATION_FIGURES
-from synthlaw.figures.style import PREDICTION, label_grid, measured, panels
+from synthlaw.figures.style import PREDICTION, label_grid, measured, panels, seed_estimates
 from synthlaw.theory.claims_imbalance import DIRECTIONS
-from synthlaw.theory.fits import FIGURE_LEVEL, mean_ci
 from synthlaw.theory.gaussian_risk import imbalance_excess
-
-
-def seed_means(columns, x_key, rows):
-    """x values and their t-interval estimates of the mean excess over seeds."""
-    xs = np.unique(columns[x_key][rows])
-    return xs, [mean_ci(columns["excess"][rows & (columns[x_key] == x)], FIGURE_LEVEL) for x in xs]
 
 
 def figure_imb1(outcome):
@@ -23,7 +16,7 @@ def figure_imb1(outcome):
     rho_dense = np.geomspace(1, max(cfg["rho"]) * 1.2, 200)
     for i, sep in enumerate(cfg["separation"]):
         rows = cols["separation"] == sep
-        n_maj, est = seed_means(cols, "n_maj", rows)
+        n_maj, est = seed_estimates(cols, "excess", "n_maj", rows)
         color = f"C{i}"
         measured(ax, n_maj / cfg["n_min"], est, f"measured, Delta={sep:g}", color)
         ax.plot(rho_dense, imbalance_excess(rho_dense, sep), **{**PREDICTION, "color": color,
@@ -39,7 +32,7 @@ def figure_imb2(outcome):
     """Excess against n_min on log-log axes with the first-order prediction tr(HV)/2."""
     cols, pred = outcome.columns, outcome.prediction
     fig, (ax,) = panels(1)
-    n_g, est = seed_means(cols, "n_min", np.ones(len(cols["seed"]), bool))
+    n_g, est = seed_estimates(cols, "excess", "n_min", np.ones(len(cols["seed"]), bool))
     measured(ax, n_g, est, "measured (perfect generator)")
     ax.plot(n_g, pred["excess"], marker="", **{**PREDICTION, "label": "prediction tr(HV)/2"})
     ax.plot(n_g, pred["excess"][0] * np.sqrt(n_g[0] / n_g), color="grey", linestyle=":",
@@ -57,7 +50,7 @@ def figure_imb3(outcome):
     fig, (ax,) = panels(1)
     for i, direction in enumerate(outcome.config["directions"]):
         rows = np.isclose(cols["angle"], DIRECTIONS[direction])
-        shifts, est = seed_means(cols, "shift", rows)
+        shifts, est = seed_estimates(cols, "excess", "shift", rows)
         measured(ax, shifts, est, f"measured, {direction}", f"C{i}")
         ax.plot(shifts, pred["floor"][direction], **{**PREDICTION, "color": f"C{i}",
                 "label": f"F(delta), {direction}"})
@@ -77,7 +70,7 @@ def figure_imb4(outcome):
     for i, generator in enumerate(cfg["generators"]):
         for ax, panel in ((ax_n, "n_min"), (ax_d, "d")):
             rows = (cols["generator"] == generator) & (cols["panel"] == panel)
-            xs, est = seed_means(cols, panel, rows)
+            xs, est = seed_estimates(cols, "excess", panel, rows)
             ax.plot(xs, [e.value for e in est], marker="o", color=f"C{i}", label=generator)
             ax.fill_between(xs, [e.lo for e in est], [e.hi for e in est], color=f"C{i}", alpha=0.15)
     for ax in (ax_n, ax_d):
@@ -89,7 +82,7 @@ def figure_imb4(outcome):
     label_grid(ax_n, cfg["n_min"])
     label_grid(ax_d, cfg["d"])
     handles, labels = ax_n.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), bbox_to_anchor=(0.5, -0.2))
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels))
     return fig
 
 

@@ -5,6 +5,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from synthlaw.theory.fits import FIGURE_LEVEL, mean_ci  # noqa: E402
 
 PANEL_INCHES = (3.4, 2.6)
 RC = {"font.size": 9, "axes.titlesize": 9, "axes.labelsize": 9, "legend.fontsize": 7,
@@ -17,7 +20,8 @@ PREDICTION = {"color": "black", "linestyle": "--", "linewidth": 1.2, "label": "p
 def panels(n: int):
     """A figure with n side-by-side panels."""
     plt.rcParams.update(RC)
-    fig, axes = plt.subplots(1, n, figsize=(PANEL_INCHES[0] * n, PANEL_INCHES[1]), squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(PANEL_INCHES[0] * n, PANEL_INCHES[1]), squeeze=False,
+                             layout="constrained")
     return fig, list(axes[0])
 
 
@@ -36,3 +40,9 @@ def label_grid(ax, x_values):
     ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def seed_estimates(columns, value: str, x_key: str, rows):
+    """The x values among rows and, per x, the mean of column `value` over seeds with its 95% interval."""
+    xs = np.unique(columns[x_key][rows])
+    return xs, [mean_ci(columns[value][rows & (columns[x_key] == x)], FIGURE_LEVEL) for x in xs]

@@ -1,6 +1,12 @@
 """Figures of the generation claims (GEN in CLAIMS), drawn from a claim's table and prediction."""
 
+import numpy as np
+
 from synthlaw.figures.style import PREDICTION, label_grid, measured, panels, seed_estimates
+
+GEN2_PANELS = (("kl", "Gaussian-fit KL to the truth"), ("frechet", "Frechet distance (squared)"),
+               ("mmd2", "MMD^2 to a true-law sample"), ("memorisation", "memorisation rate"),
+               ("excess", "balanced 0-1 excess"))
 
 
 def figure_gen1(outcome):
@@ -18,4 +24,26 @@ def figure_gen1(outcome):
     return fig
 
 
-FIGURES = {"GEN-1": figure_gen1}
+def figure_gen2(outcome):
+    """GEN-2: each quality number and the downstream excess per generator, one marker per d, 95% intervals."""
+    cols, cfg = outcome.columns, outcome.config
+    generators = list(dict.fromkeys(cols["generator"]))
+    fig, axes = panels(len(GEN2_PANELS))
+    offsets_d = np.linspace(-0.2, 0.2, len(cfg["d"])) if len(cfg["d"]) > 1 else [0.0]
+    for ax, (metric, title) in zip(axes, GEN2_PANELS):
+        for j, (d, offset) in enumerate(zip(cfg["d"], offsets_d)):
+            est = [seed_estimates(cols, metric, "d", (cols["generator"] == g) & (cols["d"] == d))[1][0]
+                   for g in generators]
+            measured(ax, np.arange(len(generators)) + offset, est, f"d = {d}", color=f"C{j}")
+        ax.set_xticks(range(len(generators)), generators, rotation=30)
+        ax.set(title=f"GEN-2: {title}")
+    axes[3].axhline(0.5, color="grey", linestyle=":", label="about 0.5: fresh draws")
+    axes[4].axhline(outcome.prediction["no_oversampling"], color="grey", linestyle=":",
+                    label="E(rho, Delta): no oversampling")
+    for ax in axes[3:]:
+        ax.legend()
+    axes[0].legend()
+    return fig
+
+
+FIGURES = {"GEN-1": figure_gen1, "GEN-2": figure_gen2}

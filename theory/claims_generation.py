@@ -1,13 +1,22 @@
-"""GEN-1 of CLAIMS: a transformer trained on fresh Gaussian tasks generates in context near the Bayes limit."""
+"""GEN of CLAIMS. GEN-1: a transformer trained on fresh Gaussian tasks generates in context near the
+Bayes limit. GEN-2: a tabular transformer as an oversampler, reported side by side with the baselines."""
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from synthlaw.models import gaussian_generators, random_oversampling, smote, tabular_transformer
+from synthlaw.models.logistic import fit_logistic
+from synthlaw.models.tabular_transformer import TabularConfig, train_tabular
 from synthlaw.models.transformer import TransformerConfig
 from synthlaw.models.transformer_training import TrainConfig, train_generator
+from synthlaw.sims.gaussian import draw, means_for_delta
 from synthlaw.theory.claim import Check, Claim
+from synthlaw.theory.claims_imbalance import exact_imbalance_excess
 from synthlaw.theory.fits import bootstrap_slope, by_seed, loglog_slope, mean_ci
+from synthlaw.theory.gaussian_risk import balanced_error, bayes_balanced_error
+from synthlaw.theory.generation_quality import frechet_distance, gaussian_fit_kl, memorisation_rate, mmd2
 from synthlaw.theory.in_context import expected_kl, kl_bayes, kl_prior
 
 
@@ -79,4 +88,96 @@ GEN_1 = Claim(
     measure=gen1_measure, predict=gen1_predict, judge=gen1_judge,
 )
 
-CLAIMS = (GEN_1,)
+
+# GEN-2 --------------------------------------------------------------------------------------
+
+GEN2_GENERATORS = ("transformer", "ros", "smote", "plugin", "perfect")
+GEN2_METRICS = ("kl", "frechet", "mmd2", "memorisation", "excess")
+
+
+def gen2_model_config(config, d: int) -> TabularConfig:
+    """The tabular transformer named by a GEN-2 config, for d columns and two classes."""
+    return TabularConfig(d=d, n_bins=config["n_bins"], layers=config["layers"], width=config["width"],
+                         heads=config["heads"])
+
+
+def gen2_train_config(config) -> TrainConfig:
+    """Training length, batch of rows and peak learning rate named by a GEN-2 config."""
+    return TrainConfig(steps=config["steps"], batch=config["batch"], learning_rate=config["learning_rate"],
+                       warmup=min(100, config["steps"] // 10))
+
+
+@jax.jit
+def balanced_excess(x_min_nd, x_syn_nd, x_maj_nd, separation):
+    """Balanced 0-1 excess, exact, of the logistic fit on minority + synthetic rows (class 0) and
+    majority rows (class 1), Setting G with cov = I."""
+    mu_0_d, mu_1_d = means_for_delta(x_min_nd.shape[1], separation)
+    x_nd = jnp.concatenate([x_min_nd, x_syn_nd, x_maj_nd])
+    y_n = jnp.concatenate([jnp.zeros(len(x_min_nd) + len(x_syn_nd)), jnp.ones(len(x_maj_nd))])
+    w_d, b = fit_logistic(x_nd, y_n, jnp.ones_like(y_n))
+    cov_dd = jnp.eye(x_min_nd.shape[1])
+    return balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd) - bayes_balanced_error(separation)
+
+
+def gen2_replicate(config, d: int, key) -> dict:
+    """One seed at one d: draw real rows, train one transformer on them, then score every generator."""
+    key_0, key_1, key_train, key_ref, key_syn = jax.random.split(key, 5)
+    n_min, n_maj = config["n_min"], int(round(config["rho"] * config["n_min"]))
+    n_new = n_maj - n_min
+    mu_0_d, mu_1_d = means_for_delta(d, config["separation"])
+    cov_dd = jnp.eye(d)
+    x_min_nd, x_maj_nd = draw(key_0, n_min, mu_0_d, cov_dd), draw(key_1, n_maj, mu_1_d, cov_dd)
+    y_n = jnp.concatenate([jnp.zeros(n_min, jnp.int32), jnp.ones(n_maj, jnp.int32)])
+    fit = train_tabular(jnp.concatenate([x_min_nd, x_maj_nd]), y_n, gen2_model_config(config, d),
+                        gen2_train_config(config), key=key_train)
+    generators = {
+        "transformer": lambda k: tabular_transformer.generate(k, x_min_nd, n_new, fit=fit, label=0,
+                                                              temperature=config["temperature"]),
+        "ros": lambda k: random_oversampling.generate(k, x_min_nd, n_new),
+        "smote": lambda k: smote.generate(k, x_min_nd, n_new),
+        "plugin": lambda k: gaussian_generators.generate_plugin(k, x_min_nd, n_new),
+        "perfect": lambda k: gaussian_generators.generate_perfect(k, x_min_nd, n_new, mu_d=mu_0_d, cov_dd=cov_dd),
+    }
+    x_ref_nd = draw(key_ref, n_new, mu_0_d, cov_dd)
+    scores = {m: [] for m in GEN2_METRICS}
+    for gi, name in enumerate(GEN2_GENERATORS):
+        x_syn_nd = generators[name](jax.random.fold_in(key_syn, gi)).x_nd
+        scores["kl"].append(gaussian_fit_kl(x_syn_nd, mu_0_d, cov_dd))
+        scores["frechet"].append(frechet_distance(x_syn_nd, mu_0_d, cov_dd))
+        scores["mmd2"].append(mmd2(x_syn_nd, x_ref_nd, bandwidth=np.sqrt(d)))
+        scores["memorisation"].append(memorisation_rate(x_syn_nd, x_min_nd))
+        scores["excess"].append(float(balanced_excess(x_min_nd, x_syn_nd, x_maj_nd, config["separation"])))
+    return {"generator": np.array(GEN2_GENERATORS), **{m: np.array(v) for m, v in scores.items()}}
+
+
+def gen2_measure(config, key):
+    """Tidy columns seed, d, generator and the GEN2_METRICS: one transformer trained per seed and d."""
+    parts = []
+    for d in config["d"]:
+        for seed in range(config["seeds"]):
+            cols = gen2_replicate(config, d, jax.random.fold_in(jax.random.fold_in(key, d), seed))
+            n = len(cols["generator"])
+            parts.append({"seed": np.full(n, seed), "d": np.full(n, d), **cols})
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def gen2_predict(config):
+    """Only a reference: E(rho, Delta), the large-n excess of no oversampling."""
+    return {"no_oversampling": exact_imbalance_excess(config["rho"], config["separation"])}
+
+
+def gen2_judge(columns, config, prediction):
+    return []
+
+
+GEN_2 = Claim(
+    id="GEN-2", title="A tabular transformer as an oversampler, side by side with the baselines",
+    paper_result="Analogue of the paper's LLM (GReaT) oversampler comparison (reported, not pass/fail)",
+    quick={"separation": 2.0, "rho": 4.0, "n_min": 100, "d": [2, 4], "seeds": 3, "n_bins": 16, "layers": 2,
+           "width": 32, "heads": 4, "steps": 600, "batch": 128, "learning_rate": 1e-2, "temperature": 1.0},
+    full={"separation": 2.0, "rho": 4.0, "n_min": 100, "d": [2, 3, 4], "seeds": 10, "n_bins": 16, "layers": 2,
+          "width": 32, "heads": 4, "steps": 1500, "batch": 128, "learning_rate": 1e-2, "temperature": 1.0},
+    measure=gen2_measure, predict=gen2_predict, judge=gen2_judge, reported_only=True,
+)
+
+CLAIMS = (GEN_1, GEN_2)

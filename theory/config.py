@@ -52,6 +52,9 @@ RULES = {
     "eval_tasks": (lambda v: _is_int(v) and v >= 1, "an integer >= 1 (fresh test tasks per seed)"),
     "factor": (lambda v: _is_real(v) and v >= 1, "a number >= 1 (allowed KL ratio to Bayes)"),
     "slope_slack": (lambda v: _is_real(v) and v >= 0, "a number >= 0"),
+    # GEN-2: the tabular transformer's bins and sampling temperature
+    "n_bins": (lambda v: _is_int(v) and v >= 2, "an integer >= 2 (quantile bins per column)"),
+    "temperature": (lambda v: _is_real(v) and v > 0, "a number > 0 (softmax temperature of sampling)"),
     # SPU-1..3 and AUG-1..3: Setting S and the augmentation sweeps
     "n": (lambda v: _is_int(v) and v >= 4, "integers >= 4 (real training rows)"),
     "n_syn": (lambda v: _is_int(v) and v >= 2 and v % 2 == 0, "even integers >= 2 (synthetic rows, half per class)"),
@@ -97,6 +100,9 @@ def _check_dimensions(claim_id, config):
         raise ConfigError(f"{claim_id}.d = {config['d']}: an orthogonal shift direction needs d >= 2")
     if "heads" in config and config["width"] % config["heads"]:
         raise ConfigError(f"{claim_id}.heads = {config['heads']}: must divide width = {config['width']}")
+    if "n_bins" in config and config["n_min"] <= max(5, max(config["d"])):
+        raise ConfigError(f"{claim_id}.n_min = {config['n_min']}: must exceed {max(5, max(config['d']))} "
+                          "(SMOTE's 5 neighbours and the plug-in's covariance)")
     if "generators" in config:
         need = max(5, config["d_for_n"])
         if min(config["n_min"]) <= need:

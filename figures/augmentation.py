@@ -52,7 +52,7 @@ def figure_aug2(outcome):
 
 def figure_spu1(outcome):
     """Minority- and worst-group error and ||w_spur|| against the minority mass p."""
-    cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
+    cols, pred = outcome.columns, outcome.prediction
     fig, (ax_e, ax_w) = panels(2)
     every = np.ones(len(cols["seed"]), bool)
     p_g, est = seed_estimates(cols, "minority", "p", every)

@@ -18,7 +18,7 @@ from flax import nnx
 
 from synthlaw.models.synthetic import Synthetic
 from synthlaw.models.transformer import Block
-from synthlaw.models.transformer_training import TrainConfig, optimizer
+from synthlaw.models.transformer_training import TrainConfig, optimizer, train_in_blocks
 
 
 @dataclass(frozen=True)
@@ -143,14 +143,9 @@ def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key) 
     tokens_nt = encode(x_nd, y_n, edges_dk, config)
     model = TabularTransformer(config, rngs=nnx.Rngs(params=key_init))
     graphdef, params = nnx.split(model, nnx.Param)
-    opt_state = optimizer(train).init(params)
-    n_blocks, rest = divmod(train.steps, train.block)
-    losses = []
-    for i, n_steps in enumerate([train.block] * n_blocks + ([rest] if rest else [])):
-        params, opt_state, loss_s = train_block(graphdef, params, opt_state, tokens_nt,
-                                                jax.random.fold_in(key_data, i), train=train, n_steps=n_steps)
-        losses.append(loss_s)
-    return TabularFit(nnx.merge(graphdef, params), edges_dk, np.asarray(jnp.concatenate(losses)))
+    run = lambda p, o, k, n: train_block(graphdef, p, o, tokens_nt, k, train=train, n_steps=n)
+    params, loss_s = train_in_blocks(run, params, train, key=key_data)
+    return TabularFit(nnx.merge(graphdef, params), edges_dk, loss_s)
 
 
 @partial(jax.jit, static_argnames=("graphdef", "n_new"))

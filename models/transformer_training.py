@@ -70,11 +70,21 @@ def train_generator(model_config: TransformerConfig, train: TrainConfig, *, key)
     key_init, key_data = jax.random.split(key)
     model = GaussianTransformer(model_config, rngs=nnx.Rngs(params=key_init))
     graphdef, params = nnx.split(model, nnx.Param)
+    run = lambda p, o, k, n: train_block(graphdef, p, o, k, model_config=model_config, train=train, n_steps=n)
+    params, loss_s = train_in_blocks(run, params, train, key=key_data)
+    return nnx.merge(graphdef, params), loss_s
+
+
+def train_in_blocks(run_block, params, train: TrainConfig, *, key):
+    """train.steps steps as jitted blocks of train.block steps (and one shorter rest block).
+
+    run_block(params, opt_state, key, n_steps) -> (params, opt_state, loss_s). Returns the trained
+    params and the loss of every step.
+    """
     opt_state = optimizer(train).init(params)
     n_blocks, rest = divmod(train.steps, train.block)
     losses = []
     for i, n_steps in enumerate([train.block] * n_blocks + ([rest] if rest else [])):
-        params, opt_state, loss_s = train_block(graphdef, params, opt_state, jax.random.fold_in(key_data, i),
-                                                model_config=model_config, train=train, n_steps=n_steps)
+        params, opt_state, loss_s = run_block(params, opt_state, jax.random.fold_in(key, i), n_steps)
         losses.append(loss_s)
-    return nnx.merge(graphdef, params), np.asarray(jnp.concatenate(losses))
+    return params, np.asarray(jnp.concatenate(losses))

@@ -2,7 +2,15 @@
 
 import numpy as np
 
-from synthlaw.figures.style import PREDICTION, label_grid, measured, panels, seed_estimates
+from synthlaw.figures.style import (
+    PREDICTION,
+    RIVAL,
+    label_grid,
+    measured,
+    panels,
+    rival_power_law,
+    seed_estimates,
+)
 from synthlaw.theory.scaling_law import fit_law, law_value
 
 
@@ -15,7 +23,7 @@ def figure_aug1(outcome):
     m_g = cfg["n"] + cfg["weight"] * n_g
     ax.plot(n_g, law_value(m_g, fit_law(m_g, [e.value for e in est])), color="C1", label="fit a + b M^-gamma")
     ax.plot(n_g, pred["excess"], **{**PREDICTION, "label": "prediction c/(n + wN)"})
-    ax.plot(n_g, pred["excess"][0] * np.sqrt(m_g[0] / m_g), color="grey", linestyle=":", label="rival gamma = 1/2")
+    ax.plot(n_g, pred["excess"][0] * np.sqrt(m_g[0] / m_g), **RIVAL, label="rival gamma = 1/2")
     ax.set(xscale="log", yscale="log", xlabel=f"synthetic rows N (n = {cfg['n']} real)",
            ylabel="balanced 0-1 excess", title="AUG-1: perfect generator")
     label_grid(ax, n_g)
@@ -42,7 +50,7 @@ def figure_aug2(outcome):
     gens, est = seed_estimates(cols, "excess", "n_gen", rows)
     measured(ax_f, gens, est, f"measured, n = 0, N = {cfg['n_syn'][-1]}")
     ax_f.plot(gens, pred["floor"], **{**PREDICTION, "label": "a(n_gen) + c/N"})
-    ax_f.plot(gens, np.full(len(gens), pred["floor"][0]), color="grey", linestyle=":", label="rival slope 0")
+    rival_power_law(ax_f, gens, gens[0], pred["floor"][0], 0.0, "rival slope 0")
     ax_f.set(xscale="log", yscale="log", xlabel="generator-fit rows n_gen", ylabel="balanced 0-1 excess",
              title="AUG-2: floor against n_gen")
     label_grid(ax_f, gens)
@@ -60,7 +68,7 @@ def figure_spu1(outcome):
     _, est_w = seed_estimates(cols, "worst", "p", every)
     measured(ax_e, p_g, est_w, "measured, worst group", "C1", marker="s")
     ax_e.plot(p_g, pred["worst"], **{**PREDICTION, "label": "population ERM"})
-    ax_e.axhline(pred["bayes"], color="grey", linestyle=":", label="Phi(-||mu_c||)")
+    ax_e.axhline(pred["bayes"], **RIVAL, label="Phi(-||mu_c||)")
     ax_e.set(xlabel="minority-group mass p", ylabel="0-1 error", title="SPU-1: worst-group error")
     ax_e.legend()
     _, est_s = seed_estimates(cols, "spur_norm", "p", every)
@@ -79,7 +87,7 @@ def figure_spu2(outcome):
     n_g, est = seed_estimates(cols, "excess", "n", every)
     measured(ax_e, n_g, est, "measured")
     ax_e.plot(n_g, pred["excess"], **{**PREDICTION, "label": "prediction tr(HV)/2"})
-    ax_e.plot(n_g, pred["excess"][0] * np.sqrt(n_g[0] / n_g), color="grey", linestyle=":", label="rival slope -1/2")
+    rival_power_law(ax_e, n_g, n_g[0], pred["excess"][0], -0.5, "rival slope -1/2")
     ax_e.set(xscale="log", yscale="log", xlabel="real rows n (balanced to n + N)", ylabel="group-balanced excess",
              title="SPU-2: perfect group generator")
     label_grid(ax_e, n_g)
@@ -101,7 +109,7 @@ def figure_aug3(outcome):
     shifts, est = seed_estimates(cols, "excess", "shift", np.ones(len(cols["seed"]), bool))
     measured(ax, shifts, est, f"measured, n = 0, N = {cfg['n_syn'][-1]}")
     ax.plot(shifts, pred["excess"], **{**PREDICTION, "label": "a(delta) + c/N"})
-    ax.plot(shifts, pred["excess"][-1] * shifts / shifts[-1], color="grey", linestyle=":", label="rival slope 1")
+    rival_power_law(ax, shifts, shifts[-1], pred["excess"][-1], 1.0, "rival slope 1")
     ax.set(xscale="log", yscale="log", xlabel="generator mean shift delta", ylabel="balanced 0-1 excess",
            title="AUG-3: floor of a biased generator")
     label_grid(ax, shifts)
@@ -120,7 +128,7 @@ def figure_spu3(outcome):
         measured(ax, n_g, est, "measured")
         curve = pred["excess" if value == "excess" else "spur_sq"]
         ax.plot(n_g, curve, **{**PREDICTION, "label": "first-order floor"})
-        ax.plot(n_g, np.full(len(n_g), curve[0]), color="grey", linestyle=":", label="rival slope 0")
+        rival_power_law(ax, n_g, n_g[0], curve[0], 0.0, "rival slope 0")
         ax.set(xscale="log", yscale="log", xlabel="real rows per minority group n_g", ylabel=name)
         label_grid(ax, n_g)
         ax.legend()

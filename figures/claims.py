@@ -4,7 +4,15 @@ import numpy as np
 
 from synthlaw.figures.augmentation import FIGURES as AUGMENTATION_FIGURES
 from synthlaw.figures.generation import FIGURES as GENERATION_FIGURES
-from synthlaw.figures.style import PREDICTION, label_grid, measured, panels, seed_estimates
+from synthlaw.figures.style import (
+    PREDICTION,
+    RIVAL,
+    label_grid,
+    measured,
+    panels,
+    rival_power_law,
+    seed_estimates,
+)
 from synthlaw.theory.claims_imbalance import DIRECTIONS
 from synthlaw.theory.gaussian_risk import imbalance_excess
 
@@ -35,8 +43,7 @@ def figure_imb2(outcome):
     n_g, est = seed_estimates(cols, "excess", "n_min", np.ones(len(cols["seed"]), bool))
     measured(ax, n_g, est, "measured (perfect generator)")
     ax.plot(n_g, pred["excess"], marker="", **{**PREDICTION, "label": "prediction tr(HV)/2"})
-    ax.plot(n_g, pred["excess"][0] * np.sqrt(n_g[0] / n_g), color="grey", linestyle=":",
-            label="rival slope -1/2")
+    rival_power_law(ax, n_g, n_g[0], pred["excess"][0], -0.5, "rival slope -1/2")
     ax.set(xscale="log", yscale="log", xlabel="n_min (real minority rows)", ylabel="balanced 0-1 excess",
            title="IMB-2: oversampling with a perfect generator")
     label_grid(ax, n_g)
@@ -54,8 +61,7 @@ def figure_imb3(outcome):
         measured(ax, shifts, est, f"measured, {direction}", f"C{i}")
         ax.plot(shifts, pred["floor"][direction], **{**PREDICTION, "color": f"C{i}",
                 "label": f"F(delta), {direction}"})
-    ax.plot(shifts, pred["floor"][direction][-1] * shifts / shifts[-1], color="grey", linestyle=":",
-            label="rival slope 1")
+    rival_power_law(ax, shifts, shifts[-1], pred["floor"][direction][-1], 1.0, "rival slope 1")
     ax.set(xscale="log", yscale="log", xlabel="generator mean shift delta", ylabel="balanced 0-1 excess",
            title="IMB-3: the price of generator quality")
     label_grid(ax, shifts)
@@ -74,7 +80,7 @@ def figure_imb4(outcome):
             ax.plot(xs, [e.value for e in est], marker="o", color=f"C{i}", label=generator)
             ax.fill_between(xs, [e.lo for e in est], [e.hi for e in est], color=f"C{i}", alpha=0.15)
     for ax in (ax_n, ax_d):
-        ax.axhline(outcome.prediction["no_oversampling"], color="grey", linestyle=":",
+        ax.axhline(outcome.prediction["no_oversampling"], **RIVAL,
                    label="E(rho, Delta): large-n cost")
         ax.set(xscale="log", yscale="log", ylabel="balanced 0-1 excess")
     ax_n.set(xlabel=f"n_min (d = {cfg['d_for_n']})", title="IMB-4: oversamplers against n_min")

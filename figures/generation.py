@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from synthlaw.figures.style import PREDICTION, label_grid, measured, panels, seed_estimates
+from synthlaw.figures.style import PREDICTION, RIVAL, label_grid, measured, panels, seed_estimates
 
 GEN2_PANELS = (("kl", "Gaussian-fit KL to the truth"), ("frechet", "Frechet distance (squared)"),
                ("mmd2", "MMD^2 to a true-law sample"), ("memorisation", "memorisation rate"),
@@ -16,7 +16,7 @@ def figure_gen1(outcome):
     t_g, est = seed_estimates(cols, "kl", "t", cols["t"] >= 1)
     measured(ax, t_g, est, "transformer")
     ax.plot(t_g, pred["kl_bayes"][t_g], **{**PREDICTION, "label": "KL_Bayes(t)"})
-    ax.axhline(pred["kl_prior"], color="grey", linestyle=":", label="rival: ignores context")
+    ax.axhline(pred["kl_prior"], **RIVAL, label="rival: ignores context")
     ax.set(xscale="log", yscale="log", xlabel="context length t (points read)",
            ylabel="expected KL(truth || model)", title="GEN-1: in-context generation")
     label_grid(ax, [t for t in (1, 2, 4, 8, 16, 32, 64, 128) if t <= t_g[-1]])

@@ -15,6 +15,7 @@ RC = {"font.size": 9, "axes.titlesize": 9, "axes.labelsize": 9, "legend.fontsize
       "axes.spines.top": False, "axes.spines.right": False, "savefig.dpi": 200,
       "savefig.bbox": "tight"}
 PREDICTION = {"color": "black", "linestyle": "--", "linewidth": 1.2, "label": "prediction"}
+RIVAL = {"color": "grey", "linestyle": ":"}
 
 
 def panels(n: int):
@@ -30,6 +31,12 @@ def measured(ax, x, estimates, label, color=None, marker="o"):
     mean = [e.value for e in estimates]
     err = [[e.value - e.lo for e in estimates], [e.hi - e.value for e in estimates]]
     ax.errorbar(x, mean, yerr=err, fmt=marker, color=color, capsize=2, label=label)
+
+
+def rival_power_law(ax, x_g, x_ref, y_ref, slope: float, label: str):
+    """The rival's line y_ref (x / x_ref)^slope through (x_ref, y_ref), drawn in the RIVAL style."""
+    x_g = np.asarray(x_g, float)
+    ax.plot(x_g, y_ref * (x_g / x_ref) ** slope, **RIVAL, label=label)
 
 
 def label_grid(ax, x_values):

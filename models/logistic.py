@@ -1,7 +1,12 @@
-"""Weighted L2 logistic regression by damped Newton with a fixed step count (jit- and vmap-safe).
+"""Weighted L2 logistic regression by quasi-Newton steps with a fixed count (jit- and vmap-safe).
 
 Minimises  sum_i weight_i * ce(y_i, w.x_i + b) + (l2 / 2) ||w||^2,  the intercept unpenalised.
-scikit-learn's LogisticRegression(C) is l2 = 1 / C. Each Newton system is solved by
+scikit-learn's LogisticRegression(C) is l2 = 1 / C.
+
+A sweep's cost is passes over the (n, d) data, and a Hessian X' diag(c) X costs several passes,
+so the fit forms it once: at the LDA start, which for Gaussian classes is within O(1/sqrt(n)) of
+the optimum. Each later step costs two passes (X u and X' r) and refines the Hessian by a BFGS
+update from the gradient change it measured anyway. Linear systems are solved by
 Jacobi-preconditioned conjugate gradients: no LAPACK call sits in the loop, so the sharded sweep
 cannot hit the jax 0.10 multi-device LAPACK hang (ENVIRONMENT.md).
 """
@@ -11,12 +16,8 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 
-STEP_FRACTIONS = (1.0, 0.5, 0.25, 0.125, 0.0625)
-
-
-def with_intercept(x_nd):
-    """Append a column of ones: x_np with p = d + 1."""
-    return jnp.concatenate([x_nd, jnp.ones_like(x_nd[:, :1])], axis=1)
+STEP_FRACTIONS = (1.0, 0.5, 0.25)  # of the curvature step along the quasi-Newton direction
+LARGEST_MOVE = 80.0  # a step moving one logit further than this is refused (expm1 overflows)
 
 
 def conjugate_gradient(h_pp, g_p, n_iter: int):
@@ -38,34 +39,53 @@ def conjugate_gradient(h_pp, g_p, n_iter: int):
     return jax.lax.scan(step, state, None, length=n_iter)[0][0]
 
 
-def lda_start(x_nd, y_n, weight_n):
-    """Starting point: the weighted LDA rule w = S^{-1}(m_1 - m_0), b = -w.(m_0 + m_1)/2 + ln(n_1/n_0).
+def gram(x_nd, c_n):
+    """[X 1]' diag(c) [X 1], p x p with p = d + 1, without materialising the intercept column."""
+    xx_dd = (x_nd * c_n[:, None]).T @ x_nd
+    x1_d = x_nd.T @ c_n
+    return jnp.block([[xx_dd, x1_d[:, None]], [x1_d[None, :], c_n.sum()[None, None]]])
 
-    For Gaussian classes it is the logistic optimum up to O(1/sqrt(n)), so a few Newton steps
-    finish the fit. S is the pooled within-class covariance plus a 1e-6 relative jitter.
+
+def lda_start(gram_pp, sum_1_d, n_1):
+    """The weighted LDA rule w = S^{-1}(m_1 - m_0), b = -w.(m_0 + m_1)/2 + ln(n_1/n_0).
+
+    Built from the weight Gram [X 1]' W [X 1] and the class-1 sum X'(w y): S is the pooled
+    within-class covariance, plus a 1e-6 relative jitter. For Gaussian classes it is the logistic
+    optimum up to O(1/sqrt(n)).
     """
-    weight_0_n, weight_1_n = weight_n * (1.0 - y_n), weight_n * y_n
-    n_0, n_1 = jnp.maximum(weight_0_n.sum(), 1e-12), jnp.maximum(weight_1_n.sum(), 1e-12)
-    m_0_d, m_1_d = weight_0_n @ x_nd / n_0, weight_1_n @ x_nd / n_1
-    centred_nd = x_nd - jnp.where(y_n[:, None] > 0.5, m_1_d[None, :], m_0_d[None, :])
-    s_dd = (centred_nd * weight_n[:, None]).T @ centred_nd / (n_0 + n_1)
-    d = x_nd.shape[1]
-    s_dd = s_dd + 1e-6 * (jnp.trace(s_dd) / d + 1e-12) * jnp.eye(d, dtype=x_nd.dtype)
+    d = sum_1_d.shape[0]
+    n = jnp.maximum(gram_pp[d, d], 1e-12)
+    n_1 = jnp.clip(n_1, 1e-12, n - 1e-12)
+    n_0 = n - n_1
+    m_1_d, m_0_d = sum_1_d / n_1, (gram_pp[:d, d] - sum_1_d) / n_0
+    s_dd = (gram_pp[:d, :d] - n_0 * jnp.outer(m_0_d, m_0_d) - n_1 * jnp.outer(m_1_d, m_1_d)) / n
+    s_dd = s_dd + 1e-6 * (jnp.trace(s_dd) / d + 1e-12) * jnp.eye(d, dtype=s_dd.dtype)
     w_d = conjugate_gradient(s_dd, m_1_d - m_0_d, n_iter=2 * d)
     return jnp.append(w_d, -0.5 * w_d @ (m_0_d + m_1_d) + jnp.log(n_1 / n_0))
 
 
-def ce_change(logits_n, prob_n, y_n, move_kn):
-    """ce(y, logit + move) - ce(y, logit) per candidate step k, accurate when the change is small.
+def ce_change(y_n, prob_n, comp_n, move_kn):
+    """ce(y, logit + move) - ce(y, logit) per candidate k, accurate to rounding in float32.
 
-    softplus(l + m) - softplus(l) = log1p(sigmoid(l) expm1(m)) for |m| < 1, where the plain
-    difference of two float32 losses would be rounding noise near the optimum.
+    With p = sigmoid(logit) and q = 1 - p (passed separately, computed as sigmoid(-logit)):
+    softplus(l + m) - softplus(l) = log1p(p expm1(m)) for m >= 0 and m + log1p(q expm1(-m)) for
+    m < 0, sums of positive terms, where the difference of two float32 losses would be rounding
+    noise near the optimum. A move beyond LARGEST_MOVE costs 1e30 (the candidate is refused).
     """
-    small_kn = jnp.abs(move_kn) < 1.0
-    safe_kn = jnp.where(small_kn, move_kn, 0.0)
-    accurate_kn = jnp.log1p(prob_n[None, :] * jnp.expm1(safe_kn))
-    plain_kn = jax.nn.softplus(logits_n[None, :] + move_kn) - jax.nn.softplus(logits_n)[None, :]
-    return jnp.where(small_kn, accurate_kn, plain_kn) - y_n[None, :] * move_kn
+    up_kn = move_kn >= 0.0
+    size_kn = jnp.abs(move_kn)
+    rate_kn = jnp.where(up_kn, prob_n[None, :], comp_n[None, :])
+    change_kn = jnp.where(up_kn, 0.0, move_kn) + jnp.log1p(rate_kn * jnp.expm1(jnp.minimum(size_kn, LARGEST_MOVE)))
+    return jnp.where(size_kn > LARGEST_MOVE, 1e30, change_kn - y_n[None, :] * move_kn)
+
+
+def bfgs_update(b_pp, s_p, change_p):
+    """B + y y'/(y's) - B s s' B/(s'B s), skipped unless the curvature y's is clearly positive."""
+    bs_p = b_pp @ s_p
+    ys, sbs = change_p @ s_p, s_p @ bs_p
+    tiny = jnp.finfo(s_p.dtype).tiny
+    updated_pp = b_pp + jnp.outer(change_p, change_p) / jnp.maximum(ys, tiny) - jnp.outer(bs_p, bs_p) / jnp.maximum(sbs, tiny)
+    return jnp.where(ys > 1e-6 * sbs, updated_pp, b_pp)
 
 
 @partial(jax.jit, static_argnames=("n_steps",))
@@ -75,34 +95,52 @@ def fit_logistic(x_nd, y_n, weight_n, *, l2=0.0, n_steps: int = 6, theta_init_p=
     Starts from theta_init_p, or from the LDA rule (lda_start) when it is None. Six steps from
     the LDA start reach float32 precision on Gaussian classes; pass more for data far from that.
 
-    Damped Newton: each step tries the fractions STEP_FRACTIONS of the Newton direction and keeps
-    the one that lowers the objective most (or stays put), so the objective never rises and
-    separable data (l2 = 0) gives finite, growing weights instead of overflow.
+    Each step solves B u = g for the current Hessian approximation B, takes the exact curvature
+    step a = g.u / u'H u along -u, tries the fractions STEP_FRACTIONS of it and keeps the one that
+    lowers the objective most (or stays put), so the objective never rises and separable data
+    (l2 = 0) gives finite, growing weights instead of overflow.
     """
-    x_np = with_intercept(x_nd)
-    y_n = y_n.astype(x_np.dtype)
-    p = x_np.shape[1]
-    penalty_p = jnp.full(p, l2, x_np.dtype).at[-1].set(0.0)
+    dtype = x_nd.dtype
+    y_n = y_n.astype(dtype)
+    d = x_nd.shape[1]
+    penalty_p = jnp.full(d + 1, l2, dtype).at[-1].set(0.0)
     jitter = 1e-6 * jnp.maximum(weight_n.sum(), 1.0)
-    fractions_k = jnp.asarray(STEP_FRACTIONS, x_np.dtype)
+    fractions_k = jnp.asarray(STEP_FRACTIONS, dtype)
 
-    def newton_step(theta_p, _):
-        logits_n = x_np @ theta_p
-        prob_n = jax.nn.sigmoid(logits_n)
-        grad_p = x_np.T @ (weight_n * (prob_n - y_n)) + penalty_p * theta_p
-        curvature_n = weight_n * prob_n * (1.0 - prob_n)
-        hess_pp = (x_np * curvature_n[:, None]).T @ x_np + jnp.diag(penalty_p + jitter)
-        direction_p = conjugate_gradient(hess_pp, grad_p, n_iter=2 * p)
-        move_kn = -fractions_k[:, None] * (x_np @ direction_p)[None, :]
-        theta_kp = theta_p[None, :] - fractions_k[:, None] * direction_p[None, :]
-        change_kn = ce_change(logits_n, prob_n, y_n, move_kn)
+    def logits(theta_p):
+        return x_nd @ theta_p[:-1] + theta_p[-1]
+
+    def gradient(theta_p, prob_n):
+        residual_n = weight_n * (prob_n - y_n)
+        return jnp.append(x_nd.T @ residual_n, residual_n.sum()) + penalty_p * theta_p
+
+    if theta_init_p is None:
+        theta_p = lda_start(gram(x_nd, weight_n), x_nd.T @ (weight_n * y_n), weight_n @ y_n)
+    else:
+        theta_p = theta_init_p
+    logits_n = logits(theta_p)
+    prob_n, comp_n = jax.nn.sigmoid(logits_n), jax.nn.sigmoid(-logits_n)
+    hess_pp = gram(x_nd, weight_n * prob_n * comp_n) + jnp.diag(penalty_p + jitter)
+    state = (theta_p, logits_n, prob_n, comp_n, gradient(theta_p, prob_n), hess_pp)
+
+    def step(state, _):
+        theta_p, logits_n, prob_n, comp_n, grad_p, hess_pp = state
+        direction_p = conjugate_gradient(hess_pp, grad_p, n_iter=2 * (d + 1))
+        along_n = logits(direction_p)
+        curvature = (weight_n * prob_n * comp_n) @ along_n**2 + (penalty_p + jitter) @ direction_p**2
+        scale = (grad_p @ direction_p) / jnp.maximum(curvature, jnp.finfo(dtype).tiny)
+        step_k = scale * fractions_k
+        change_kn = ce_change(y_n, prob_n, comp_n, -step_k[:, None] * along_n[None, :])
         w_p, dw_p = theta_p.at[-1].set(0.0), direction_p.at[-1].set(0.0)
-        penalty_k = 0.5 * l2 * (fractions_k**2 * (dw_p @ dw_p) - 2.0 * fractions_k * (w_p @ dw_p))
+        penalty_k = 0.5 * l2 * (step_k**2 * (dw_p @ dw_p) - 2.0 * step_k * (w_p @ dw_p))
         change_k = change_kn @ weight_n + penalty_k
         best = jnp.argmin(change_k)
-        theta_p = jnp.where(change_k[best] < 0.0, theta_kp[best], theta_p)
-        return theta_p, None
+        taken = jnp.where(change_k[best] < 0.0, step_k[best], 0.0)
+        theta_p, logits_n = theta_p - taken * direction_p, logits_n - taken * along_n
+        prob_n, comp_n = jax.nn.sigmoid(logits_n), jax.nn.sigmoid(-logits_n)
+        new_grad_p = gradient(theta_p, prob_n)
+        hess_pp = bfgs_update(hess_pp, -taken * direction_p, new_grad_p - grad_p)
+        return (theta_p, logits_n, prob_n, comp_n, new_grad_p, hess_pp), None
 
-    theta0_p = lda_start(x_nd, y_n, weight_n) if theta_init_p is None else theta_init_p
-    theta_p = jax.lax.scan(newton_step, theta0_p, None, length=n_steps)[0]
+    theta_p = jax.lax.scan(step, state, None, length=n_steps)[0][0]
     return theta_p[:-1], theta_p[-1]

@@ -4,7 +4,7 @@ import jax
 import jax.numpy as jnp
 from jax.scipy.linalg import cho_factor, cho_solve
 
-from synthlaw.models.logistic import with_intercept
+from synthlaw.models.logistic import gram
 
 
 @jax.jit
@@ -13,10 +13,8 @@ def fit_ridge(x_nd, y_n, weight_n, *, l2=0.0):
 
     Shapes x_nd, y_n, weight_n; returns (w_d, b). The intercept is unpenalised.
     """
-    x_np = with_intercept(x_nd)
-    t_n = 2.0 * y_n.astype(x_np.dtype) - 1.0
-    p = x_np.shape[1]
-    penalty_p = jnp.full(p, l2, x_np.dtype).at[-1].set(0.0)
-    gram_pp = (x_np * weight_n[:, None]).T @ x_np + jnp.diag(penalty_p)
-    theta_p = cho_solve(cho_factor(gram_pp), x_np.T @ (weight_n * t_n))
+    weighted_target_n = weight_n * (2.0 * y_n.astype(x_nd.dtype) - 1.0)
+    penalty_p = jnp.full(x_nd.shape[1] + 1, l2, x_nd.dtype).at[-1].set(0.0)
+    gram_pp = gram(x_nd, weight_n) + jnp.diag(penalty_p)
+    theta_p = cho_solve(cho_factor(gram_pp), jnp.append(x_nd.T @ weighted_target_n, weighted_target_n.sum()))
     return theta_p[:-1], theta_p[-1]

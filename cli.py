@@ -45,6 +45,10 @@ def build_parser() -> Parser:
     paper.add_argument("--standardize", action="store_true", help="standardise features (default raw, as the paper)")
     paper.add_argument("--seed", type=int, default=0, help="JAX base seed for --protocol jax (default 0)")
     paper.add_argument("--out", type=Path, help="output folder (default: runs/DATE-paper-FOLDER)")
+    for command in (verify, paper):
+        command.add_argument("--distributed", metavar="SPEC",
+                             help="join a multi-host run: 'auto' (SLURM, Open MPI, ...) or "
+                                  "HOST:PORT,NUM_PROCESSES,PROCESS_ID; process 0 writes the files")
     return parser
 
 
@@ -71,8 +75,22 @@ def read_overrides(path: Path | None, registry: dict) -> dict:
     return overrides
 
 
+def join_hosts(spec: str | None) -> None:
+    """Start jax.distributed before any computation when --distributed is given."""
+    if spec is None:
+        return
+    from synthlaw.sims.sweep import start_distributed
+
+    try:
+        start_distributed(spec)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
 def run_verify(args) -> int:
     import jax
+
+    join_hosts(args.distributed)
 
     if args.x64:
         jax.config.update("jax_enable_x64", True)
@@ -117,6 +135,7 @@ def run_explain(args) -> int:
 
 
 def run_paper(args) -> int:
+    join_hosts(args.distributed)
     from synthlaw.sims.paper_rows import rows_needed
     from synthlaw.sims.tables import TableError, check_rows, load_tables
 

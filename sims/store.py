@@ -1,7 +1,8 @@
 """Results on disk: tidy CSV tables and JSON metadata, written atomically.
 
 Every write goes to a temporary file in the target folder and is renamed into place, so an
-interrupted run never leaves a half-written file that a later run would trust.
+interrupted run never leaves a half-written file that a later run would trust. In a multi-host
+run only process 0 writes.
 """
 
 import csv
@@ -12,11 +13,19 @@ import os
 import tempfile
 from pathlib import Path
 
+import jax
 import numpy as np
 
 
+def is_writer() -> bool:
+    """Whether this process writes files: the only process, or process 0 of a multi-host run."""
+    return jax.process_index() == 0
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write text or bytes to path through a temporary file and a rename."""
+    """Write text or bytes to path through a temporary file and a rename (process 0 only)."""
+    if not is_writer():
+        return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = "wb" if isinstance(data, bytes) else "w"

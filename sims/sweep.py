@@ -10,6 +10,11 @@ sees the same real data.
 
 Inside `sweep_settings(checkpoint=FOLDER)` each finished chunk is saved atomically, and a rerun
 after an interruption loads the chunks already done instead of recomputing them.
+
+Several hosts: after `start_distributed`, jax.devices() spans every process, each process feeds
+and computes its own shards, every process receives the whole table (to_host), process 0 alone
+writes files (store.is_writer), and decisions read from disk are process 0's (agreed), so the
+checkpoint folder must be on a filesystem every process sees.
 """
 
 import contextlib
@@ -23,6 +28,7 @@ from typing import Callable, NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.experimental import multihost_utils
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from synthlaw.sims.store import config_hash, write_atomic
@@ -50,6 +56,40 @@ def sweep_settings(*, checkpoint: Path | None = None, memory_budget: int = DEFAU
         yield
     finally:
         _SETTINGS.reset(token)
+
+
+def start_distributed(spec: str) -> None:
+    """Join a multi-host run: spec is "auto" (a cluster JAX detects: SLURM, Open MPI, ...) or
+    "HOST:PORT,NUM_PROCESSES,PROCESS_ID" (process 0 serves at HOST:PORT). Raises ValueError."""
+    if spec == "auto":
+        jax.distributed.initialize()
+        return
+    parts = spec.split(",")
+    if len(parts) != 3 or not all(p.strip().isdigit() for p in parts[1:]) or int(parts[1]) < 1 \
+            or not int(parts[2]) < int(parts[1]):
+        raise ValueError(f"--distributed = {spec!r}: must be 'auto' or 'HOST:PORT,NUM_PROCESSES,PROCESS_ID' "
+                         "with 0 <= PROCESS_ID < NUM_PROCESSES")
+    jax.distributed.initialize(parts[0], num_processes=int(parts[1]), process_id=int(parts[2]))
+
+
+def to_devices(value: np.ndarray, sharding: NamedSharding) -> jax.Array:
+    """A host array (the same on every process) placed on sharding; each process puts its shards."""
+    value = np.asarray(value)
+    return jax.make_array_from_callback(value.shape, sharding, lambda index: value[index])
+
+
+def to_host(array: jax.Array) -> np.ndarray:
+    """The whole of a (possibly multi-host) sharded array, as NumPy, on every process."""
+    if jax.process_count() == 1:
+        return np.asarray(array)
+    return np.asarray(multihost_utils.process_allgather(array, tiled=True))
+
+
+def agreed(flag: bool) -> bool:
+    """flag as process 0 sees it, on every process, so all of them take the same branch."""
+    if jax.process_count() == 1:
+        return flag
+    return bool(multihost_utils.broadcast_one_to_all(np.asarray(flag)))
 
 
 def replicate_mesh(devices=None) -> Mesh:
@@ -104,12 +144,12 @@ def run_sweep(
     for index, start in enumerate(range(0, n_rep, chunk)):
         stop = min(start + chunk, n_rep)
         path = None if saved is None else saved / f"{index:05d}.npz"
-        if path is not None and path.exists():
+        if path is not None and agreed(path.exists()):
             outputs.append(dict(np.load(path)))
             continue
         take = np.minimum(np.arange(start, start + chunk), stop - 1)
-        chunk_inputs = {name: jax.device_put(value[take], sharding) for name, value in inputs.items()}
-        result = jax.tree.map(lambda a: np.asarray(a)[: stop - start], batched(key, chunk_inputs))
+        chunk_inputs = {name: to_devices(value[take], sharding) for name, value in inputs.items()}
+        result = jax.tree.map(lambda a: to_host(a)[: stop - start], batched(key, chunk_inputs))
         n_run += 1
         if path is not None:
             buffer = io.BytesIO()

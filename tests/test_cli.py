@@ -40,6 +40,13 @@ def test_unknown_claim_and_bad_flag(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize("spec", ["127.0.0.1:1234,2", "127.0.0.1:1234,2,2", "127.0.0.1:1234,two,0"])
+def test_bad_distributed_spec_is_one_line_exit_2(tmp_path, capsys, spec):
+    code, _, err = run(capsys, "verify", "--quick", "--distributed", spec, "--out", str(tmp_path / "o"))
+    assert code == 2 and err.count("\n") == 1 and f"--distributed = {spec!r}" in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_explain_prints_the_note(capsys):
     code, out, _ = run(capsys, "explain", "IMB-1")
     assert code == 0 and "ln(rho)" in out and "Negative control" in out

@@ -18,7 +18,7 @@ from jax.sharding import NamedSharding, PartitionSpec
 from synthlaw.models.logistic import fit_logistic
 from synthlaw.sims.paper_rows import (PAPER_SEEDS, augmentation_designs, jax_take_from, paper_take,
                                       ratio_designs)
-from synthlaw.sims.sweep import REPLICATE_AXIS, replicate_mesh
+from synthlaw.sims.sweep import REPLICATE_AXIS, replicate_mesh, to_devices, to_host
 from synthlaw.sims.tables import Tables, spurious_bit
 from synthlaw.theory.table_metrics import all_metrics
 
@@ -103,14 +103,13 @@ def run_designs(tables: Tables, designs: list, task: str, *, C: float = 1.0, n_s
     sharded, replicated = NamedSharding(mesh, PartitionSpec(REPLICATE_AXIS)), NamedSharding(mesh, PartitionSpec())
     parts = []
     with jax.enable_x64(True):
-        fixed = [jax.device_put(a, replicated) for a in (pool_x_nd, pool_y_n, test.x_nd, test.y_n, g_t, m_t)]
+        fixed = [to_devices(a, replicated) for a in (pool_x_nd, pool_y_n, test.x_nd, test.y_n, g_t, m_t)]
         for start in range(0, len(designs), chunk):
             take = np.minimum(np.arange(start, start + chunk), len(designs) - 1)
-            out = score_designs(*fixed, jax.device_put(index_rm[take], sharded),
-                                jax.device_put(weight_rm[take], sharded),
+            out = score_designs(*fixed, to_devices(index_rm[take], sharded), to_devices(weight_rm[take], sharded),
                                 l2=1.0 / C, n_groups=n_groups, n_steps=n_steps, standardize=standardize)
             n_keep = min(chunk, len(designs) - start)
-            parts.append({k: np.asarray(v)[:n_keep] for k, v in out.items()})
+            parts.append({k: to_host(v)[:n_keep] for k, v in out.items()})
     columns = {name: np.array([d.tags[name] for d in designs]) for name in designs[0].tags}
     columns["n_train"] = (weight_rm > 0).sum(axis=1)
     for name in parts[0]:

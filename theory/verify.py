@@ -15,8 +15,8 @@ import jax
 import numpy as np
 
 import synthlaw
-from synthlaw.sims.store import config_hash, read_json, read_table, write_json, write_table
-from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, sweep_settings
+from synthlaw.sims.store import config_hash, is_writer, read_json, read_table, write_json, write_table
+from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, agreed, sweep_settings
 from synthlaw.theory.claim import Check, Claim, verdict
 from synthlaw.theory.claims_augmentation import CLAIMS as AUGMENTATION_CLAIMS
 from synthlaw.theory.claims_generation import CLAIMS as GENERATION_CLAIMS
@@ -72,19 +72,20 @@ def run_claim(claim: Claim, config: dict, out_dir: Path, *, force: bool, seed: i
     folder = Path(out_dir) / claim.id
     meta_path = folder / "meta.json"
     start = time.perf_counter()
-    reused = not force and meta_path.exists() and read_json(meta_path).get("hash") == digest
+    reused = agreed(not force and meta_path.exists() and read_json(meta_path).get("hash") == digest)
     if reused:
         columns = read_table(folder / "table.csv")
     else:
         chunks = folder / "chunks" / digest
-        if force:
+        if force and is_writer():
             shutil.rmtree(chunks, ignore_errors=True)
         with sweep_settings(checkpoint=chunks, memory_budget=memory_budget):
             columns = claim.measure(config, jax.random.fold_in(jax.random.key(seed), _claim_number(claim.id)))
         write_table(folder / "table.csv", columns)
         write_json(meta_path, {**identity, "hash": digest, "versions": versions(),
                                "measure_seconds": time.perf_counter() - start})
-        shutil.rmtree(folder / "chunks", ignore_errors=True)
+        if is_writer():
+            shutil.rmtree(folder / "chunks", ignore_errors=True)
     prediction = claim.predict(config)
     checks = claim.judge(columns, config, prediction)
     return Outcome(claim, config, columns, prediction, checks, time.perf_counter() - start, reused)

@@ -61,14 +61,18 @@ def sweep_settings(*, checkpoint: Path | None = None, memory_budget: int = DEFAU
 def start_distributed(spec: str) -> None:
     """Join a multi-host run: spec is "auto" (a cluster JAX detects: SLURM, Open MPI, ...) or
     "HOST:PORT,NUM_PROCESSES,PROCESS_ID" (process 0 serves at HOST:PORT). Raises ValueError."""
+    allowed = "must be 'auto' or 'HOST:PORT,NUM_PROCESSES,PROCESS_ID' with 0 <= PROCESS_ID < NUM_PROCESSES"
     if spec == "auto":
-        jax.distributed.initialize()
+        try:
+            jax.distributed.initialize()
+        except ValueError as err:
+            raise ValueError(f"--distributed = 'auto': no cluster detected ({err}); {allowed}") from None
         return
-    parts = spec.split(",")
-    if len(parts) != 3 or not all(p.strip().isdigit() for p in parts[1:]) or int(parts[1]) < 1 \
-            or not int(parts[2]) < int(parts[1]):
-        raise ValueError(f"--distributed = {spec!r}: must be 'auto' or 'HOST:PORT,NUM_PROCESSES,PROCESS_ID' "
-                         "with 0 <= PROCESS_ID < NUM_PROCESSES")
+    parts = [part.strip() for part in spec.split(",")]
+    host, _, port = parts[0].rpartition(":")
+    numbers_ok = len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit()
+    if not (host and port.isdigit() and numbers_ok and int(parts[2]) < int(parts[1])):
+        raise ValueError(f"--distributed = {spec!r}: {allowed}")
     jax.distributed.initialize(parts[0], num_processes=int(parts[1]), process_id=int(parts[2]))
 
 

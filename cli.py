@@ -96,7 +96,7 @@ def run_verify(args) -> int:
         jax.config.update("jax_enable_x64", True)
     from synthlaw.figures.report import text_table, write_report
     from synthlaw.theory.config import ConfigError, merged_config
-    from synthlaw.theory.verify import REGISTRY, dtype_name, run_claim
+    from synthlaw.theory.verify import REGISTRY, NonFiniteResult, dtype_name, run_claim
 
     if not args.memory_gb > 0:
         raise UsageError(f"--memory-gb = {args.memory_gb}: must be a number > 0")
@@ -112,8 +112,12 @@ def run_verify(args) -> int:
     outcomes = []
     for i, (claim, config) in enumerate(zip(claims, configs), 1):
         print(f"[{i}/{len(claims)}] {claim.id} {claim.title} ...", file=sys.stderr, flush=True)
-        outcome = run_claim(claim, config, out, force=args.force, seed=args.seed,
-                            memory_budget=int(args.memory_gb * 2**30))
+        try:
+            outcome = run_claim(claim, config, out, force=args.force, seed=args.seed,
+                                memory_budget=int(args.memory_gb * 2**30))
+        except NonFiniteResult as err:
+            print(f"synthlaw: error: {err}", file=sys.stderr)
+            return 1
         how = "reused" if outcome.reused else "measured"
         print(f"      {outcome.verdict} ({how}, {outcome.seconds:.1f} s)", file=sys.stderr, flush=True)
         outcomes.append(outcome)

@@ -21,21 +21,24 @@ LARGEST_MOVE = 80.0  # a step moving one logit further than this is refused (exp
 
 
 def conjugate_gradient(h_pp, g_p, n_iter: int):
-    """Solve h_pp u = g_p by Jacobi-preconditioned CG with a fixed iteration count."""
+    """Solve h_pp u = g_p by Jacobi-preconditioned CG with a fixed iteration count. The iteration
+    stops where it meets no positive curvature (converged, or h_pp not positive definite)."""
     inv_diag_p = 1.0 / jnp.diagonal(h_pp)
 
     def step(state, _):
-        u_p, r_p, z_p, q_p, rz = state
+        u_p, r_p, q_p, rz = state
         hq_p = h_pp @ q_p
-        alpha = rz / jnp.maximum(q_p @ hq_p, jnp.finfo(g_p.dtype).tiny)
-        u_p, r_p = u_p + alpha * q_p, r_p - alpha * hq_p
-        z_p = inv_diag_p * r_p
-        rz_new = r_p @ z_p
-        q_p = z_p + rz_new / jnp.maximum(rz, jnp.finfo(g_p.dtype).tiny) * q_p
-        return (u_p, r_p, z_p, q_p, rz_new), None
+        qhq = q_p @ hq_p
+        go = (qhq > 0.0) & (rz > 0.0)
+        alpha = rz / jnp.where(go, qhq, 1.0)
+        new_u_p, new_r_p = u_p + alpha * q_p, r_p - alpha * hq_p
+        z_p = inv_diag_p * new_r_p
+        new_rz = new_r_p @ z_p
+        new_q_p = z_p + new_rz / jnp.where(go, rz, 1.0) * q_p
+        return jax.tree.map(lambda new, old: jnp.where(go, new, old), (new_u_p, new_r_p, new_q_p, new_rz), state), None
 
     z_p = inv_diag_p * g_p
-    state = (jnp.zeros_like(g_p), g_p, z_p, z_p, g_p @ z_p)
+    state = (jnp.zeros_like(g_p), g_p, z_p, g_p @ z_p)
     return jax.lax.scan(step, state, None, length=n_iter)[0][0]
 
 
@@ -79,13 +82,21 @@ def ce_change(y_n, prob_n, comp_n, move_kn):
     return jnp.where(size_kn > LARGEST_MOVE, 1e30, change_kn - y_n[None, :] * move_kn)
 
 
+CURVATURE_BAND = (1e-2, 1e2)  # measured over modelled curvature along a step, for a BFGS update
+
+
 def bfgs_update(b_pp, s_p, change_p):
-    """B + y y'/(y's) - B s s' B/(s'B s), skipped unless the curvature y's is clearly positive."""
+    """B + y y'/(y's) - B s s' B/(s'B s) for step s and gradient change y.
+
+    Skipped unless y's / s'B s lies in CURVATURE_BAND: a step near the optimum is at the gradient's
+    rounding level in float32, where y is noise and the update would wreck B.
+    """
     bs_p = b_pp @ s_p
     ys, sbs = change_p @ s_p, s_p @ bs_p
-    tiny = jnp.finfo(s_p.dtype).tiny
-    updated_pp = b_pp + jnp.outer(change_p, change_p) / jnp.maximum(ys, tiny) - jnp.outer(bs_p, bs_p) / jnp.maximum(sbs, tiny)
-    return jnp.where(ys > 1e-6 * sbs, updated_pp, b_pp)
+    accept = (sbs > 0.0) & (ys > CURVATURE_BAND[0] * sbs) & (ys < CURVATURE_BAND[1] * sbs)
+    updated_pp = (b_pp + jnp.outer(change_p, change_p) / jnp.where(accept, ys, 1.0)
+                  - jnp.outer(bs_p, bs_p) / jnp.where(accept, sbs, 1.0))
+    return jnp.where(accept, updated_pp, b_pp)
 
 
 @partial(jax.jit, static_argnames=("n_steps",))
@@ -135,8 +146,10 @@ def fit_logistic(x_nd, y_n, weight_n, *, l2=0.0, n_steps: int = 6, theta_init_p=
         penalty_k = 0.5 * l2 * (step_k**2 * (dw_p @ dw_p) - 2.0 * step_k * (w_p @ dw_p))
         change_k = change_kn @ weight_n + penalty_k
         best = jnp.argmin(change_k)
-        taken = jnp.where(change_k[best] < 0.0, step_k[best], 0.0)
-        theta_p, logits_n = theta_p - taken * direction_p, logits_n - taken * along_n
+        moved = change_k[best] < 0.0  # False for NaN too: a broken step is never taken
+        taken = jnp.where(moved, step_k[best], 0.0)
+        theta_p = jnp.where(moved, theta_p - taken * direction_p, theta_p)
+        logits_n = jnp.where(moved, logits_n - taken * along_n, logits_n)
         prob_n, comp_n = jax.nn.sigmoid(logits_n), jax.nn.sigmoid(-logits_n)
         new_grad_p = gradient(theta_p, prob_n)
         hess_pp = bfgs_update(hess_pp, -taken * direction_p, new_grad_p - grad_p)

@@ -27,6 +27,20 @@ REGISTRY = {c.id: c for claims in (IMBALANCE_CLAIMS, SPURIOUS_CLAIMS, AUGMENTATI
             for c in claims}
 
 
+class NonFiniteResult(RuntimeError):
+    """A sweep gave NaN or infinity: reported as one line, the claim's table is not written."""
+
+
+def check_finite(claim_id: str, columns: dict) -> None:
+    """Raise NonFiniteResult naming the column, the count and the first bad replicate."""
+    for name, values in columns.items():
+        if values.dtype.kind == "f" and not np.all(np.isfinite(values)):
+            bad = np.flatnonzero(~np.isfinite(values))
+            where = ", ".join(f"{k} {columns[k][bad[0]]}" for k in columns if k != name)
+            raise NonFiniteResult(f"{claim_id}: {len(bad)} of {len(values)} replicates gave a non-finite "
+                                  f"{name} (first: {where}); nothing was written for this claim")
+
+
 @dataclass
 class Outcome:
     """A claim's run: its config, measurement table, prediction and checks."""
@@ -81,6 +95,7 @@ def run_claim(claim: Claim, config: dict, out_dir: Path, *, force: bool, seed: i
             shutil.rmtree(chunks, ignore_errors=True)
         with sweep_settings(checkpoint=chunks, memory_budget=memory_budget):
             columns = claim.measure(config, jax.random.fold_in(jax.random.key(seed), _claim_number(claim.id)))
+        check_finite(claim.id, columns)
         write_table(folder / "table.csv", columns)
         write_json(meta_path, {**identity, "hash": digest, "versions": versions(),
                                "measure_seconds": time.perf_counter() - start})

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from synthlaw.models.logistic import fit_logistic
+from synthlaw.models.logistic import bfgs_update, conjugate_gradient, fit_logistic
 
 
 def data(seed, n=600, d=5):
@@ -86,3 +86,21 @@ def test_gradient_vanishes_in_float64_where_the_lda_start_alone_does_not(make, n
                    for w, b in fit.values())
     assert done < 1e-9
     assert start > 1e-4  # negative control: the same check fails the unrefined start
+
+
+def test_conjugate_gradient_stays_finite_without_positive_curvature():
+    """An indefinite system (a BFGS matrix broken by rounding) must not give inf or NaN: a NaN
+    direction once turned one fit of a 1152-replicate AUG-2 sweep into NaN."""
+    u = conjugate_gradient(jnp.diag(jnp.array([1.0, -1.0])), jnp.array([1.0, 2.0]), n_iter=4)
+    assert np.all(np.isfinite(np.asarray(u)))
+
+
+def test_bfgs_update_skips_a_step_whose_gradient_change_is_rounding_noise():
+    b = jnp.diag(jnp.array([4.0, 2.0, 1.0]))
+    s = jnp.array([1e-6, -2e-6, 1e-6])
+    exact = bfgs_update(b, s, b @ s)  # the quadratic's own gradient change: accepted, B unchanged
+    np.testing.assert_allclose(exact, b, rtol=1e-5)
+    noise = jnp.array([3e-3, 1e-3, 2e-3])  # y's / s'Bs = 230: noise, not curvature
+    np.testing.assert_array_equal(bfgs_update(b, s, noise), b)
+    curved = bfgs_update(b, s, 2.0 * (b @ s))  # twice the modelled curvature along s: accepted
+    assert float(s @ curved @ s) == pytest.approx(2.0 * float(s @ b @ s), rel=1e-4)

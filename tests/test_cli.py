@@ -1,5 +1,9 @@
 """The command line: user mistakes give one line and exit 2, leave nothing on disk; results are reused."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from synthlaw.cli import main
@@ -40,10 +44,20 @@ def test_unknown_claim_and_bad_flag(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.parametrize("spec", ["127.0.0.1:1234,2", "127.0.0.1:1234,2,2", "127.0.0.1:1234,two,0", "1234,2,0", "auto"])
+@pytest.mark.parametrize("spec", ["127.0.0.1:1234,2", "127.0.0.1:1234,2,2", "127.0.0.1:1234,two,0", "1234,2,0"])
 def test_bad_distributed_spec_is_one_line_exit_2(tmp_path, capsys, spec):
     code, _, err = run(capsys, "verify", "--quick", "--distributed", spec, "--out", str(tmp_path / "o"))
-    assert code == 2 and err.count("\n") == 1 and f"--distributed = {spec!r}" in err  # no cluster here for 'auto'
+    assert code == 2 and err.count("\n") == 1 and f"--distributed = {spec!r}" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_distributed_auto_without_a_cluster_is_one_line_exit_2(tmp_path):
+    """In a fresh process, as a user runs it: JAX must not have started before --distributed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLURM_", "OMPI_", "JAX_COORDINATOR"))}
+    done = subprocess.run([sys.executable, "-m", "synthlaw.cli", "verify", "--quick", "--distributed", "auto",
+                           "--out", str(tmp_path / "o")], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("synthlaw: error: --distributed = 'auto': no cluster detected")
     assert not (tmp_path / "o").exists()
 
 

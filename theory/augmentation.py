@@ -40,7 +40,7 @@ def augmentation_replicate(shapes: AugShapes, generator: str, l2: float = 0.0, n
     (n/2 per class) plus n_syn synthetic rows (n_syn/2 per class) at loss weight `weight`.
 
     point: n, n_syn, n_gen (generator-fit rows, n_gen/2 per class), weight, separation, shift (the
-    class-0 generator's mean is off by shift e_1). Eight damped Newton steps: on these fits the
+    class-0 generator's mean is off by shift e_1). Eight fit steps: on these fits the
     excess agrees with 30 steps to float32 precision.
     """
 

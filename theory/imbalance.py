@@ -29,7 +29,7 @@ class Shapes(NamedTuple):
     m_max: int
 
     def replicate_bytes(self, itemsize: int = 4) -> int:
-        """Working memory of one replicate, roughly: the padded design and the Newton step's
+        """Working memory of one replicate, roughly: the padded design and the fit's
         row vectors (about 3 (d + 1) + 24 numbers a row), plus SMOTE's minority distances."""
         rows = self.n_min_max + self.m_max + self.n_maj_max
         return itemsize * (rows * (3 * (self.d + 1) + 24) + self.n_min_max**2)

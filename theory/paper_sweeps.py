@@ -22,7 +22,7 @@ from synthlaw.sims.sweep import REPLICATE_AXIS, replicate_mesh, to_devices, to_h
 from synthlaw.sims.tables import Tables, spurious_bit
 from synthlaw.theory.table_metrics import all_metrics
 
-N_STEPS = 20  # Newton steps: 12 reach scikit-learn's exact optimum to 1e-6 on gender and craft
+N_STEPS = 20  # fit steps: 12 reach scikit-learn's exact optimum to 1e-6 on gender and craft
 CHUNK = 128
 TRACES = []  # one entry per trace of the program (tests assert a sweep traces once)
 SWEEPS = {"ratio": ratio_designs, "augmentation": augmentation_designs}

@@ -32,6 +32,15 @@ def build_parser() -> Parser:
     verify.add_argument("--seed", type=int, default=0, help="base random seed (default 0)")
     verify.add_argument("--memory-gb", type=float, default=4.0,
                         help="memory a sweep chunk may use, in GiB (default 4); larger grids run in chunks")
+    calibrate = commands.add_parser("calibrate", help="measure each check's size and power over many base seeds")
+    calibrate.add_argument("--quick", action="store_true", help="the quick configs")
+    calibrate.add_argument("--runs", type=int, default=20, help="independent runs per claim (default 20)")
+    calibrate.add_argument("--claims", default="", help="comma-separated claim ids (default: all judged claims)")
+    calibrate.add_argument("--out", type=Path, help="output folder (default: runs/DATE-calibrate-quick|full)")
+    calibrate.add_argument("--config", type=Path, help="TOML file: a [CLAIM-ID] table of overrides per claim")
+    calibrate.add_argument("--x64", action="store_true", help="simulate and fit in float64 (default float32)")
+    calibrate.add_argument("--seed", type=int, default=0, help="base random seed (default 0)")
+    calibrate.add_argument("--memory-gb", type=float, default=4.0, help="memory a sweep chunk may use, in GiB")
     explain = commands.add_parser("explain", help="print a claim's statement, assumptions and check")
     explain.add_argument("claim", help="a claim id, e.g. IMB-1")
     paper = commands.add_parser("paper", help="rerun the paper's real-data sweeps on a data folder")
@@ -87,6 +96,20 @@ def join_hosts(spec: str | None) -> None:
         raise UsageError(str(err)) from None
 
 
+def claims_and_configs(args, registry: dict) -> tuple[list, list]:
+    """The chosen claims and their validated configs (quick or full, with --config overrides)."""
+    from synthlaw.theory.claims.spec import ConfigError
+
+    if not args.memory_gb > 0:
+        raise UsageError(f"--memory-gb = {args.memory_gb}: must be a number > 0")
+    claims = pick_claims(args.claims, registry)
+    overrides = read_overrides(args.config, registry)
+    try:
+        return claims, [c.config(args.quick, overrides.get(c.id)) for c in claims]
+    except ConfigError as err:
+        raise UsageError(str(err)) from None
+
+
 def run_verify(args) -> int:
     import jax
 
@@ -95,17 +118,11 @@ def run_verify(args) -> int:
     if args.x64:
         jax.config.update("jax_enable_x64", True)
     from synthlaw.figures.report import text_table, write_report
-    from synthlaw.theory.config import ConfigError, merged_config
-    from synthlaw.theory.verify import REGISTRY, NonFiniteResult, dtype_name, run_claim
+    from synthlaw.theory.claims import REGISTRY
+    from synthlaw.theory.runner.fingerprint import source_fingerprint
+    from synthlaw.theory.runner.verify import NonFiniteResult, dtype_name, run_claim
 
-    if not args.memory_gb > 0:
-        raise UsageError(f"--memory-gb = {args.memory_gb}: must be a number > 0")
-    claims = pick_claims(args.claims, REGISTRY)
-    overrides = read_overrides(args.config, REGISTRY)
-    try:
-        configs = [merged_config(c, args.quick, overrides.get(c.id, {})) for c in claims]
-    except ConfigError as err:
-        raise UsageError(str(err)) from None
+    claims, configs = claims_and_configs(args, REGISTRY)
     mode = "quick" if args.quick else "full"
     out = args.out or Path("runs") / f"{datetime.date.today():%Y-%m-%d}-{mode}"
     start = time.perf_counter()
@@ -122,16 +139,37 @@ def run_verify(args) -> int:
         print(f"      {outcome.verdict} ({how}, {outcome.seconds:.1f} s)", file=sys.stderr, flush=True)
         outcomes.append(outcome)
     info = {"mode": mode, "dtype": dtype_name(), "seed": args.seed, "devices": len(jax.devices()),
-            "wall seconds": f"{time.perf_counter() - start:.1f}"}
+            "source fingerprint": source_fingerprint(), "wall seconds": f"{time.perf_counter() - start:.1f}"}
     report = write_report(outcomes, out, info)
     print(text_table(outcomes))
     print(f"\nreport: {report}  ({info['dtype']}, {info['wall seconds']} s)")
     return 1 if any(o.verdict == "FAIL" for o in outcomes) else 0
 
 
+def run_calibrate(args) -> int:
+    import jax
+
+    if args.x64:
+        jax.config.update("jax_enable_x64", True)
+    from synthlaw.theory.claims import REGISTRY
+    from synthlaw.theory.runner.calibrate import calibration_table, run_calibration
+
+    if args.runs < 2:
+        raise UsageError(f"--runs = {args.runs}: must be an integer >= 2")
+    claims, configs = claims_and_configs(args, REGISTRY)
+    mode = "quick" if args.quick else "full"
+    out = args.out or Path("runs") / f"{datetime.date.today():%Y-%m-%d}-calibrate-{mode}"
+    start = time.perf_counter()
+    results = run_calibration(list(zip(claims, configs)), runs=args.runs, base_seed=args.seed, out_dir=out,
+                              memory_budget=int(args.memory_gb * 2**30))
+    print(calibration_table(results))
+    print(f"\ncalibration: {out / 'calibration.md'}  ({args.runs} runs, {time.perf_counter() - start:.1f} s)")
+    return 0
+
+
 def run_explain(args) -> int:
+    from synthlaw.theory.claims import REGISTRY
     from synthlaw.theory.notes import note_text
-    from synthlaw.theory.verify import REGISTRY
 
     pick_claims(args.claim, REGISTRY)
     print(note_text(args.claim))
@@ -161,8 +199,8 @@ def run_paper(args) -> int:
 
     from synthlaw.figures.paper import write_paper_report
     from synthlaw.sims.store import write_json, write_table
-    from synthlaw.theory.paper_results import compare_stored, summarise
-    from synthlaw.theory.paper_sweeps import run_sweep_on_tables
+    from synthlaw.theory.runner.paper_results import compare_stored, summarise
+    from synthlaw.theory.experiments.paper_sweeps import run_sweep_on_tables
 
     out = args.out or Path("runs") / f"{datetime.date.today():%Y-%m-%d}-paper-{args.data.resolve().name}"
     start, results = time.perf_counter(), {}
@@ -191,7 +229,8 @@ def run_paper(args) -> int:
 def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return {"verify": run_verify, "explain": run_explain, "paper": run_paper}[args.command](args)
+        return {"verify": run_verify, "calibrate": run_calibrate, "explain": run_explain,
+                "paper": run_paper}[args.command](args)
     except UsageError as err:
         print(f"synthlaw: error: {err}", file=sys.stderr)
         return USAGE_ERROR

@@ -32,7 +32,8 @@ from sklearn.linear_model import LogisticRegression
 
 from synthlaw.models.logistic import fit_logistic
 from synthlaw.sims.sweep import replicate_mesh, run_sweep
-from synthlaw.theory.imbalance import oversampling_replicate, shapes_for
+from synthlaw.models import registry
+from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 
 D, N_MIN, N_MAJ, SEPARATION, L2 = 10, 500, 2000, 2.0, 1.0
 NEWTON_STEPS = 6  # fit_logistic's default steps after the LDA start
@@ -191,7 +192,7 @@ def main():
     m_s = sizes(args.sizes)
     grid = {"n_min": np.full(args.sizes, N_MIN), "n_maj": np.full(args.sizes, N_MAJ), "m": m_s,
             "separation": np.full(args.sizes, SEPARATION), "shift": np.zeros(args.sizes), "angle": np.zeros(args.sizes)}
-    replicate = oversampling_replicate(shapes_for(D, grid), "perfect", l2=L2)
+    replicate = oversampling_replicate(shapes_for(D, grid), registry.generator("perfect"), l2=L2)
     sweep = lambda: run_sweep(replicate, key=jax.random.key(0), n_seeds=args.seeds, grid=grid)
     sweep_compile = median_seconds(sweep, 1)
     sweep_s = median_seconds(sweep, args.repeats)

@@ -11,7 +11,7 @@ from synthlaw.figures.style import (
     rival_power_law,
     seed_estimates,
 )
-from synthlaw.theory.scaling_law import fit_law, law_value
+from synthlaw.theory.claims.scaling_law import fit_law, law_value
 
 
 def figure_aug1(outcome):
@@ -20,7 +20,7 @@ def figure_aug1(outcome):
     fig, (ax,) = panels(1)
     n_g, est = seed_estimates(cols, "excess", "n_syn", np.ones(len(cols["seed"]), bool))
     measured(ax, n_g, est, "measured (perfect generator)")
-    m_g = cfg["n"] + cfg["weight"] * n_g
+    m_g = cfg.n + cfg.weight * n_g
     ax.plot(n_g, law_value(m_g, fit_law(m_g, [e.value for e in est])), color="C1", label="fit a + b M^-gamma")
     ax.plot(n_g, pred["excess"], **{**PREDICTION, "label": "prediction c/(n + wN)"})
     ax.plot(n_g, pred["excess"][0] * np.sqrt(m_g[0] / m_g), **RIVAL, label="rival gamma = 1/2")
@@ -35,7 +35,7 @@ def figure_aug2(outcome):
     """Left: excess against N per n_gen (falls or rises to the floor). Right: floor against n_gen."""
     cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
     fig, (ax_c, ax_f) = panels(2)
-    for i, (n, g) in enumerate(zip(cfg["n"], cfg["n_gen"])):
+    for i, (n, g) in enumerate(zip(cfg.n, cfg.n_gen)):
         rows = (cols["panel"] == "curve") & (cols["n_gen"] == g)
         n_g, est = seed_estimates(cols, "excess", "n_syn", rows)
         measured(ax_c, n_g, est, f"measured, n={n}, n_gen={g}", f"C{i}")
@@ -44,7 +44,7 @@ def figure_aug2(outcome):
         ax_c.axhline(pred["no_augmentation"][g], color=f"C{i}", linestyle="-.", linewidth=0.8)
     ax_c.set(xscale="log", yscale="log", xlabel="synthetic rows N",
              ylabel="balanced 0-1 excess", title="AUG-2: fitted generator")
-    label_grid(ax_c, cfg["n_syn"])
+    label_grid(ax_c, cfg.n_syn)
     ax_c.legend()
     rows = cols["panel"] == "floor"
     gens, est = seed_estimates(cols, "excess", "n_gen", rows)

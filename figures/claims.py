@@ -13,25 +13,25 @@ from synthlaw.figures.style import (
     rival_power_law,
     seed_estimates,
 )
-from synthlaw.theory.claims_imbalance import DIRECTIONS
-from synthlaw.theory.gaussian_risk import imbalance_excess
+from synthlaw.sims.gaussian import DIRECTIONS
+from synthlaw.theory.risks.gaussian import imbalance_excess
 
 
 def figure_imb1(outcome):
     """Excess against rho per Delta, measured over the closed form E(rho, Delta)."""
     cols, cfg = outcome.columns, outcome.config
     fig, (ax,) = panels(1)
-    rho_dense = np.geomspace(1, max(cfg["rho"]) * 1.2, 200)
-    for i, sep in enumerate(cfg["separation"]):
+    rho_dense = np.geomspace(1, max(cfg.rho) * 1.2, 200)
+    for i, sep in enumerate(cfg.separation):
         rows = cols["separation"] == sep
         n_maj, est = seed_estimates(cols, "excess", "n_maj", rows)
         color = f"C{i}"
-        measured(ax, n_maj / cfg["n_min"], est, f"measured, Delta={sep:g}", color)
+        measured(ax, n_maj / cfg.n_min, est, f"measured, Delta={sep:g}", color)
         ax.plot(rho_dense, imbalance_excess(rho_dense, sep), **{**PREDICTION, "color": color,
                 "label": f"E(rho, Delta={sep:g})"})
     ax.set(xscale="log", xlabel="imbalance ratio rho = n_maj / n_min", ylabel="balanced 0-1 excess",
            title="IMB-1: the cost of imbalance")
-    label_grid(ax, cfg["rho"])
+    label_grid(ax, cfg.rho)
     ax.legend()
     return fig
 
@@ -52,20 +52,42 @@ def figure_imb2(outcome):
 
 
 def figure_imb3(outcome):
-    """Floor against the generator's shift delta, per direction, with the exact F(delta)."""
+    """Excess against the generator's shift delta, per direction, with the exact F(delta) + O(1/n)
+    on the slope grid, the excess without oversampling and the predicted break-even delta*."""
     cols, pred = outcome.columns, outcome.prediction
     fig, (ax,) = panels(1)
-    for i, direction in enumerate(outcome.config["directions"]):
-        rows = np.isclose(cols["angle"], DIRECTIONS[direction])
+    oversampled = cols["panel"] != "none"
+    for i, direction in enumerate(outcome.config.directions):
+        rows = oversampled & np.isclose(cols["angle"], DIRECTIONS[direction])
         shifts, est = seed_estimates(cols, "excess", "shift", rows)
         measured(ax, shifts, est, f"measured, {direction}", f"C{i}")
-        ax.plot(shifts, pred["floor"][direction], **{**PREDICTION, "color": f"C{i}",
-                "label": f"F(delta), {direction}"})
-    rival_power_law(ax, shifts, shifts[-1], pred["floor"][direction][-1], 1.0, "rival slope 1")
+        ax.plot(outcome.config.shift, pred["excess"][direction], **{**PREDICTION, "color": f"C{i}",
+                "label": f"F(delta) + O(1/n), {direction}"})
+        ax.axvline(pred["break_even"][direction], color=f"C{i}", linestyle=":", linewidth=0.8,
+                   label=f"predicted delta* = {pred['break_even'][direction]:.3g}")
+    none = cols["excess"][cols["panel"] == "none"].mean()
+    ax.axhline(none, **{**RIVAL, "label": "measured, no oversampling"})
     ax.set(xscale="log", yscale="log", xlabel="generator mean shift delta", ylabel="balanced 0-1 excess",
            title="IMB-3: the price of generator quality")
-    label_grid(ax, shifts)
-    ax.legend()
+    ax.legend(fontsize="small")
+    return fig
+
+
+def figure_aug4(outcome):
+    """Excess against the synthetic rows N per shift, the predicted B(N) + V(N), the best N."""
+    cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
+    fig, (ax,) = panels(1)
+    for i, shift in enumerate(cfg.shift):
+        rows = np.isclose(cols["shift"], shift * cfg.true_shift_scale)
+        n_g, est = seed_estimates(cols, "excess", "m", rows)
+        measured(ax, n_g, est, f"measured, delta={shift:g}", f"C{i}")
+        ax.plot(n_g, pred["excess"][shift], **{**PREDICTION, "color": f"C{i}", "label": f"B(N) + V(N), delta={shift:g}"})
+        ax.axvline(pred["best_n"][shift], color=f"C{i}", linestyle=":", linewidth=0.8,
+                   label=f"predicted best N = {pred['best_n'][shift]:.0f}")
+    ax.axvline(round(cfg.rho * cfg.n_min) - cfg.n_min, **{**RIVAL, "label": "balance, N = n_maj - n_min"})
+    ax.set(yscale="log", xlabel="synthetic minority rows N", ylabel="balanced 0-1 excess",
+           title="AUG-4: how much synthetic data to add")
+    ax.legend(fontsize="small")
     return fig
 
 
@@ -73,7 +95,7 @@ def figure_imb4(outcome):
     """Excess against n_min and against d for each oversampler."""
     cols, cfg = outcome.columns, outcome.config
     fig, (ax_n, ax_d) = panels(2)
-    for i, generator in enumerate(cfg["generators"]):
+    for i, generator in enumerate(cfg.generators):
         for ax, panel in ((ax_n, "n_min"), (ax_d, "d")):
             rows = (cols["generator"] == generator) & (cols["panel"] == panel)
             xs, est = seed_estimates(cols, "excess", panel, rows)
@@ -83,14 +105,14 @@ def figure_imb4(outcome):
         ax.axhline(outcome.prediction["no_oversampling"], **RIVAL,
                    label="E(rho, Delta): large-n cost")
         ax.set(xscale="log", yscale="log", ylabel="balanced 0-1 excess")
-    ax_n.set(xlabel=f"n_min (d = {cfg['d_for_n']})", title="IMB-4: oversamplers against n_min")
-    ax_d.set(xlabel=f"d (n_min = {cfg['n_min_for_d']})", title="IMB-4: oversamplers against d")
-    label_grid(ax_n, cfg["n_min"])
-    label_grid(ax_d, cfg["d"])
+    ax_n.set(xlabel=f"n_min (d = {cfg.d_for_n})", title="IMB-4: oversamplers against n_min")
+    ax_d.set(xlabel=f"d (n_min = {cfg.n_min_for_d})", title="IMB-4: oversamplers against d")
+    label_grid(ax_n, cfg.n_min)
+    label_grid(ax_d, cfg.d)
     handles, labels = ax_n.get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=len(labels))
     return fig
 
 
-FIGURES = {"IMB-1": figure_imb1, "IMB-2": figure_imb2, "IMB-3": figure_imb3, "IMB-4": figure_imb4,
+FIGURES = {"IMB-1": figure_imb1, "IMB-2": figure_imb2, "IMB-3": figure_imb3, "IMB-4": figure_imb4, "AUG-4": figure_aug4,
            **AUGMENTATION_FIGURES, **GENERATION_FIGURES}

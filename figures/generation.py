@@ -29,9 +29,9 @@ def figure_gen2(outcome):
     cols, cfg = outcome.columns, outcome.config
     generators = list(dict.fromkeys(cols["generator"]))
     fig, axes = panels(len(GEN2_PANELS))
-    offsets_d = np.linspace(-0.2, 0.2, len(cfg["d"])) if len(cfg["d"]) > 1 else [0.0]
+    offsets_d = np.linspace(-0.2, 0.2, len(cfg.d)) if len(cfg.d) > 1 else [0.0]
     for ax, (metric, title) in zip(axes, GEN2_PANELS):
-        for j, (d, offset) in enumerate(zip(cfg["d"], offsets_d)):
+        for j, (d, offset) in enumerate(zip(cfg.d, offsets_d)):
             est = [seed_estimates(cols, metric, "d", (cols["generator"] == g) & (cols["d"] == d))[1][0]
                    for g in generators]
             measured(ax, np.arange(len(generators)) + offset, est, f"d = {d}", color=f"C{j}")

@@ -13,7 +13,7 @@ import numpy as np
 from synthlaw.figures.report import save_figure
 from synthlaw.figures.style import panels
 from synthlaw.sims.store import write_atomic
-from synthlaw.theory.scaling_law import fit_law, law_value
+from synthlaw.theory.claims.scaling_law import fit_law, law_value
 
 ARM_STYLE = {"imbalanced": ("C0", "o", "no oversampling"), "balanced": ("C1", "s", "balanced with synthetic"),
              "augmented": ("C2", "^", "balanced + augmented (w = 0.5)")}

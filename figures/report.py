@@ -7,10 +7,10 @@ import matplotlib.pyplot as plt
 
 from synthlaw.figures.claims import FIGURES
 from synthlaw.sims.store import write_atomic
-from synthlaw.theory.fits import LEVEL
+from synthlaw.theory.claims.intervals import LEVEL
 from synthlaw.theory.notes import note_text
 
-HEADER = ("claim", "check", "prediction", "measurement", f"{100 * LEVEL:g}% CI", "rival", "verdict")
+HEADER = ("claim", "check", "prediction", "measurement", f"{100 * LEVEL:g}% CI", "allowance", "rival", "verdict")
 
 
 def fmt(x) -> str:
@@ -22,15 +22,14 @@ def table_rows(outcomes) -> list[tuple]:
     rows = []
     for o in outcomes:
         if o.claim.reported_only:
-            rows.append((o.claim.id, o.claim.title, "-", "see report", "-", "-", o.verdict))
+            rows.append((o.claim.id, o.claim.title, "-", "see report", "-", "-", "-", o.verdict))
         for c in o.checks:
             verdict = "PASS" if c.passed else "FAIL"
             ci = f"[{c.measured.lo:.4g}, {c.measured.hi:.4g}]"
-            if c.tolerance:
-                ci += f" +-{c.tolerance:.2g}"
+            allowance = f"+-{c.allowance:.2g} ({c.allowance_why})" if c.allowance else "-"
             prediction = ("<= " if c.upper_bound else "") + fmt(c.prediction)
             rows.append((o.claim.id, f"{c.label}: {c.quantity}", prediction, fmt(c.measured.value),
-                         ci, fmt(c.rival), verdict))
+                         ci, allowance, fmt(c.rival), verdict))
     return rows
 
 
@@ -59,12 +58,8 @@ def save_figure(fig, path: Path) -> None:
 def claim_section(outcome, png_name: str) -> str:
     c = outcome.claim
     source = "reused saved table" if outcome.reused else "measured now"
-    lines = [f"## {c.id}: {c.title} ({outcome.verdict})", "", f"Paper: {c.paper_result}.", "",
-             f"![{c.id}]({png_name})", "", f"Config: `{outcome.config}` ({source}, {outcome.seconds:.1f} s).", ""]
-    if "break_even" in outcome.prediction:
-        shifts = ", ".join(f"{k}: {v:.3g}" for k, v in outcome.prediction["break_even"].items())
-        lines += [f"Break-even shift delta* (F(delta*) = E(rho, Delta) = "
-                  f"{outcome.prediction['no_oversampling']:.4g}): {shifts}.", ""]
+    lines = [f"## {c.id}: {c.title} ({outcome.verdict})", "", f"Source: {c.source}.", "",
+             f"![{c.id}]({png_name})", "", f"Config: `{outcome.config.as_dict()}` ({source}, {outcome.seconds:.1f} s).", ""]
     lines += [note_text(c.id).split("\n", 1)[1].strip(), ""]
     return "\n".join(lines)
 

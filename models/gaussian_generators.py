@@ -27,10 +27,10 @@ def generate_perfect(key, x_min_nd, n_new: int, *, mu_d, cov_dd) -> Synthetic:
 
 
 @partial(jax.jit, static_argnames=("n_new",))
-def generate_shifted(key, x_min_nd, n_new: int, *, mu_d, cov_dd, delta, direction_d) -> Synthetic:
-    """n_new draws from N(mu + delta * direction, cov), direction a unit vector."""
+def generate_shifted(key, x_min_nd, n_new: int, *, mu_d, cov_dd, offset_d) -> Synthetic:
+    """n_new draws from N(mu + offset, cov); offset = delta u with u a unit vector."""
     del x_min_nd
-    return _law(key, n_new, mu_d + delta * direction_d, cov_dd)
+    return _law(key, n_new, mu_d + offset_d, cov_dd)
 
 
 @partial(jax.jit, static_argnames=("n_new",))

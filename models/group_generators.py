@@ -1,28 +1,25 @@
-"""Group-conditional generators: one Gaussian generator per group (or class), run side by side.
+"""Group-conditional generators: one registered generator per group (or class), run side by side.
 
 x_fit_gnd holds each group's real rows (padded, first n_real valid); mean_gd is each group's true
-mean, cov_dd the shared true covariance. Used by SPU-2, SPU-3 and AUG-1..3 in CLAIMS.
+mean, cov_dd the shared true covariance and offset_gd the shifted generator's mean offsets. Used
+by SPU-2, SPU-3 and AUG-1..3 in CLAIMS.
 """
 
 from functools import partial
 
 import jax
+import jax.numpy as jnp
 
-from synthlaw.models import gaussian_generators
+from synthlaw.models.registry import Generator, TrueLaw
 
 
-@partial(jax.jit, static_argnames=("kind", "n_new"))
-def generate_groups(kind: str, key, x_fit_gnd, n_new: int, *, mean_gd, cov_dd, n_real=None, shift_gd=None):
-    """n_new synthetic rows per group: x_gnd.
-
-    perfect: N(mean_g, cov); plugin: N(sample mean, sample cov) of the first n_real rows of each
-    group (AUG-2 and SPU-3 keep these rows out of the classifier's data); shifted: N(mean_g + shift_g, cov).
-    """
+@partial(jax.jit, static_argnames=("gen", "n_new"))
+def generate_groups(gen: Generator, key, x_fit_gnd, n_new: int, *, mean_gd, cov_dd, n_real, offset_gd=None):
+    """n_new synthetic rows per group from gen: x_gnd."""
     keys_g = jax.random.split(key, x_fit_gnd.shape[0])
-    if kind == "plugin":
-        one = lambda k, x_nd: gaussian_generators.generate_plugin(k, x_nd, n_new, n_real=n_real).x_nd
-        return jax.vmap(one)(keys_g, x_fit_gnd)
-    if kind == "shifted":
-        mean_gd = mean_gd + shift_gd
-    one = lambda k, x_nd, mu_d: gaussian_generators.generate_perfect(k, x_nd, n_new, mu_d=mu_d, cov_dd=cov_dd).x_nd
-    return jax.vmap(one)(keys_g, x_fit_gnd, mean_gd)
+    offset_gd = jnp.zeros_like(mean_gd) if offset_gd is None else offset_gd
+
+    def one(k, x_nd, mu_d, offset_d):
+        return gen.fn(k, x_nd, n_new, n_real=n_real, law=TrueLaw(mu_d, cov_dd, offset_d)).x_nd
+
+    return jax.vmap(one)(keys_g, x_fit_gnd, mean_gd, offset_gd)

@@ -3,6 +3,7 @@
 y in {0, 1}, class 0 is the minority, x | y ~ N(mu_y, cov).
 """
 
+import math
 from functools import partial
 
 import jax
@@ -15,10 +16,13 @@ def means_for_delta(d: int, delta: float):
     return -0.5 * delta * e_1_d, 0.5 * delta * e_1_d
 
 
-def unit_direction(d: int, kind: str):
-    """Unit shift direction: 'parallel' to mu_1 - mu_0 (e_1) or 'orthogonal' to it (e_2)."""
-    axis = {"parallel": 0, "orthogonal": 1}[kind]
-    return jnp.zeros(d).at[axis].set(1.0)
+DIRECTIONS = {"parallel": 0.0, "orthogonal": math.pi / 2}  # a shift's angle from mu_1 - mu_0
+
+
+def shift_direction(d: int, angle):
+    """Unit vector cos(angle) e_1 + sin(angle) e_2: angle 0 is parallel to mu_1 - mu_0 (e_1),
+    angle pi/2 orthogonal to it (e_2; needs d >= 2)."""
+    return jnp.zeros(d).at[0].set(jnp.cos(angle)).at[1].set(jnp.sin(angle))
 
 
 def draw(key, n: int, mu_d, chol_dd):

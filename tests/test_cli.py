@@ -8,7 +8,7 @@ import pytest
 
 from synthlaw.cli import main
 
-TINY_IMB_1 = '[IMB-1]\nn_min = 400\nseeds = 8\nseparation = [1.0]\nrho = [1.0, 4.0]\ntolerance = 0.02\n'
+TINY_IMB_1 = '[IMB-1]\nn_min = 400\nseeds = 8\nseparation = [1.0]\nrho = [1.0, 4.0]\n'
 
 
 def run(capsys, *argv):

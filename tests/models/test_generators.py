@@ -1,9 +1,11 @@
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 from sklearn.neighbors import NearestNeighbors
 
 from synthlaw.models import gaussian_generators, random_oversampling, smote
+from synthlaw.models.registry import TrueLaw, UnknownGenerator, generator
 
 
 def minority(n=40, d=3, seed=0):
@@ -44,10 +46,15 @@ def test_plugin_samples_the_fitted_gaussian_of_the_real_rows_only():
 
 
 def test_shifted_generator_moves_the_mean_by_delta_along_the_direction():
-    mu, direction = jnp.array([1.0, -1.0]), jnp.array([0.0, 1.0])
-    out = gaussian_generators.generate_shifted(jax.random.key(3), minority(d=2), 40000, mu_d=mu,
-                                               cov_dd=jnp.eye(2), delta=0.5, direction_d=direction)
+    mu, offset = jnp.array([1.0, -1.0]), 0.5 * jnp.array([0.0, 1.0])
+    law = TrueLaw(mu, jnp.eye(2), offset)
+    out = generator("shifted").fn(jax.random.key(3), minority(d=2), 40000, n_real=30, law=law)
     assert np.all(np.abs(np.asarray(out.x_nd).mean(0) - np.array([1.0, -0.5])) < 5 / np.sqrt(40000))
+
+
+def test_an_unknown_generator_name_raises_and_names_what_is_allowed():
+    with pytest.raises(UnknownGenerator, match=r"generator = 'gan': unknown; allowed: ros, smote, plugin"):
+        generator("gan")
 
 
 def test_generators_are_reproducible_with_a_fixed_key():

@@ -3,8 +3,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from synthlaw.sims.gaussian import means_for_delta, sample, unit_direction
-from synthlaw.theory.gaussian_risk import mahalanobis
+from synthlaw.sims.gaussian import DIRECTIONS, means_for_delta, sample, shift_direction
+from synthlaw.theory.risks.gaussian import mahalanobis
 
 
 def test_means_have_the_requested_mahalanobis_separation():
@@ -13,8 +13,8 @@ def test_means_have_the_requested_mahalanobis_separation():
 
 
 def test_directions_are_unit_and_orthogonal():
-    par, orth = unit_direction(3, "parallel"), unit_direction(3, "orthogonal")
-    assert float(par @ par) == 1.0 and float(orth @ orth) == 1.0 and float(par @ orth) == 0.0
+    par, orth = shift_direction(3, DIRECTIONS["parallel"]), shift_direction(3, DIRECTIONS["orthogonal"])
+    np.testing.assert_allclose([par @ par, orth @ orth, par @ orth], [1.0, 1.0, 0.0], atol=1e-7)
 
 
 @pytest.mark.parametrize("jit", [True, False])

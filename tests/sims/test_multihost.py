@@ -13,7 +13,8 @@ import jax
 import numpy as np
 
 from synthlaw.sims.sweep import run_sweep
-from synthlaw.theory.imbalance import oversampling_replicate, shapes_for
+from synthlaw.models import registry
+from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 
 GRID = {"n_min": np.array([200, 300, 400]), "n_maj": np.array([800, 800, 800]), "m": np.array([600, 500, 400]),
         "separation": np.full(3, 2.0), "shift": np.zeros(3), "angle": np.zeros(3)}
@@ -23,11 +24,12 @@ import json, sys
 from pathlib import Path
 import jax, numpy as np
 from synthlaw.sims.sweep import run_sweep, start_distributed, sweep_settings
-from synthlaw.theory.imbalance import oversampling_replicate, shapes_for
+from synthlaw.models import registry
+from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 start_distributed(sys.argv[1])
 grid = {k: np.asarray(v) for k, v in json.loads(sys.argv[3]).items()}
 with sweep_settings(checkpoint=Path(sys.argv[2])):
-    columns = run_sweep(oversampling_replicate(shapes_for(5, grid), "perfect"), key=jax.random.key(0),
+    columns = run_sweep(oversampling_replicate(shapes_for(5, grid), registry.generator("perfect")), key=jax.random.key(0),
                         n_seeds=5, grid=grid, chunk_size=6).columns
 print(json.dumps({"process": jax.process_index(), "devices": len(jax.devices()),
                   "local": len(jax.local_devices()), "excess": columns["excess"].tolist()}))
@@ -57,7 +59,7 @@ def test_two_processes_give_the_one_process_table_and_only_process_0_writes(tmp_
     assert sorted(r["process"] for r in reports) == [0, 1]
     assert all(r["devices"] == 2 and r["local"] == 1 for r in reports)
 
-    one = run_sweep(oversampling_replicate(shapes_for(5, GRID), "perfect"), key=jax.random.key(0),
+    one = run_sweep(oversampling_replicate(shapes_for(5, GRID), registry.generator("perfect")), key=jax.random.key(0),
                     n_seeds=5, grid=GRID, devices=jax.devices()[:1]).columns
     for report in reports:
         np.testing.assert_allclose(report["excess"], one["excess"], rtol=1e-5, atol=1e-7)

@@ -31,12 +31,13 @@ with sweep.sweep_settings(checkpoint=sys.argv[1]):
 
 CASE = r"""
 import numpy as np
-from synthlaw.theory.imbalance import oversampling_replicate, shapes_for
+from synthlaw.models import registry
+from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 
 def case():
     grid = {"n_min": np.array([50, 80]), "n_maj": np.array([200, 200]), "m": np.array([150, 120]),
             "separation": np.full(2, 2.0), "shift": np.zeros(2), "angle": np.zeros(2)}
-    return oversampling_replicate(shapes_for(3, grid), "smote"), grid
+    return oversampling_replicate(shapes_for(3, grid), registry.generator("smote")), grid
 """
 
 

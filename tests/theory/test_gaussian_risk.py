@@ -5,8 +5,8 @@ import pytest
 from scipy import integrate, stats
 
 from synthlaw.sims.gaussian import means_for_delta
-from synthlaw.theory import gaussian_risk as gr
-from synthlaw.theory import m_estimation as me
+from synthlaw.theory.risks import gaussian as gr
+from synthlaw.theory.predictions import m_estimation as me
 
 
 def test_balanced_error_matches_scipy_for_a_general_covariance():

@@ -4,8 +4,8 @@ import numpy as np
 
 from synthlaw.models.logistic import fit_logistic
 from synthlaw.sims.gaussian import means_for_delta
-from synthlaw.theory import gaussian_risk as gr
-from synthlaw.theory import m_estimation as me
+from synthlaw.theory.risks import gaussian as gr
+from synthlaw.theory.predictions import m_estimation as me
 
 
 def test_sandwich_covariance_matches_the_spread_of_fitted_coefficients():

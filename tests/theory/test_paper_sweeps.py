@@ -6,8 +6,8 @@ import pytest
 
 from synthlaw.sims.paper_rows import PAPER_SEEDS, paper_take, ratio_designs
 from synthlaw.sims.tables import load_tables
-from synthlaw.theory import paper_sweeps
-from synthlaw.theory.paper_results import compare_stored, summarise
+from synthlaw.theory.experiments import paper_sweeps
+from synthlaw.theory.runner.paper_results import compare_stored, summarise
 
 DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
 needs_data = pytest.mark.skipif(not (DATA / "gender").is_dir(), reason=f"shared data folder {DATA} missing")
@@ -61,7 +61,7 @@ import jax, numpy as np
 from pathlib import Path
 from synthlaw.sims.paper_rows import paper_take, ratio_designs
 from synthlaw.sims.tables import load_tables
-from synthlaw.theory.paper_sweeps import run_designs
+from synthlaw.theory.experiments.paper_sweeps import run_designs
 assert len(jax.devices()) == 2, jax.devices()
 tables = load_tables(Path(DATA) / "craft", "Target", methods=["ros"])
 n_rows = {stem: len(t.y_n) for stem, t in tables.tables.items()}

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from synthlaw.theory.verify import NonFiniteResult, check_finite
+from synthlaw.theory.runner.verify import NonFiniteResult, check_finite
 
 
 def test_a_non_finite_replicate_is_named_and_a_finite_table_passes():

@@ -1,4 +1,4 @@
-"""Setting S theory against independent references, and SPU-1/SPU-2 checks with negative controls."""
+"""Setting S risks and population minimisers against independent references."""
 
 import jax
 import jax.numpy as jnp
@@ -7,9 +7,8 @@ from scipy import integrate, stats
 from sklearn.linear_model import LogisticRegression
 
 from synthlaw.sims.spurious import group_counts, group_means, means_for, sample
-from synthlaw.theory.claim import verdict
-from synthlaw.theory.claims_spurious import SPU_1, SPU_2, SPU_3
-from synthlaw.theory.spurious_risk import erm_minimiser, group_cross_entropy, group_errors, law_s
+from synthlaw.theory.predictions.spurious import erm_minimiser, law_s
+from synthlaw.theory.risks.spurious import group_cross_entropy, group_errors
 
 
 def test_group_errors_match_closed_form_per_group():
@@ -45,33 +44,3 @@ def test_population_minimiser_matches_sklearn_on_a_large_sample():
     # sd of a coefficient at n = 2e5 is about 1/sqrt(n) times O(1); 5e-2 is > 10 sd
     np.testing.assert_allclose(sklearn_p, theta_p, atol=5e-2)
     assert theta_p[2] > 0.5  # weight on x_spur
-
-
-SMALL_1 = {**SPU_1.quick, "p": [0.1, 0.5], "n": 2000, "seeds": 16}
-SMALL_2 = {**SPU_2.quick, "n": [400, 800, 1600, 3200], "seeds": 24}
-SMALL_3 = {**SPU_3.quick, "n_group": 2048, "seeds": 24}
-
-
-def test_spu1_passes_and_its_negative_control_fails():
-    claim = SPU_1
-    columns = claim.measure(SMALL_1, jax.random.key(0))
-    prediction = claim.predict(SMALL_1)
-    assert verdict(claim, claim.judge(columns, SMALL_1, prediction)) == "PASS"
-    no_reliance = {**prediction, "worst": np.full(2, prediction["bayes"])}
-    assert verdict(claim, claim.judge(columns, SMALL_1, no_reliance)) == "FAIL"
-
-
-def test_spu2_passes_and_its_negative_control_fails():
-    claim = SPU_2
-    columns = claim.measure(SMALL_2, jax.random.key(0))
-    prediction = claim.predict(SMALL_2)
-    assert verdict(claim, claim.judge(columns, SMALL_2, prediction)) == "PASS"
-    slow_rate = {**prediction, "n_exponent": -0.5}
-    assert verdict(claim, claim.judge(columns, SMALL_2, slow_rate)) == "FAIL"
-
-
-def test_spu3_passes_and_a_flat_floor_fails():
-    columns = SPU_3.measure(SMALL_3, jax.random.key(0))
-    prediction = SPU_3.predict(SMALL_3)
-    assert verdict(SPU_3, SPU_3.judge(columns, SMALL_3, prediction)) == "PASS"
-    assert verdict(SPU_3, SPU_3.judge(columns, SMALL_3, {**prediction, "n_exponent": 0.0})) == "FAIL"

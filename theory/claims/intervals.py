@@ -37,6 +37,12 @@ def mean_ci(values_s, level: float = LEVEL) -> Estimate:
     return Estimate(mean, mean - half, mean + half)
 
 
+def curve_ratio(values_sg, prediction_g, level: float = LEVEL) -> Estimate:
+    """The whole curve in one number: per seed, the mean over the grid of measured / predicted;
+    its t-interval over seeds. A correct curve gives 1 at every grid point, so the mean is 1."""
+    return mean_ci((np.asarray(values_sg, np.float64) / np.asarray(prediction_g, np.float64)).mean(axis=1), level)
+
+
 def loglog_slope(x_g, mean_g) -> float:
     """Least-squares slope of log(mean_g) against log(x_g)."""
     return float(np.polyfit(np.log(x_g), np.log(mean_g), 1)[0])
@@ -62,6 +68,52 @@ def bootstrap_slope(x_g, values_sg, level: float = LEVEL, n_boot: int = N_BOOT, 
     centred_g = log_x_g - log_x_g.mean()
     slopes_b = (np.log(means_bg) @ centred_g) / (centred_g @ centred_g)
     return normal_interval(loglog_slope(x_g, values_sg.mean(axis=0)), slopes_b, level)
+
+
+def crossing(x_g, curve_g, reference) -> float:
+    """The first x where curve_g rises through the reference level, by linear interpolation of the
+    gap in log x between the bracketing grid points; inf if it does not cross."""
+    gap_g = np.asarray(curve_g) - reference
+    up = np.flatnonzero((gap_g[:-1] <= 0) & (gap_g[1:] > 0))
+    if len(up) == 0:
+        return float("inf")
+    j = up[0]
+    log_x = np.log(x_g[j]) + (np.log(x_g[j + 1]) - np.log(x_g[j])) * -gap_g[j] / (gap_g[j + 1] - gap_g[j])
+    return float(np.exp(log_x))
+
+
+def crossing_ci(x_g, curve_sg, reference_s, level: float = LEVEL, n_boot: int = N_BOOT, seed: int = 0) -> Estimate:
+    """Where the seed-mean curve meets the seed-mean reference (IMB-3's delta*), with a normal
+    bootstrap interval over seeds (curve and reference resampled together: they share real data).
+    A bootstrap resample that does not cross makes the upper end inf."""
+    curve_sg, reference_s = np.asarray(curve_sg, np.float64), np.asarray(reference_s, np.float64)
+    rng = np.random.default_rng(seed)
+    picks_bs = rng.integers(0, len(reference_s), size=(n_boot, len(reference_s)))
+    boots_b = np.array([crossing(x_g, curve_sg[p].mean(axis=0), reference_s[p].mean()) for p in picks_bs])
+    value = crossing(x_g, curve_sg.mean(axis=0), reference_s.mean())
+    if not np.isfinite(value) or not np.all(np.isfinite(boots_b)):
+        return Estimate(value, float(np.min(boots_b)), float("inf"))
+    return normal_interval(value, boots_b, level)
+
+
+def grid_argmin(x_g, curve_g) -> float:
+    """The vertex of the parabola through the lowest grid point and its two neighbours (AUG-4's
+    best N); the grid's end when the lowest point is an end."""
+    j = int(np.argmin(curve_g))
+    if j in (0, len(x_g) - 1):
+        return float(x_g[j])
+    x_3, y_3 = np.asarray(x_g[j - 1:j + 2], float), np.asarray(curve_g[j - 1:j + 2], float)
+    a, b, _ = np.polyfit(x_3, y_3, 2)
+    return float(-b / (2 * a))
+
+
+def argmin_ci(x_g, values_sg, level: float = LEVEL, n_boot: int = N_BOOT, seed: int = 0) -> Estimate:
+    """grid_argmin of the seed-mean curve with a normal bootstrap interval over seeds."""
+    values_sg = np.asarray(values_sg, np.float64)
+    rng = np.random.default_rng(seed)
+    picks_bs = rng.integers(0, values_sg.shape[0], size=(n_boot, values_sg.shape[0]))
+    boots_b = np.array([grid_argmin(x_g, values_sg[p].mean(axis=0)) for p in picks_bs])
+    return normal_interval(grid_argmin(x_g, values_sg.mean(axis=0)), boots_b, level)
 
 
 def by_seed(columns: dict, value: str, grid_key: str, mask=None):

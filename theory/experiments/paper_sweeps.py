@@ -20,7 +20,7 @@ from synthlaw.sims.paper_rows import (PAPER_SEEDS, augmentation_designs, jax_tak
                                       ratio_designs)
 from synthlaw.sims.sweep import REPLICATE_AXIS, replicate_mesh, to_devices, to_host
 from synthlaw.sims.tables import Tables, spurious_bit
-from synthlaw.theory.table_metrics import all_metrics
+from synthlaw.theory.risks.table_metrics import all_metrics
 
 N_STEPS = 20  # fit steps: 12 reach scikit-learn's exact optimum to 1e-6 on gender and craft
 CHUNK = 128

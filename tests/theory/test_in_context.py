@@ -3,6 +3,8 @@
 from functools import partial
 from types import SimpleNamespace
 
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -10,17 +12,19 @@ import pytest
 from scipy import stats
 
 from synthlaw.figures.claims import FIGURES
-from synthlaw.theory.claim import verdict
-from synthlaw.theory.claims_generation import GEN_1, gen1_judge, gen1_predict, kl_columns
-from synthlaw.theory.config import ConfigError, merged_config
-from synthlaw.theory.in_context import (bayes_predictor, expected_kl, kl_bayes, kl_true_to_model,
-                                        prior_predictor)
-from synthlaw.theory.verify import REGISTRY
+from synthlaw.theory.claims.check import verdict
+from synthlaw.theory.claims import REGISTRY
+from synthlaw.theory.claims.gen1 import judge, predict
+from synthlaw.theory.claims.spec import ConfigError
+from synthlaw.theory.experiments.generation import kl_columns
+from synthlaw.theory.predictions.in_context import bayes_predictor, kl_bayes, prior_predictor
+from synthlaw.theory.risks.in_context import expected_kl, kl_true_to_model
 
 jax.config.update("jax_numpy_rank_promotion", "raise")
 
 LAW = {"tau": 2.0, "sigma": 1.0}
-TINY = {**GEN_1.quick, "context": 8, "width": 32, "steps": 400, "eval_tasks": 256}
+GEN_1 = REGISTRY["GEN-1"]
+TINY = dataclasses.replace(GEN_1.quick, context=8, width=32, steps=400, eval_tasks=256)
 
 
 def test_closed_form_kl_matches_monte_carlo():
@@ -53,19 +57,19 @@ def test_kl_bayes_falls_like_d_over_2t():
 
 
 def judged(predictor, config):
-    columns = kl_columns(partial(predictor, tau=config["tau"], sigma=config["sigma"]), config, jax.random.key(5))
-    return verdict(GEN_1, gen1_judge(columns, config, gen1_predict(config)))
+    columns = kl_columns(partial(predictor, tau=config.tau, sigma=config.sigma), config, jax.random.key(5))
+    return verdict(GEN_1, judge(columns, config, predict(config)))
 
 
 def test_exact_posterior_predictive_passes():
-    assert judged(bayes_predictor, {**GEN_1.quick, "eval_tasks": 256}) == "PASS"
+    assert judged(bayes_predictor, dataclasses.replace(GEN_1.quick, eval_tasks=256)) == "PASS"
 
 
 def test_negative_control_context_ignoring_generator_fails():
     """N(0, (tau^2 + sigma^2) I) at every t: ratio far above the factor and slope 0."""
-    config = {**GEN_1.quick, "eval_tasks": 256}
+    config = dataclasses.replace(GEN_1.quick, eval_tasks=256)
     columns = kl_columns(partial(prior_predictor, **LAW), config, jax.random.key(5))
-    checks = gen1_judge(columns, config, gen1_predict(config))
+    checks = judge(columns, config, predict(config))
     assert verdict(GEN_1, checks) == "FAIL"
     assert not any(c.passed for c in checks)
 
@@ -87,8 +91,8 @@ def test_quick_config_passes():
 
 def test_registered_and_configs_validated():
     assert REGISTRY["GEN-1"] is GEN_1
-    assert merged_config(GEN_1, True, {}) == GEN_1.quick and merged_config(GEN_1, False, {}) == GEN_1.full
+    assert GEN_1.config(True) == GEN_1.quick and GEN_1.config(False) == GEN_1.full
     with pytest.raises(ConfigError, match="heads"):
-        merged_config(GEN_1, True, {"heads": 5})
+        GEN_1.config(True, {"heads": 5})
     with pytest.raises(ConfigError, match="tau"):
-        merged_config(GEN_1, True, {"tau": -1.0})
+        GEN_1.config(True, {"tau": -1.0})

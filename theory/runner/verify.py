@@ -1,8 +1,10 @@
 """The verify runner: measure (or reuse), predict and judge each claim; save the tables.
 
 Each claim's results live in OUT/CLAIM/: table.csv (tidy, one row per seed and grid point) and
-meta.json (config, versions, dtype, hash). meta.json is written last, so a folder whose
-meta.json carries the current hash holds a complete table that a second run reuses.
+meta.json (config, versions, dtype, seed, source fingerprint, hash). meta.json is written last,
+so a folder whose meta.json carries the current hash holds a complete table that a second run
+reuses; the hash covers the config, the dtype, the seed and the fingerprint of the package's
+source, so a changed source file makes the next run measure again.
 """
 
 import platform
@@ -17,14 +19,9 @@ import numpy as np
 import synthlaw
 from synthlaw.sims.store import config_hash, is_writer, read_json, read_table, write_json, write_table
 from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, agreed, sweep_settings
-from synthlaw.theory.claim import Check, Claim, verdict
-from synthlaw.theory.claims_augmentation import CLAIMS as AUGMENTATION_CLAIMS
-from synthlaw.theory.claims_generation import CLAIMS as GENERATION_CLAIMS
-from synthlaw.theory.claims_imbalance import CLAIMS as IMBALANCE_CLAIMS
-from synthlaw.theory.claims_spurious import CLAIMS as SPURIOUS_CLAIMS
-
-REGISTRY = {c.id: c for claims in (IMBALANCE_CLAIMS, SPURIOUS_CLAIMS, AUGMENTATION_CLAIMS, GENERATION_CLAIMS)
-            for c in claims}
+from synthlaw.theory.claims.check import Check, Claim, verdict
+from synthlaw.theory.claims.spec import Config
+from synthlaw.theory.runner.fingerprint import source_fingerprint
 
 
 class NonFiniteResult(RuntimeError):
@@ -46,7 +43,7 @@ class Outcome:
     """A claim's run: its config, measurement table, prediction and checks."""
 
     claim: Claim
-    config: dict
+    config: Config
     columns: dict
     prediction: dict
     checks: list[Check]
@@ -73,15 +70,15 @@ def dtype_name() -> str:
     return "float64" if jax.config.jax_enable_x64 else "float32"
 
 
-def run_claim(claim: Claim, config: dict, out_dir: Path, *, force: bool, seed: int = 0,
+def run_claim(claim: Claim, config: Config, out_dir: Path, *, force: bool, seed: int = 0,
               memory_budget: int = DEFAULT_MEMORY_BUDGET) -> Outcome:
     """Measure claim (or reuse a saved table with the same hash), then predict and judge.
 
     While measuring, finished sweep chunks are kept in CLAIM/chunks/HASH/, so a run that was
     interrupted resumes where it stopped; they are removed once the table is written.
     """
-    identity = {"claim": claim.id, "config": config, "dtype": dtype_name(), "seed": seed,
-                "synthlaw": synthlaw.__version__}
+    identity = {"claim": claim.id, "config": config.as_dict(), "dtype": dtype_name(), "seed": seed,
+                "source": source_fingerprint()}
     digest = config_hash(identity)
     folder = Path(out_dir) / claim.id
     meta_path = folder / "meta.json"
@@ -94,7 +91,7 @@ def run_claim(claim: Claim, config: dict, out_dir: Path, *, force: bool, seed: i
         if force and is_writer():
             shutil.rmtree(chunks, ignore_errors=True)
         with sweep_settings(checkpoint=chunks, memory_budget=memory_budget):
-            columns = claim.measure(config, jax.random.fold_in(jax.random.key(seed), _claim_number(claim.id)))
+            columns = claim.measure(config, claim_key(claim.id, seed))
         check_finite(claim.id, columns)
         write_table(folder / "table.csv", columns)
         write_json(meta_path, {**identity, "hash": digest, "versions": versions(),
@@ -106,6 +103,6 @@ def run_claim(claim: Claim, config: dict, out_dir: Path, *, force: bool, seed: i
     return Outcome(claim, config, columns, prediction, checks, time.perf_counter() - start, reused)
 
 
-def _claim_number(claim_id: str) -> int:
-    """A stable integer per claim id, so each claim draws its own random stream."""
-    return int(config_hash({"id": claim_id})[:8], 16)
+def claim_key(claim_id: str, seed: int):
+    """The claim's key for a base seed: each claim draws its own random stream."""
+    return jax.random.fold_in(jax.random.key(seed), int(config_hash({"id": claim_id})[:8], 16))

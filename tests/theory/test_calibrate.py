@@ -1,0 +1,110 @@
+"""The calibrate runner on a fake claim whose size and power are known in closed form.
+
+The fake claim measures `seeds` draws of N(mean, 0.1^2) and judges one level check: the 99.9%
+t interval of the mean (intervals.mean_ci) must contain prediction["level"] = config.mean and
+exclude the rival 0.0.
+"""
+
+import dataclasses
+from typing import ClassVar
+
+import jax
+import numpy as np
+import pytest
+
+from synthlaw.sims.store import read_table
+from synthlaw.sims.sweep import run_sweep
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
+from synthlaw.theory.claims.intervals import mean_ci
+from synthlaw.theory.claims.spec import Config, rule
+from synthlaw.theory.runner.verify import claim_key
+from synthlaw.theory.runner.calibrate import (
+    calibrate_claim, calibration_table, run_calibration, split_runs, write_calibration)
+
+RUNS, SEEDS, SD = 40, 20, 0.1
+
+
+@dataclasses.dataclass(frozen=True)
+class FakeConfig(Config):
+    claim_id: ClassVar[str] = "FAKE-1"
+    mean: float = rule(lambda v: True, "any number")
+    seeds: int = rule(lambda v: v >= 2, ">= 2")
+
+
+def draw(key, point):
+    return {"value": point["mean"] + SD * jax.random.normal(key)}
+
+
+def measure(config, key):
+    return run_sweep(draw, key=key, n_seeds=config.seeds, grid={"mean": np.array([config.mean])}).columns
+
+
+def judge(columns, config, prediction):
+    return [Check(label="level", quantity="mean", prediction=prediction["level"],
+                  measured=mean_ci(columns["value"]), rival=0.0)]
+
+
+def fake_claim() -> Claim:
+    config = FakeConfig(mean=1.0, seeds=SEEDS)
+    return Claim(id="FAKE-1", order=0, title="a level", source="test", quick=config, full=config,
+                 measure=measure, predict=lambda c: {"level": c.mean}, judge=judge,
+                 mutations=(Mutation("x1.5", predict=scaled(1.5, "level")),
+                            Mutation("mean 1.3", config=replaced(mean=1.3))))
+
+
+@pytest.fixture(scope="module")
+def result():
+    claim = fake_claim()
+    return calibrate_claim(claim, claim.quick, runs=RUNS)
+
+
+def test_size_is_at_least_the_level_and_mutations_are_always_rejected(result):
+    # Each run FAILs a true prediction with probability 0.001 (an exact t interval; the rival 0.0
+    # lies 1.0 / (0.1/sqrt(20)) = 45 standard errors away). Size < 0.9 over 40 runs needs >= 5
+    # FAILs: P(Bin(40, 0.001) >= 5) ~ C(40, 5) 0.001^5 = 6.6e-10.
+    (check,) = result.checks
+    assert (result.runs, result.seeds_per_run, result.mode) == (RUNS, SEEDS, "quick")
+    assert check.size >= 0.9
+    # x1.5 is 0.5 / 0.0224 = 22 standard errors off, mean 1.3 is 13: both FAIL in every run.
+    # The config mutation is judged against the original prediction (1.0), not its own (1.3).
+    rates = {m.name: (m.kind, m.rejection_rate, m.check_fail_shares) for m in result.mutations}
+    assert rates == {"x1.5": ("predict", 1.0, (1.0,)), "mean 1.3": ("config", 1.0, (1.0,))}
+
+
+def test_power_matches_the_t_quantile(result):
+    # The interval's half width is t_{0.9995, 19} s/sqrt(20) ~ 3.88 * 0.0224 = 0.087. A prediction
+    # 1 + e FAILs when the mean falls below 1 + e - 0.087, so in >= 90% of runs once
+    # e > (t_0.9995 + z_0.9) 0.1/sqrt(20) = (3.88 + 1.28) * 0.0224 = 0.115 (rejection ~72% at
+    # e = 0.1, ~99.8% at 0.15): the scan should report 0.15, certainly within 0.02..0.2.
+    (check,) = result.checks
+    assert check.power_kind == "relative"
+    assert 0.02 <= check.power <= 0.2
+
+
+def test_runs_are_disjoint_seeds_renumbered_from_zero():
+    claim = fake_claim()
+    config = dataclasses.replace(claim.quick, seeds=3 * SEEDS)
+    key = claim_key(claim.id, 0)
+    columns = measure(config, key)
+    tables = split_runs(columns, 3, SEEDS)
+    for k, table in enumerate(tables):
+        assert np.array_equal(table["seed"], np.arange(SEEDS))
+        assert np.array_equal(table["value"], columns["value"][k * SEEDS:(k + 1) * SEEDS])
+    # Run 0 is what a verify run with the same key measures; the runs do not repeat each other.
+    assert np.array_equal(tables[0]["value"], measure(claim.quick, key)["value"])
+    assert len(np.unique(np.concatenate([t["value"] for t in tables]))) == 3 * SEEDS
+
+
+def test_a_reported_only_claim_is_skipped_and_the_tables_are_written(tmp_path, result):
+    claim = dataclasses.replace(fake_claim(), reported_only=True, measure=None)  # never measured
+    skipped = calibrate_claim(claim, claim.quick, runs=RUNS)
+    assert skipped.checks == () and skipped.mutations == () and "reported only" in skipped.note
+    lines = []
+    results = run_calibration([(claim, claim.quick)], runs=RUNS, out_dir=tmp_path, progress=lines.append)
+    assert lines == ["FAKE-1: reported only, not judged: skipped"] and results[0].note == skipped.note
+
+    write_calibration([result, skipped], tmp_path)
+    assert read_table(tmp_path / "calibration.csv")["size"][0] == result.checks[0].size
+    assert list(read_table(tmp_path / "mutations.csv")["mutation"]) == ["x1.5", "mean 1.3"]
+    assert "reported only" in (tmp_path / "calibration.md").read_text()
+    assert "x1.5" in calibration_table([result, skipped])

@@ -1,0 +1,95 @@
+"""AUG-4 of CLAIMS: how much synthetic minority data to add. Excess(N) = B(N) + V(N) is lowest at
+balance for a perfect generator and below balance for a shifted one; "more is better" is rejected."""
+
+import dataclasses
+from typing import ClassVar
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+
+from synthlaw.models.registry import generator
+from synthlaw.sims.gaussian import DIRECTIONS
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
+from synthlaw.theory.claims.intervals import argmin_ci, by_seed, curve_ratio, grid_argmin
+from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.experiments.oversampling import measure_oversampling
+from synthlaw.theory.predictions.oversampling import oversampling_excess
+
+
+@dataclasses.dataclass(frozen=True)
+class Aug4Config(Config):
+    claim_id: ClassVar[str] = "AUG-4"
+    d: int = at_least(1)
+    separation: float = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
+    rho: float = rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
+    n_min: int = at_least(2, "the minority needs two rows")
+    n_syn: tuple[int, ...] = at_least(1, "synthetic minority rows N; the grid must cross balance")
+    shift: tuple[float, ...] = rule(lambda v: v >= 0, ">= 0 (the generator's mean shift delta; 0 is perfect)")
+    direction: str = one_of(DIRECTIONS, "the shift's direction against mu_1 - mu_0")
+    true_shift_scale: float = rule(lambda v: v > 0, "> 0 (1: the generator is off by exactly delta)")
+    seeds: int = at_least(2, "intervals need two seeds")
+
+    def limits(self):
+        balance = round(self.rho * self.n_min) - self.n_min
+        if not min(self.n_syn) < balance < max(self.n_syn):
+            self.fail("n_syn", f"must have values below and above balance N = n_maj - n_min = {balance}")
+        if self.direction == "orthogonal" and self.d < 2:
+            self.fail("d", "an orthogonal shift direction needs d >= 2")
+
+
+def n_maj(config):
+    return int(round(config.rho * config.n_min))
+
+
+def measure(config, key):
+    points = [{"separation": config.separation, "n_min": config.n_min, "n_maj": n_maj(config), "m": m,
+               "shift": s * config.true_shift_scale, "direction": config.direction}
+              for s in config.shift for m in config.n_syn]
+    return measure_oversampling(key, generator("shifted"), points, d=config.d, seeds=config.seeds)
+
+
+def predict(config):
+    """Per shift: B(N) + drift + V(N) on the grid, the grid argmin of that exact curve (the estimator
+    the measurement uses) and the continuous argmin N* (reported)."""
+    out = {"excess": {}, "best_n": {}, "best_n_continuous": {}}
+    n_g = np.asarray(config.n_syn, float)
+    for s in config.shift:
+        curve = lambda m, s=s: oversampling_excess(config.d, config.separation, config.n_min, n_maj(config), m, s,
+                                                   config.direction).total
+        out["excess"][s] = np.array([curve(m) for m in n_g])
+        out["best_n"][s] = grid_argmin(n_g, out["excess"][s])
+        out["best_n_continuous"][s] = minimize_scalar(curve, bounds=(n_g[0], n_g[-1]), method="bounded",
+                                                      options={"xatol": 1.0}).x
+    return out
+
+
+def judge(columns, config, prediction):
+    checks = []
+    for s in config.shift:
+        rows = np.isclose(columns["shift"], s * config.true_shift_scale)
+        n_g, excess_sg = by_seed(columns, "excess", "m", mask=rows)
+        label = f"delta={s:g}, N {n_g[0]:g}..{n_g[-1]:g}"
+        checks += [
+            Check(label=label, quantity="whole curve: measured / predicted B(N) + V(N)", prediction=1.0,
+                  measured=curve_ratio(excess_sg, prediction["excess"][s])),
+            Check(label=label, quantity="best N (argmin of the excess)", prediction=prediction["best_n"][s],
+                  measured=argmin_ci(n_g, excess_sg), rival=float(n_g[-1])),
+        ]
+    return checks
+
+
+CLAIM = Claim(
+    id="AUG-4", order=110, title="How much synthetic minority data to add: best N at or below balance",
+    source="CLAIMS.md AUG-4; derived analogue of the abstract's first result (benefit paid for by generator quality)",
+    quick=Aug4Config(d=2, separation=2.0, rho=4.0, n_min=1000,
+                     n_syn=(500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000), shift=(0.0, 0.5),
+                     direction="parallel", true_shift_scale=1.0, seeds=32),
+    full=Aug4Config(d=2, separation=2.0, rho=4.0, n_min=4000,
+                    n_syn=(2000, 4000, 6000, 8000, 10000, 12000, 14000, 16000, 20000), shift=(0.0, 0.25, 0.5),
+                    direction="parallel", true_shift_scale=1.0, seeds=64),
+    measure=measure, predict=predict, judge=judge,
+    mutations=(Mutation("curves x 0.8", predict=scaled(0.8, "excess")),
+               Mutation("curves x 1.2", predict=scaled(1.2, "excess")),
+               Mutation("best N x 1.2", predict=scaled(1.2, "best_n")),
+               Mutation("generator off by 1.5 delta", config=replaced(true_shift_scale=1.5))),
+)

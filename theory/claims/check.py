@@ -1,0 +1,115 @@
+"""Checks and claims: a prediction, a measurement with its interval, an allowance and a rival.
+
+CLAIMS.md, "What a check must show": every check prints the prediction (for the grid that was
+measured), the measurement with a confidence interval over seeds, any modelling allowance (a
+higher-order term the prediction leaves out, derived in the claim's note) and the rival. It
+PASSes only when the interval, widened by the allowance alone, contains the prediction and
+excludes the rival.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Callable
+
+from synthlaw.theory.claims.intervals import Estimate
+from synthlaw.theory.claims.spec import Config
+
+
+@dataclass(frozen=True)
+class Check:
+    """One PASS/FAIL line of a claim. allowance_why names the omitted term (empty if none)."""
+
+    label: str
+    quantity: str
+    prediction: float
+    measured: Estimate
+    rival: float | None = None
+    allowance: float = 0.0
+    allowance_why: str = ""
+    upper_bound: bool = False
+
+    def covers(self, value: float) -> bool:
+        """Is value inside the measured interval, widened by the allowance?"""
+        return self.measured.lo - self.allowance <= value <= self.measured.hi + self.allowance
+
+    @property
+    def passed(self) -> bool:
+        """The widened interval contains the prediction and excludes the rival. For an upper_bound
+        prediction (a claim "at most"), the whole interval must lie at or below it instead."""
+        if self.upper_bound:
+            holds = self.measured.hi <= self.prediction + self.allowance
+        else:
+            holds = self.covers(self.prediction)
+        return holds and (self.rival is None or not self.covers(self.rival))
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """A negative control for `synthlaw calibrate` and the tests, distinct from the rival.
+
+    Either predict maps the correct prediction to a wrong one (judged on the same measurement),
+    or config maps the claim's config to a wrong experiment (measured anew, judged against the
+    correct prediction of the original config).
+    """
+
+    name: str
+    predict: Callable[[dict], dict] | None = None
+    config: Callable[[Config], Config] | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim of CLAIMS.md made executable.
+
+    measure(config, key) -> tidy columns (one row per seed and grid point), through the sweep
+    engine; predict(config) -> named predictions, exact, for the measured grid; judge(columns,
+    config, prediction) -> checks. Its figure is figures.claims.FIGURES[id]; its note
+    theory/notes/ID.md.
+    """
+
+    id: str
+    order: int
+    title: str
+    source: str
+    quick: Config
+    full: Config
+    measure: Callable
+    predict: Callable
+    judge: Callable
+    mutations: tuple[Mutation, ...] = ()
+    reported_only: bool = False
+
+    def config(self, quick: bool, overrides: dict | None = None) -> Config:
+        """The quick or full config with a user's overrides, validated."""
+        base = self.quick if quick else self.full
+        return base.with_overrides(overrides) if overrides else base
+
+
+def verdict(claim: Claim, checks: list[Check]) -> str:
+    """PASS, FAIL, or REPORTED for claims that are reported, not judged (IMB-4, GEN-2)."""
+    if claim.reported_only:
+        return "REPORTED"
+    return "PASS" if checks and all(c.passed for c in checks) else "FAIL"
+
+
+def scaled(factor: float, *keys: str) -> Callable[[dict], dict]:
+    """A prediction mutation: the named entries times factor."""
+    return lambda prediction: {**prediction, **{k: _times(prediction[k], factor) for k in keys}}
+
+
+def shifted(offset: float, *keys: str) -> Callable[[dict], dict]:
+    """A prediction mutation: the named entries plus offset (exponents)."""
+    return lambda prediction: {**prediction, **{k: _plus(prediction[k], offset) for k in keys}}
+
+
+def _times(value, factor):
+    return {k: v * factor for k, v in value.items()} if isinstance(value, dict) else value * factor
+
+
+def _plus(value, offset):
+    return {k: v + offset for k, v in value.items()} if isinstance(value, dict) else value + offset
+
+
+def replaced(**changes) -> Callable[[Config], Config]:
+    """An experiment mutation: the config with some fields changed."""
+    return lambda config: dataclasses.replace(config, **changes)

@@ -1,0 +1,56 @@
+"""GEN-2 of CLAIMS: a tabular transformer as an oversampler, side by side with the baselines (reported)."""
+
+import dataclasses
+from typing import ClassVar
+
+from synthlaw.models.registry import GENERATORS
+from synthlaw.theory.claims.check import Claim
+from synthlaw.theory.claims.spec import Config, above, at_least, one_of, rule
+from synthlaw.theory.experiments.generation import measure_oversamplers
+from synthlaw.theory.predictions.oversampling import limit_imbalance_excess
+
+
+@dataclasses.dataclass(frozen=True)
+class Gen2Config(Config):
+    claim_id: ClassVar[str] = "GEN-2"
+    separation: float = above(0, "the Mahalanobis separation Delta")
+    rho: float = rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
+    n_min: int = at_least(2)
+    d: tuple[int, ...] = at_least(1)
+    generators: tuple[str, ...] = one_of(GENERATORS, "baselines scored beside the transformer")
+    n_bins: int = at_least(2, "quantile bins per column")
+    layers: int = at_least(1)
+    width: int = at_least(1, "divisible by heads")
+    heads: int = at_least(1, "dividing width")
+    steps: int = at_least(1, "training steps")
+    batch: int = at_least(1, "rows per training step")
+    learning_rate: float = above(0)
+    temperature: float = above(0, "softmax temperature of sampling")
+    seeds: int = at_least(1)
+
+    def limits(self):
+        if self.width % self.heads:
+            self.fail("heads", f"must divide width = {self.width}")
+        if self.n_min <= max(5, max(self.d)):
+            self.fail("n_min", f"must exceed {max(5, max(self.d))} (SMOTE's 5 neighbours and the plug-in's covariance)")
+
+
+def predict(config):
+    """Only a reference: E(rho, Delta), the large-n excess of no oversampling."""
+    return {"no_oversampling": limit_imbalance_excess(config.rho, config.separation)}
+
+
+def judge(columns, config, prediction):
+    return []
+
+
+GENERATORS_SCORED = ("ros", "smote", "plugin", "perfect")
+CLAIM = Claim(
+    id="GEN-2", order=130, title="A tabular transformer as an oversampler, side by side with the baselines",
+    source="CLAIMS.md GEN-2; analogue of the authors' LLM (GReaT) oversampler comparison (reported, not pass/fail)",
+    quick=Gen2Config(separation=2.0, rho=4.0, n_min=100, d=(2, 4), generators=GENERATORS_SCORED, n_bins=16, layers=2,
+                     width=32, heads=4, steps=600, batch=128, learning_rate=1e-2, temperature=1.0, seeds=3),
+    full=Gen2Config(separation=2.0, rho=4.0, n_min=100, d=(2, 3, 4), generators=GENERATORS_SCORED, n_bins=16,
+                    layers=2, width=32, heads=4, steps=1500, batch=128, learning_rate=1e-2, temperature=1.0, seeds=10),
+    measure=measure_oversamplers, predict=predict, judge=judge, reported_only=True,
+)

@@ -1,0 +1,70 @@
+"""IMB-2 of CLAIMS: oversampling with a perfect generator removes the bias; the rest is tr(HV)/2 ~ 1/n."""
+
+import dataclasses
+from typing import ClassVar
+
+import numpy as np
+
+from synthlaw.models.registry import GENERATORS, generator
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
+from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
+from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.experiments.oversampling import measure_oversampling
+from synthlaw.theory.predictions.oversampling import limit_imbalance_excess, oversampling_excess
+
+
+@dataclasses.dataclass(frozen=True)
+class Imb2Config(Config):
+    claim_id: ClassVar[str] = "IMB-2"
+    d: int = at_least(1)
+    separation: float = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
+    rho: float = rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
+    n_min: tuple[int, ...] = at_least(2, "the minority needs two rows")
+    generator: str = one_of(GENERATORS, "the generator that balances the classes; the claim is for 'perfect'")
+    seeds: int = at_least(2, "intervals need two seeds")
+
+
+def points(config):
+    return [{"separation": config.separation, "n_min": n, "n_maj": int(round(config.rho * n)),
+             "m": int(round(config.rho * n)) - n} for n in config.n_min]
+
+
+def measure(config, key):
+    return measure_oversampling(key, generator(config.generator), points(config), d=config.d, seeds=config.seeds)
+
+
+def predict(config):
+    """tr(HV)/2 at every n_min (the drift vanishes: the population minimiser is the Bayes rule), its
+    exact log-log slope on the grid, and the O(n^-2) estimate p/n for the slope, n = 2 rho n_min rows at the smallest n_min."""
+    excess = np.array([oversampling_excess(config.d, p["separation"], p["n_min"], p["n_maj"], p["m"]).total
+                       for p in points(config)])
+    n_g = np.asarray(config.n_min, float)
+    return {"excess": excess, "n_exponent": loglog_slope(n_g, excess),
+            "slope_remainder": (config.d + 1) / (2 * config.rho * n_g[0]),
+            "no_oversampling": limit_imbalance_excess(config.rho, config.separation)}
+
+
+def judge(columns, config, prediction):
+    n_g, excess_sg = by_seed(columns, "excess", "n_min")
+    return [
+        Check(label=f"n_min {n_g[0]:g}..{n_g[-1]:g}", quantity="log-log slope in n",
+              prediction=prediction["n_exponent"], measured=bootstrap_slope(n_g, excess_sg), rival=-0.5,
+              allowance=prediction["slope_remainder"], allowance_why="O(n^-2) on the smallest n: p/n"),
+        Check(label=f"n_min {n_g[0]:g}..{n_g[-1]:g}", quantity="whole curve: measured / predicted excess",
+              prediction=1.0, measured=curve_ratio(excess_sg, prediction["excess"]),
+              rival=float(np.mean(prediction["no_oversampling"] / prediction["excess"]))),
+    ]
+
+
+CLAIM = Claim(
+    id="IMB-2", order=20, title="The benefit of oversampling with a perfect generator",
+    source="CLAIMS.md IMB-2; derived analogue of the abstract's first result (the benefit of oversampling)",
+    quick=Imb2Config(d=5, separation=2.0, rho=4.0, n_min=(500, 1000, 2000, 4000), generator="perfect", seeds=96),
+    full=Imb2Config(d=5, separation=2.0, rho=4.0, n_min=(250, 500, 1000, 2000, 4000, 8000), generator="perfect",
+                    seeds=400),
+    measure=measure, predict=predict, judge=judge,
+    mutations=(Mutation("excess x 0.8", predict=scaled(0.8, "excess")),
+               Mutation("excess x 1.2", predict=scaled(1.2, "excess")),
+               Mutation("n-exponent + 0.2", predict=shifted(0.2, "n_exponent")),
+               Mutation("plug-in generator measured", config=replaced(generator="plugin"))),
+)

@@ -1,0 +1,110 @@
+"""IMB-3 of CLAIMS: a generator whose mean is off by delta leaves a floor F(delta) ~ c delta^2, and
+beyond a break-even shift delta* oversampling costs more than it buys back."""
+
+import dataclasses
+import itertools
+from typing import ClassVar
+
+import numpy as np
+
+from synthlaw.models.registry import generator
+from synthlaw.sims.gaussian import DIRECTIONS
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
+from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, crossing_ci, curve_ratio, loglog_slope
+from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.experiments.oversampling import measure_oversampling
+from synthlaw.theory.predictions.oversampling import finite_break_even_shift, oversampling_excess
+
+CROSSING_GRID = (0.8, 0.9, 1.1, 1.25)  # shifts measured around the predicted delta*, as multiples
+
+
+@dataclasses.dataclass(frozen=True)
+class Imb3Config(Config):
+    claim_id: ClassVar[str] = "IMB-3"
+    d: int = at_least(1)
+    separation: float = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
+    rho: float = rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
+    n_min: int = at_least(2, "the minority needs two rows")
+    shift: tuple[float, ...] = rule(lambda v: v > 0, "> 0 (the generator's mean shift delta; a log-log slope "
+                                                     "needs delta > 0)")
+    directions: tuple[str, ...] = one_of(DIRECTIONS, "the shift's direction against mu_1 - mu_0")
+    true_shift_scale: float = rule(lambda v: v > 0, "> 0 (1: the generator is off by exactly delta; a negative "
+                                                    "control measures another scale)")
+    seeds: int = at_least(2, "intervals need two seeds")
+
+    def limits(self):
+        if "orthogonal" in self.directions and self.d < 2:
+            self.fail("d", "an orthogonal shift direction needs d >= 2")
+
+
+def n_maj(config):
+    return int(round(config.rho * config.n_min))
+
+
+def crossing_shifts(config, direction):
+    star = finite_break_even_shift(config.d, config.separation, config.n_min, n_maj(config), direction)
+    return [star * f for f in CROSSING_GRID]
+
+
+def measure(config, key):
+    """Panel 'floor': the shift grid; panel 'crossing': shifts around delta* and no oversampling."""
+    base = {"separation": config.separation, "n_min": config.n_min, "n_maj": n_maj(config)}
+    floor = [{**base, "m": n_maj(config) - config.n_min, "shift": s * config.true_shift_scale, "direction": dn}
+             for dn, s in itertools.product(config.directions, config.shift)]
+    crossing = [{**base, "m": n_maj(config) - config.n_min, "shift": s * config.true_shift_scale, "direction": dn}
+                for dn in config.directions for s in crossing_shifts(config, dn)]
+    columns = measure_oversampling(key, generator("shifted"), floor + crossing, d=config.d, seeds=config.seeds)
+    none = measure_oversampling(key, None, [{**base, "m": 0}], d=config.d, seeds=config.seeds)
+    columns["panel"] = np.tile(["floor"] * len(floor) + ["crossing"] * len(crossing), config.seeds)
+    none["panel"] = np.full(len(none["seed"]), "none")
+    return {k: np.concatenate([columns[k], none[k]]) for k in columns}
+
+
+def predict(config):
+    """Per direction: E[excess] to O(1/n) at each shift (F(delta) + drift + tr(HV)/2), its exact
+    log-log slope on the grid, and delta*_n where it meets the excess without oversampling."""
+    out = {"excess": {}, "delta_exponent": {}, "break_even": {}}
+    for dn in config.directions:
+        excess = np.array([oversampling_excess(config.d, config.separation, config.n_min, n_maj(config),
+                                               n_maj(config) - config.n_min, s, dn).total for s in config.shift])
+        out["excess"][dn] = excess
+        out["delta_exponent"][dn] = loglog_slope(np.asarray(config.shift), excess)
+        out["break_even"][dn] = finite_break_even_shift(config.d, config.separation, config.n_min, n_maj(config), dn)
+    return out
+
+
+def judge(columns, config, prediction):
+    checks = []
+    _, none_sg = by_seed(columns, "excess", "n_min", mask=columns["panel"] == "none")
+    for dn in config.directions:
+        direction = np.isclose(columns["angle"], DIRECTIONS[dn])
+        shift_g, excess_sg = by_seed(columns, "excess", "shift", mask=direction & (columns["panel"] == "floor"))
+        cross_g, cross_sg = by_seed(columns, "excess", "shift", mask=direction & (columns["panel"] == "crossing"))
+        label = f"{dn} shift"
+        checks += [
+            Check(label=label, quantity="log-log slope in delta", prediction=prediction["delta_exponent"][dn],
+                  measured=bootstrap_slope(shift_g, excess_sg), rival=1.0),
+            Check(label=f"{label}, delta {shift_g[0]:g}..{shift_g[-1]:g}",
+                  quantity="whole curve: measured / predicted F(delta) + O(1/n)",
+                  prediction=1.0, measured=curve_ratio(excess_sg, prediction["excess"][dn])),
+            Check(label=label, quantity="break-even delta* (crossing of with / without oversampling)",
+                  prediction=prediction["break_even"][dn], measured=crossing_ci(cross_g, cross_sg, none_sg[:, 0]),
+                  rival=float("inf")),
+        ]
+    return checks
+
+
+CLAIM = Claim(
+    id="IMB-3", order=30, title="The price of generator quality",
+    source="CLAIMS.md IMB-3; derived analogue of the abstract's first result (a benefit paid for by generator "
+           "quality)",
+    quick=Imb3Config(d=2, separation=2.0, rho=4.0, n_min=4000, shift=(0.15, 0.2, 0.3, 0.4, 0.5),
+                     directions=("parallel", "orthogonal"), true_shift_scale=1.0, seeds=32),
+    full=Imb3Config(d=2, separation=2.0, rho=4.0, n_min=16000, shift=(0.1, 0.15, 0.2, 0.3, 0.4, 0.5),
+                    directions=("parallel", "orthogonal"), true_shift_scale=1.0, seeds=64),
+    measure=measure, predict=predict, judge=judge,
+    mutations=(Mutation("F(delta) x 0.8", predict=scaled(0.8, "excess")),
+               Mutation("F(delta) x 1.2", predict=scaled(1.2, "excess")),
+               Mutation("delta-exponent - 0.2", predict=shifted(-0.2, "delta_exponent")),
+               Mutation("generator off by 1.1 delta", config=replaced(true_shift_scale=1.1))),
+)

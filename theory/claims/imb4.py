@@ -1,0 +1,71 @@
+"""IMB-4 of CLAIMS: random oversampling, SMOTE, plug-in and perfect generator side by side (reported)."""
+
+import dataclasses
+from typing import ClassVar
+
+import jax
+import numpy as np
+
+from synthlaw.models.registry import GENERATORS, generator
+from synthlaw.theory.claims.check import Claim
+from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.experiments.oversampling import measure_oversampling
+from synthlaw.theory.predictions.oversampling import limit_imbalance_excess
+
+NO_OVERSAMPLING = "none"
+
+
+@dataclasses.dataclass(frozen=True)
+class Imb4Config(Config):
+    claim_id: ClassVar[str] = "IMB-4"
+    separation: float = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
+    rho: float = rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
+    n_min: tuple[int, ...] = at_least(2, "real minority rows")
+    d_for_n: int = at_least(1)
+    d: tuple[int, ...] = at_least(1)
+    n_min_for_d: int = at_least(2)
+    generators: tuple[str, ...] = one_of((NO_OVERSAMPLING, *GENERATORS), "'none' is the unbalanced fit")
+    seeds: int = at_least(2, "intervals need two seeds")
+
+    def limits(self):
+        need = max(5, self.d_for_n)
+        if min(self.n_min) <= need:
+            self.fail("n_min", f"must exceed {need} (SMOTE's 5 neighbours and the plug-in's covariance at d_for_n)")
+        if self.n_min_for_d <= max(self.d):
+            self.fail("n_min_for_d", f"must exceed the largest d = {max(self.d)} (the plug-in's covariance)")
+
+
+def measure(config, key):
+    """Excess for each generator against n_min (at d_for_n) and against d (at n_min_for_d)."""
+    parts = []
+    for gi, name in enumerate(config.generators):
+        gen = None if name == NO_OVERSAMPLING else generator(name)
+        gen_key = jax.random.fold_in(key, gi)
+        panels = [("n_min", config.d_for_n, config.n_min)] + [("d", d, (config.n_min_for_d,)) for d in config.d]
+        for panel, d, sizes in panels:
+            points = [{"separation": config.separation, "n_min": n, "n_maj": int(round(config.rho * n)),
+                       "m": 0 if gen is None else int(round(config.rho * n)) - n} for n in sizes]
+            cols = measure_oversampling(gen_key, gen, points, d=d, seeds=config.seeds)
+            n = len(cols["seed"])
+            cols.update(generator=np.full(n, name), panel=np.full(n, panel), d=np.full(n, d))
+            parts.append(cols)
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def predict(config):
+    return {"no_oversampling": limit_imbalance_excess(config.rho, config.separation)}
+
+
+def judge(columns, config, prediction):
+    return []
+
+
+CLAIM = Claim(
+    id="IMB-4", order=40, title="Baselines side by side: duplication, SMOTE, plug-in, perfect",
+    source="CLAIMS.md IMB-4; the authors' code compares these oversamplers (reported, not pass/fail)",
+    quick=Imb4Config(separation=2.0, rho=4.0, n_min=(50, 100, 200, 400), d_for_n=5, d=(2, 5, 10, 20),
+                     n_min_for_d=200, generators=("none", "ros", "smote", "plugin", "perfect"), seeds=32),
+    full=Imb4Config(separation=2.0, rho=4.0, n_min=(25, 50, 100, 200, 400, 800), d_for_n=5, d=(2, 5, 10, 20, 40),
+                    n_min_for_d=200, generators=("none", "ros", "smote", "plugin", "perfect"), seeds=128),
+    measure=measure, predict=predict, judge=judge, reported_only=True,
+)

@@ -1,0 +1,67 @@
+"""SPU-1 of CLAIMS: ERM under a spurious attribute; the minority-group error grows as its mass p falls."""
+
+import dataclasses
+from typing import ClassVar
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from synthlaw.models.registry import GENERATORS, generator
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
+from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope, mean_ci
+from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
+from synthlaw.theory.predictions import spurious as ps
+from synthlaw.theory.risks.spurious import balanced_group_error, bayes_group_error, worst_group_error
+
+
+@dataclasses.dataclass(frozen=True)
+class Spu1Config(Config):
+    claim_id: ClassVar[str] = "SPU-1"
+    d_core: int = at_least(1)
+    d_spur: int = at_least(1)
+    core: float = rule(lambda v: v > 0, "> 0 (||mu_c||)")
+    spur: float = rule(lambda v: v >= 0, ">= 0 (||mu_s||)")
+    p: tuple[float, ...] = rule(lambda v: 0 < v <= 0.5, "in (0, 0.5] (minority-group mass)")
+    n: int = at_least(4, "real training rows")
+    seeds: int = at_least(2, "intervals need two seeds")
+
+
+def measure(config, key):
+    return measure_spu(config, key, [mixture_rows(config.n, p, False) for p in config.p], generator("perfect"))
+
+
+def predict(config):
+    """Worst-group error and ||w_spur|| of the population ERM minimiser at each p."""
+    args = (config.d_core, config.d_spur, config.core, config.spur)
+    worst, spur_norm = [], []
+    with jax.enable_x64(True):
+        mean_gp, _ = ps.law_s(*args)
+        for p in config.p:
+            theta_p = ps.erm_minimiser(*args, p)
+            worst.append(float(worst_group_error(theta_p, mean_gp)))
+            spur_norm.append(float(jnp.linalg.norm(theta_p[config.d_core:-1])))
+    return {"worst": np.array(worst), "spur_norm": np.array(spur_norm),
+            "bayes": float(bayes_group_error(config.core))}
+
+
+def judge(columns, config, prediction):
+    checks = []
+    for p, pred in zip(config.p, prediction["worst"]):
+        rows = np.isclose(columns["p"], p)
+        checks.append(Check(label=f"p={p:g}", quantity="minority-group (worst) error", prediction=pred,
+                            measured=mean_ci(columns["minority"][rows]),
+                            rival=prediction["bayes"] if p != 0.5 else None))
+    return checks
+
+
+CLAIM = Claim(
+    id="SPU-1", order=50, title="Spurious reliance of ERM under group imbalance",
+    source="CLAIMS.md SPU-1 (Setting S); the authors' code scores worst-group quantities",
+    quick=Spu1Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=(0.05, 0.1, 0.2, 0.5), n=4000, seeds=32),
+    full=Spu1Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=(0.02, 0.05, 0.1, 0.2, 0.3, 0.5), n=16000, seeds=128),
+    measure=measure, predict=predict, judge=judge,
+    mutations=(Mutation("worst-group error x 0.8", predict=scaled(0.8, "worst")),
+               Mutation("worst-group error x 1.2", predict=scaled(1.2, "worst"))),
+)

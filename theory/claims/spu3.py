@@ -1,0 +1,74 @@
+"""SPU-3 of CLAIMS: fitted group generators; excess and spurious weight stop at a floor ~ 1/n_g."""
+
+import dataclasses
+from typing import ClassVar
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from synthlaw.models.registry import GENERATORS, generator
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
+from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope, mean_ci
+from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
+from synthlaw.theory.predictions import spurious as ps
+from synthlaw.theory.risks.spurious import balanced_group_error, bayes_group_error, worst_group_error
+
+
+@dataclasses.dataclass(frozen=True)
+class Spu3Config(Config):
+    claim_id: ClassVar[str] = "SPU-3"
+    d_core: int = at_least(1)
+    d_spur: int = at_least(1)
+    core: float = rule(lambda v: v > 0, "> 0 (||mu_c||)")
+    spur: float = rule(lambda v: v >= 0, ">= 0 (||mu_s||)")
+    n_group: int = at_least(2, "rows per group after augmentation")
+    n_minor: tuple[int, ...] = at_least(6, "real rows per minority group; the plug-in needs more rows than d_core + d_spur")
+    seeds: int = at_least(2, "intervals need two seeds")
+
+
+def measure(config, key):
+    """Majority groups: n_group real rows; minority groups: n_group plug-in rows fitted on n_minor real."""
+    m = config.n_group
+    rows = [{"n": 2 * m + 2 * g, "p": g / (m + g), "n_major": m, "n_minor": g, "seen_minor": 0, "n_syn": m}
+            for g in config.n_minor]
+    return measure_spu(config, key, rows, generator("plugin"))
+
+
+def predict(config):
+    """Excess and E||w_spur||^2 at every n_g (generator term + sampling term) and their exact grid slopes."""
+    gens = np.asarray(config.n_minor, float)
+    pairs = [ps.plugin_group_floor(config, g) for g in config.n_minor]
+    excess, spur = np.array([e for e, _ in pairs]), np.array([s for _, s in pairs])
+    return {"excess": excess, "spur_sq": spur, "n_exponent": loglog_slope(gens, excess),
+            "spur_exponent": loglog_slope(gens, spur)}
+
+
+def judge(columns, config, prediction):
+    n_g, excess_sg = by_seed(columns, "excess", "n_minor")
+    _, spur_sg = by_seed({**columns, "spur_sq": columns["spur_norm"] ** 2}, "spur_sq", "n_minor")
+    label = f"n_g {n_g[0]:g}..{n_g[-1]:g}"
+    return [
+        Check(label=label, quantity="log-log slope of excess in n_g", prediction=prediction["n_exponent"],
+              measured=bootstrap_slope(n_g, excess_sg), rival=0.0),
+        Check(label=label, quantity="log-log slope of ||w_spur||^2 in n_g", prediction=prediction["spur_exponent"],
+              measured=bootstrap_slope(n_g, spur_sg), rival=0.0),
+        Check(label=label, quantity="whole curve: measured / predicted excess", prediction=1.0,
+              measured=curve_ratio(excess_sg, prediction["excess"]),
+              rival=float(np.mean(prediction["excess"][-1] / prediction["excess"]))),
+    ]
+
+
+CLAIM = Claim(
+    id="SPU-3", order=70, title="Augmentation with fitted group generators: a floor ~ 1/n_g",
+    source="CLAIMS.md SPU-3 (Setting S); derived analogue of the abstract's second result (a floor set by "
+           "generator quality)",
+    quick=Spu3Config(d_core=2, d_spur=2, core=1.0, spur=1.0, n_group=4096, n_minor=(50, 100, 200, 400), seeds=64),
+    full=Spu3Config(d_core=2, d_spur=2, core=1.0, spur=1.0, n_group=16384, n_minor=(25, 50, 100, 200, 400, 800),
+                    seeds=128),
+    measure=measure, predict=predict, judge=judge,
+    mutations=(Mutation("excess x 0.8", predict=scaled(0.8, "excess")),
+               Mutation("excess x 1.2", predict=scaled(1.2, "excess")),
+               Mutation("n_g-exponents + 0.2", predict=shifted(0.2, "n_exponent", "spur_exponent"))),
+)

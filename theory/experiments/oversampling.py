@@ -1,0 +1,89 @@
+"""One replicate of Setting G: draw real data, oversample the minority, fit, score exactly.
+
+The grid point carries the sizes (n_min, n_maj, m synthetic rows), the separation Delta, the
+shifted generator's shift delta and the shift's angle from mu_1 - mu_0 in the (e_1, e_2) plane.
+IMB-1..4 and AUG-4 in CLAIMS. Rows are padded to the largest sizes of the sweep and masked by
+loss weights (sims/sweep.py).
+"""
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from synthlaw.models.logistic import fit_logistic
+from synthlaw.models.registry import Generator, TrueLaw
+from synthlaw.sims.gaussian import DIRECTIONS, draw, means_for_delta, shift_direction
+from synthlaw.sims.sweep import padding_mask, run_sweep
+from synthlaw.theory.risks.gaussian import balanced_error, bayes_balanced_error
+
+class Shapes(NamedTuple):
+    """Static sizes of a sweep: dimension and padded row counts."""
+
+    d: int
+    n_min_max: int
+    n_maj_max: int
+    m_max: int
+
+    def replicate_bytes(self, itemsize: int = 4) -> int:
+        """Working memory of one replicate, roughly: the padded design and the fit's
+        row vectors (about 3 (d + 1) + 24 numbers a row), plus SMOTE's minority distances."""
+        rows = self.n_min_max + self.m_max + self.n_maj_max
+        return itemsize * (rows * (3 * (self.d + 1) + 24) + self.n_min_max**2)
+
+
+def shapes_for(d: int, grid: dict) -> Shapes:
+    """Padded sizes covering every point of a grid with keys n_min, n_maj, m."""
+    return Shapes(d, int(np.max(grid["n_min"])), int(np.max(grid["n_maj"])), int(np.max(grid["m"])))
+
+
+def oversampling_replicate(shapes: Shapes, gen: Generator | None, l2: float = 0.0):
+    """Replicate function (key, point) -> {"excess"}: the balanced 0-1 excess of the logistic fit
+    on n_min minority, n_maj majority and m synthetic minority rows from gen (cov = I_d; None:
+    no synthetic rows)."""
+
+    def replicate(key, point):
+        key_0, key_1, key_syn = jax.random.split(key, 3)
+        mu_0_d, mu_1_d = means_for_delta(shapes.d, point["separation"])
+        cov_dd = jnp.eye(shapes.d)
+        x_min_nd = draw(key_0, shapes.n_min_max, mu_0_d, cov_dd)
+        x_maj_nd = draw(key_1, shapes.n_maj_max, mu_1_d, cov_dd)
+        if gen is None:
+            x_syn_nd = x_min_nd[:0]
+        else:
+            law = TrueLaw(mu_0_d, cov_dd, point["shift"] * shift_direction(shapes.d, point["angle"]))
+            x_syn_nd = gen.fn(key_syn, x_min_nd, shapes.m_max, n_real=point["n_min"], law=law).x_nd
+        x_nd = jnp.concatenate([x_min_nd, x_syn_nd, x_maj_nd])
+        y_n = jnp.concatenate([jnp.zeros(len(x_min_nd) + len(x_syn_nd)), jnp.ones(shapes.n_maj_max)])
+        weight_n = jnp.concatenate([
+            padding_mask(point["n_min"], shapes.n_min_max, x_nd.dtype),
+            padding_mask(point["m"], len(x_syn_nd), x_nd.dtype),
+            padding_mask(point["n_maj"], shapes.n_maj_max, x_nd.dtype),
+        ])
+        w_d, b = fit_logistic(x_nd, y_n, weight_n, l2=l2)
+        excess = balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd) - bayes_balanced_error(point["separation"])
+        return {"excess": excess}
+
+    return replicate
+
+
+
+def oversampling_grid(points: list[dict]) -> dict:
+    """Grid columns n_min, n_maj, m (synthetic rows), separation, shift, angle from points with keys
+    n_min, n_maj, m, separation and optionally shift and direction (a key of sims.gaussian.DIRECTIONS)."""
+    return {"n_min": np.array([p["n_min"] for p in points]), "n_maj": np.array([p["n_maj"] for p in points]),
+            "m": np.array([p["m"] for p in points]),
+            "separation": np.array([float(p["separation"]) for p in points]),
+            "shift": np.array([float(p.get("shift", 0.0)) for p in points]),
+            "angle": np.array([DIRECTIONS[p.get("direction", "parallel")] for p in points])}
+
+
+def measure_oversampling(key, gen: Generator | None, points: list[dict], *, d: int, seeds: int,
+                         l2: float = 0.0) -> dict:
+    """One oversampling sweep over the grid points: tidy columns with an excess column."""
+    grid = oversampling_grid(points)
+    shapes = shapes_for(d, grid)
+    itemsize = jnp.zeros(()).dtype.itemsize
+    return run_sweep(oversampling_replicate(shapes, gen, l2=l2), key=key, n_seeds=seeds, grid=grid,
+                     replicate_bytes=shapes.replicate_bytes(itemsize)).columns

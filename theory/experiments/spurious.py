@@ -1,0 +1,66 @@
+"""Setting S replicates (SPU-1..3 in CLAIMS): draw the four groups, augment the minority groups
+with a registered generator, fit, score each group exactly."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from synthlaw.models.group_generators import generate_groups
+from synthlaw.models.logistic import fit_logistic
+from synthlaw.models.registry import Generator
+from synthlaw.sims.spurious import GROUP_Y, MINORITY, draw_groups, group_counts, group_means, means_for
+from synthlaw.sims.sweep import padding_mask, run_sweep
+from synthlaw.theory.risks.spurious import balanced_group_error, bayes_group_error, group_errors, worst_group_error
+
+
+def spurious_replicate(d_core: int, d_spur: int, n_real_max: int, n_syn_max: int, gen: Generator,
+                       n_steps: int = 12):
+    """Replicate (key, point) -> group-balanced excess, worst-group and mean minority-group error, ||w_spur||.
+
+    point: n_major, n_minor (real rows per majority / minority group), seen_minor (how many of the
+    n_minor rows the classifier sees; all but in SPU-3), n_syn (synthetic rows per minority group
+    from gen, e.g. the plug-in fitted on that group's n_minor real rows), core = ||mu_c||, spur.
+    """
+    syn_groups = np.flatnonzero(MINORITY)
+
+    def replicate(key, point):
+        key_real, key_syn = jax.random.split(key)
+        unit_c_d, unit_s_e = means_for(d_core, d_spur, 1.0, 1.0)
+        mu_c_d, mu_s_e = point["core"] * unit_c_d, point["spur"] * unit_s_e
+        mean_gp = group_means(mu_c_d, mu_s_e)
+        x_gnp = draw_groups(key_real, n_real_max, mu_c_d, mu_s_e)
+        x_syn_gnp = generate_groups(gen, key_syn, x_gnp[syn_groups], n_syn_max, mean_gd=mean_gp[syn_groups],
+                                    cov_dd=jnp.eye(d_core + d_spur), n_real=point["n_minor"])
+        y_g = 0.5 * (jnp.asarray(GROUP_Y) + 1.0)
+        real_gn = jnp.stack([padding_mask(jnp.where(m, point["seen_minor"], point["n_major"]), n_real_max)
+                             for m in MINORITY])
+        syn_gn = jnp.broadcast_to(padding_mask(point["n_syn"], n_syn_max)[None, :], (2, n_syn_max))
+        x_np = jnp.concatenate([x_gnp.reshape(-1, d_core + d_spur), x_syn_gnp.reshape(-1, d_core + d_spur)])
+        y_n = jnp.concatenate([jnp.repeat(y_g, n_real_max), jnp.repeat(y_g[syn_groups], n_syn_max)])
+        weight_n = jnp.concatenate([real_gn.reshape(-1), syn_gn.reshape(-1)])
+        w_p, b = fit_logistic(x_np, y_n, weight_n, n_steps=n_steps)
+        theta_p = jnp.append(w_p, b)
+        return {"excess": balanced_group_error(theta_p, mean_gp) - bayes_group_error(point["core"]),
+                "worst": worst_group_error(theta_p, mean_gp),
+                "minority": group_errors(theta_p, mean_gp)[syn_groups].mean(),
+                "spur_norm": jnp.sqrt(w_p[d_core:] @ w_p[d_core:])}
+
+    return replicate
+
+
+def mixture_rows(n: int, p: float, balance: bool) -> dict:
+    """Group sizes of n real rows of minority mass p; balance adds minority rows up to the majority size."""
+    n_major, n_minor = group_counts(n, p)[:2]
+    return {"n": n, "p": p, "n_major": n_major, "n_minor": n_minor, "seen_minor": n_minor,
+            "n_syn": n_major - n_minor if balance else 0}
+
+
+def measure_spu(config, key, rows: list[dict], gen: Generator) -> dict:
+    """One sweep over rows with keys n, p, n_major, n_minor, seen_minor, n_syn; tidy columns."""
+    grid = {k: np.array([r[k] for r in rows]) for k in ("n", "p", "n_major", "n_minor", "seen_minor", "n_syn")}
+    grid["p"] = grid["p"].astype(float)
+    grid["core"] = np.full(len(rows), float(config.core))
+    grid["spur"] = np.full(len(rows), float(config.spur))
+    replicate = spurious_replicate(config.d_core, config.d_spur, int(grid["n_major"].max()),
+                                   max(int(grid["n_syn"].max()), 1), gen)
+    return run_sweep(replicate, key=key, n_seeds=config.seeds, grid=grid, chunk_size=64).columns

@@ -1,0 +1,76 @@
+"""Setting G predictions for a logistic fit on real plus synthetic minority rows (IMB-1..3, AUG-4).
+
+The training set is n_min real minority rows, n_maj majority rows and m synthetic minority rows
+from N(mu_0 + delta u, I) (delta = 0: the perfect generator). Its expected balanced 0-1 excess,
+to O(1/n), is m_estimation.expected_excess: the population bias R(theta*) - Bayes, the drift
+grad R . E[theta_hat - theta*] and the variance tr(H V)/2, all exact (notes/IMB-1.md, AUG-4.md).
+"""
+
+import math
+
+import jax
+import jax.numpy as jnp
+from scipy.optimize import brentq
+
+from synthlaw.sims.gaussian import DIRECTIONS, means_for_delta, shift_direction
+from synthlaw.theory.predictions import m_estimation as me
+from synthlaw.theory.risks.gaussian import balanced_error, bayes_balanced_error, bayes_rule, imbalance_excess
+
+
+def gaussian_law(d, separation):
+    """float64 mu_0, mu_1 and cov = I_d (call inside jax.enable_x64)."""
+    mu_0_d, mu_1_d = (jnp.asarray(m, jnp.float64) for m in means_for_delta(d, separation))
+    return mu_0_d, mu_1_d, jnp.eye(d, dtype=jnp.float64)
+
+
+def limit_imbalance_excess(rho, separation) -> float:
+    """E(rho, Delta) of IMB-1: the n -> infinity excess without oversampling."""
+    with jax.enable_x64(True):
+        return float(imbalance_excess(jnp.float64(rho), jnp.float64(separation)))
+
+
+def oversampling_excess(d, separation, n_min, n_maj, m, shift=0.0, direction="parallel") -> me.ExcessTerms:
+    """E[excess] to O(1/n) of the fit on n_min + m synthetic (shift delta) minority and n_maj rows."""
+    with jax.enable_x64(True):
+        mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
+        u_d = shift_direction(d, DIRECTIONS[direction]).astype(jnp.float64)
+        sources = [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj)), me.Source(mu_0_d, cov_dd, 0.0, float(n_min))]
+        if m > 0:
+            sources.append(me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, float(m)))
+        start_p = jnp.append(*bayes_rule(mu_0_d, mu_1_d, cov_dd))
+        return me.expected_excess(rule_risk, (mu_0_d, mu_1_d, cov_dd), bayes_balanced_error(separation), sources,
+                                  start_p)
+
+
+def rule_risk(theta_p, mu_0_d, mu_1_d, cov_dd):
+    """Balanced 0-1 risk of theta_p = (w, b)."""
+    return balanced_error(theta_p[:-1], theta_p[-1], mu_0_d, mu_1_d, cov_dd)
+
+
+def population_excess(d, separation, rho, synthetic_share, shift, direction="parallel") -> float:
+    """n -> infinity excess: rho majority, 1 real and synthetic_share shifted minority units."""
+    return oversampling_excess(d, separation, 1e12, 1e12 * rho, 1e12 * synthetic_share, shift, direction).bias
+
+
+def break_even_shift(d, separation, rho, direction="parallel", upper=5.0) -> float:
+    """delta*: the shift at which balancing with the shifted generator costs as much, as n -> infinity,
+    as not oversampling, F(delta*) = E(rho, Delta) (IMB-3); inf if none below `upper`."""
+    target = limit_imbalance_excess(rho, separation)
+    return _crossing(lambda s: population_excess(d, separation, rho, rho - 1.0, s, direction) - target, upper)
+
+
+def finite_break_even_shift(d, separation, n_min, n_maj, direction="parallel", upper=5.0) -> float:
+    """delta*_n: where the expected excess (to O(1/n)) of balancing with the shifted generator meets
+    that of not oversampling, at n_min minority and n_maj majority rows (IMB-3)."""
+    target = oversampling_excess(d, separation, n_min, n_maj, 0).total
+    m = n_maj - n_min
+    return _crossing(lambda s: oversampling_excess(d, separation, n_min, n_maj, m, s, direction).total - target,
+                     upper)
+
+
+def _crossing(gap, upper) -> float:
+    """The root of gap in (1e-3, upper); inf if gap(upper) <= 0; an error if gap is not finite."""
+    at_upper = gap(upper)
+    if not math.isfinite(at_upper):
+        raise FloatingPointError(f"the excess at shift {upper} is not finite; no break-even computed")
+    return brentq(gap, 1e-3, upper, xtol=1e-6) if at_upper > 0 else float("inf")

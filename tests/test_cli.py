@@ -18,10 +18,13 @@ def run(capsys, *argv):
 
 
 @pytest.mark.parametrize("toml,needle", [
-    ("[IMB-1]\nrho = [0.5, 4.0]\n", "IMB-1.rho = 0.5: must be numbers >= 1"),
-    ("[IMB-2]\nn_min = [1, 100]\n", "IMB-2.n_min = 1: must be integers >= 2"),
-    ("[IMB-3]\nshift = [-0.1, 0.2]\n", "IMB-3.shift = -0.1: must be numbers > 0"),
+    ("[IMB-1]\nrho = [0.5, 4.0]\n", "IMB-1.rho = 0.5: must be a number, >= 1"),
+    ("[IMB-2]\nn_min = [1, 100]\n", "IMB-2.n_min = 1: must be an integer, >= 2"),
+    ("[IMB-3]\nshift = [-0.1, 0.2]\n", "IMB-3.shift = -0.1: must be a number, > 0"),
+    ("[IMB-3]\nd = [2, 3]\n", "IMB-3.d = [2, 3]: must be one value, >= 1, not a list"),
+    ("[IMB-2]\ngenerator = \"gan\"\n", "IMB-2.generator = 'gan': must be a string, one of ros, smote"),
     ("[IMB-3]\nd = 1\n", "IMB-3.d = 1: an orthogonal shift direction needs d >= 2"),
+    ("[AUG-4]\nn_syn = [100, 200]\n", "AUG-4.n_syn = [100, 200]: must have values below and above balance"),
     ("[IMB-1]\nrhoo = 2\n", "IMB-1.rhoo: unknown field"),
     ("[IMB-9]\n", "[IMB-9] is not a claim table"),
     ("[IMB-1\n", "not valid TOML"),
@@ -34,6 +37,16 @@ def test_bad_config_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, toml
     assert code == 2
     assert err.count("\n") == 1 and needle in err and err.startswith("synthlaw: error:")
     assert not out_dir.exists()
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--runs", "1"], "--runs = 1: must be an integer >= 2"),
+    (["--claims", "IMB-9"], "unknown claim id 'IMB-9'"),
+])
+def test_bad_calibrate_arguments_are_one_line_exit_2(tmp_path, capsys, argv, needle):
+    code, _, err = run(capsys, "calibrate", "--quick", *argv, "--out", str(tmp_path / "o"))
+    assert code == 2 and err.count("\n") == 1 and needle in err
+    assert not (tmp_path / "o").exists()
 
 
 def test_unknown_claim_and_bad_flag(tmp_path, capsys):
@@ -63,7 +76,7 @@ def test_distributed_auto_without_a_cluster_is_one_line_exit_2(tmp_path):
 
 def test_explain_prints_the_note(capsys):
     code, out, _ = run(capsys, "explain", "IMB-1")
-    assert code == 0 and "ln(rho)" in out and "Negative control" in out
+    assert code == 0 and "ln(rho)" in out and "Negative controls" in out
 
 
 def test_verify_writes_report_and_reuses_results(tmp_path, capsys):

@@ -2,7 +2,6 @@
 
 import jax
 import numpy as np
-import pytest
 
 from synthlaw.sims.sweep import run_sweep
 from synthlaw.models.registry import generator

@@ -8,11 +8,11 @@ import numpy as np
 
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
-from synthlaw.theory.claims.intervals import Estimate, bootstrap_slope, by_seed, curve_ratio, loglog_slope, mean_ci
+from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
 from synthlaw.theory.claims.scaling_law import bootstrap_law, fit_law
 from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
 from synthlaw.theory.experiments.augmentation import measure_augmentation
-from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant, plugin_floor, shifted_floor
+from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant, plugin_floor
 
 RIVAL_GAMMA = 0.5
 

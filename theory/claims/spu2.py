@@ -9,11 +9,11 @@ import numpy as np
 
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
-from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope, mean_ci
+from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
 from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
 from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
 from synthlaw.theory.predictions import spurious as ps
-from synthlaw.theory.risks.spurious import balanced_group_error, bayes_group_error, worst_group_error
+from synthlaw.theory.risks.spurious import balanced_group_error, bayes_group_error
 
 
 @dataclasses.dataclass(frozen=True)

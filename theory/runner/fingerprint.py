@@ -10,11 +10,11 @@ PACKAGE_ROOT = Path(synthlaw.__file__).parent
 SOURCE_FOLDERS = ("sims", "models", "theory")  # what measures; figures and the CLI only present
 
 
-@functools.lru_cache(maxsize=1)
-def source_fingerprint() -> str:
+@functools.lru_cache(maxsize=8)
+def source_fingerprint(root: Path = PACKAGE_ROOT) -> str:
     """sha256 (first 16 hex digits) over the path and bytes of every .py file that measures."""
     digest = hashlib.sha256()
     for folder in SOURCE_FOLDERS:
-        for path in sorted((PACKAGE_ROOT / folder).rglob("*.py")):
-            digest.update(str(path.relative_to(PACKAGE_ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+        for path in sorted((root / folder).rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]

@@ -24,7 +24,7 @@ def figure_aug1(outcome):
     ax.plot(n_g, law_value(m_g, fit_law(m_g, [e.value for e in est])), color="C1", label="fit a + b M^-gamma")
     ax.plot(n_g, pred["excess"], **{**PREDICTION, "label": "prediction c/(n + wN)"})
     ax.plot(n_g, pred["excess"][0] * np.sqrt(m_g[0] / m_g), **RIVAL, label="rival gamma = 1/2")
-    ax.set(xscale="log", yscale="log", xlabel=f"synthetic rows N (n = {cfg['n']} real)",
+    ax.set(xscale="log", yscale="log", xlabel=f"synthetic rows N (n = {cfg.n} real)",
            ylabel="balanced 0-1 excess", title="AUG-1: perfect generator")
     label_grid(ax, n_g)
     ax.legend()
@@ -48,7 +48,7 @@ def figure_aug2(outcome):
     ax_c.legend()
     rows = cols["panel"] == "floor"
     gens, est = seed_estimates(cols, "excess", "n_gen", rows)
-    measured(ax_f, gens, est, f"measured, n = 0, N = {cfg['n_syn'][-1]}")
+    measured(ax_f, gens, est, f"measured, n = 0, N = {cfg.n_syn[-1]}")
     ax_f.plot(gens, pred["floor"], **{**PREDICTION, "label": "a(n_gen) + c/N"})
     rival_power_law(ax_f, gens, gens[0], pred["floor"][0], 0.0, "rival slope 0")
     ax_f.set(xscale="log", yscale="log", xlabel="generator-fit rows n_gen", ylabel="balanced 0-1 excess",
@@ -107,7 +107,7 @@ def figure_aug3(outcome):
     cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
     fig, (ax,) = panels(1)
     shifts, est = seed_estimates(cols, "excess", "shift", np.ones(len(cols["seed"]), bool))
-    measured(ax, shifts, est, f"measured, n = 0, N = {cfg['n_syn'][-1]}")
+    measured(ax, shifts, est, f"measured, n = 0, N = {cfg.n_syn[-1]}")
     ax.plot(shifts, pred["excess"], **{**PREDICTION, "label": "a(delta) + c/N"})
     rival_power_law(ax, shifts, shifts[-1], pred["excess"][-1], 1.0, "rival slope 1")
     ax.set(xscale="log", yscale="log", xlabel="generator mean shift delta", ylabel="balanced 0-1 excess",

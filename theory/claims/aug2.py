@@ -9,7 +9,7 @@ import numpy as np
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.claims.scaling_law import bootstrap_law, fit_law
+from synthlaw.theory.claims.scaling_law import bootstrap_inverse_quadratic, bootstrap_law, fit_law
 from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant, plugin_floor
@@ -55,19 +55,18 @@ def measure(config, key):
 
 
 def predict(config):
-    """c, a(n_gen); per regime the law's curve on the grid, b = c_s - 2na and the gap between it and
-    the least-squares b of the exact curve on this grid (the allowance), gamma of the exact curve on
-    the grid; the floors a(n_gen) + c/(wN) and their exact slope in n_gen."""
+    """c, a(n_gen); per regime the law's curve on the grid, its b = c w - 2na in a + b/M + e/M^2
+    (exact, so the grid needs no allowance), gamma of the exact curve fitted on the grid; the floors
+    a(n_gen) + c/(wN) and their exact slope in n_gen."""
     d, sep, w = config.d, config.separation, config.weight
     c = per_row_constant(d, sep)
     n_syn = np.asarray(config.n_syn, float)
-    out = {"c": c, "a": {}, "curve": {}, "b": {}, "b_grid_gap": {}, "gamma": {}, "no_augmentation": {}}
+    out = {"c": c, "a": {}, "curve": {}, "b": {}, "gamma": {}, "no_augmentation": {}}
     for n, g in zip(config.n, config.n_gen):
         a, m_g = gen_floor(d, sep, g), n + w * n_syn
         out["a"][g] = a
         out["curve"][g] = excess_law(n_syn, n, w, c, a)
-        out["b"][g] = c - 2 * n * a
-        out["b_grid_gap"][g] = abs(fit_law(m_g, out["curve"][g], gamma=1.0).b - out["b"][g])
+        out["b"][g] = c * w - 2 * n * a
         out["gamma"][g] = fit_law(m_g, out["curve"][g]).gamma
         out["no_augmentation"][g] = c / n
     gens = np.asarray(config.n_gen_floor, float)
@@ -88,9 +87,8 @@ def judge(columns, config, prediction):
         b = prediction["b"][g]
         label = f"n={n}, n_gen={g} ({'falls' if b > 0 else 'rises'})"
         checks += [
-            Check(label=label, quantity="b in a + b/M against c_s - 2na", prediction=b,
-                  measured=bootstrap_law(m_g, excess_sg, gamma=1.0)["b"], rival=0.0,
-                  allowance=prediction["b_grid_gap"][g], allowance_why="finite grid: exact law's fitted b - (c_s - 2na)"),
+            Check(label=label, quantity="b = c_s - 2na in a + b/M + e/M^2", prediction=b,
+                  measured=bootstrap_inverse_quadratic(m_g, excess_sg)["b"], rival=0.0),
             Check(label=label, quantity="whole curve: measured / predicted excess", prediction=1.0,
                   measured=curve_ratio(excess_sg, prediction["curve"][g]),
                   rival=float(np.mean(prediction["no_augmentation"][g] / prediction["curve"][g]))),

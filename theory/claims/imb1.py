@@ -7,7 +7,7 @@ from typing import ClassVar
 import numpy as np
 
 from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
-from synthlaw.theory.claims.intervals import mean_ci
+from synthlaw.theory.claims.intervals import positive_mean_ci
 from synthlaw.theory.claims.spec import Config, at_least, rule
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import oversampling_excess
@@ -48,7 +48,7 @@ def judge(columns, config, prediction):
         rows = (columns["separation"] == p["separation"]) & (columns["n_maj"] == p["n_maj"])
         checks.append(Check(
             label=f"Delta={p['separation']:g} rho={p['rho']:g}", quantity="balanced excess",
-            prediction=prediction["excess"][i], measured=mean_ci(columns["excess"][rows]),
+            prediction=prediction["excess"][i], measured=positive_mean_ci(columns["excess"][rows]),
             rival=0.0 if p["rho"] > 1 else None,
             allowance=prediction["remainder"][i], allowance_why="O(n^-2): (p/n) x first-order terms"))
     return checks

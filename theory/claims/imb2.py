@@ -59,7 +59,7 @@ def judge(columns, config, prediction):
 CLAIM = Claim(
     id="IMB-2", order=20, title="The benefit of oversampling with a perfect generator",
     source="CLAIMS.md IMB-2; derived analogue of the abstract's first result (the benefit of oversampling)",
-    quick=Imb2Config(d=5, separation=2.0, rho=4.0, n_min=(500, 1000, 2000, 4000), generator="perfect", seeds=96),
+    quick=Imb2Config(d=5, separation=2.0, rho=4.0, n_min=(500, 1000, 2000, 4000), generator="perfect", seeds=160),
     full=Imb2Config(d=5, separation=2.0, rho=4.0, n_min=(250, 500, 1000, 2000, 4000, 8000), generator="perfect",
                     seeds=400),
     measure=measure, predict=predict, judge=judge,

@@ -51,3 +51,23 @@ def bootstrap_law(n_g, values_sg, gamma=None, level: float = LEVEL, n_boot: int 
     boots = np.array([fit_law(n_g, values_sg[rng.integers(0, n_seeds, n_seeds)].mean(axis=0), gamma)
                       for _ in range(n_boot)])
     return {name: normal_interval(getattr(point, name), boots[:, k], level) for k, name in enumerate(Law._fields)}
+
+
+def fit_inverse_quadratic(m_g, mean_g) -> np.ndarray:
+    """Least-squares a + b/M + e/M^2 to mean_g (relative residuals): the AUG-2 law is exactly of this
+    form in M = n + wN, with b = c w - 2 n a and e = c n (1 - w) + n^2 a (notes/AUG-2.md)."""
+    m_g, mean_g = np.asarray(m_g, np.float64), np.asarray(mean_g, np.float64)
+    basis_g3 = np.stack([np.ones_like(m_g), 1 / m_g, 1 / m_g**2], axis=1) / np.abs(mean_g)[:, None]
+    return np.linalg.lstsq(basis_g3, mean_g / np.abs(mean_g), rcond=None)[0]
+
+
+def bootstrap_inverse_quadratic(m_g, values_sg, level: float = LEVEL, n_boot: int = N_BOOT_LAW,
+                                seed: int = 0) -> dict:
+    """Estimates of a, b, e in a + b/M + e/M^2 with normal bootstrap intervals over seeds."""
+    values_sg = np.asarray(values_sg, np.float64)
+    rng = np.random.default_rng(seed)
+    n_seeds = values_sg.shape[0]
+    point = fit_inverse_quadratic(m_g, values_sg.mean(axis=0))
+    boots = np.array([fit_inverse_quadratic(m_g, values_sg[rng.integers(0, n_seeds, n_seeds)].mean(axis=0))
+                      for _ in range(n_boot)])
+    return {name: normal_interval(point[k], boots[:, k], level) for k, name in enumerate("abe")}

@@ -2,6 +2,7 @@
 
 import argparse
 import datetime
+import shutil
 import sys
 import time
 import tomllib
@@ -35,6 +36,8 @@ def build_parser() -> Parser:
     calibrate = commands.add_parser("calibrate", help="measure each check's size and power over many base seeds")
     calibrate.add_argument("--quick", action="store_true", help="the quick configs")
     calibrate.add_argument("--runs", type=int, default=20, help="independent runs per claim (default 20)")
+    calibrate.add_argument("--mutation-runs", type=int, default=5,
+                           help="runs of each mutated experiment, measured anew (default 5; 0: as many as --runs)")
     calibrate.add_argument("--claims", default="", help="comma-separated claim ids (default: all judged claims)")
     calibrate.add_argument("--out", type=Path, help="output folder (default: runs/DATE-calibrate-quick|full)")
     calibrate.add_argument("--config", type=Path, help="TOML file: a [CLAIM-ID] table of overrides per claim")
@@ -156,11 +159,14 @@ def run_calibrate(args) -> int:
 
     if args.runs < 2:
         raise UsageError(f"--runs = {args.runs}: must be an integer >= 2")
+    if args.mutation_runs < 0:
+        raise UsageError(f"--mutation-runs = {args.mutation_runs}: must be an integer >= 0")
     claims, configs = claims_and_configs(args, REGISTRY)
     mode = "quick" if args.quick else "full"
     out = args.out or Path("runs") / f"{datetime.date.today():%Y-%m-%d}-calibrate-{mode}"
     start = time.perf_counter()
-    results = run_calibration(list(zip(claims, configs)), runs=args.runs, base_seed=args.seed, out_dir=out,
+    results = run_calibration(list(zip(claims, configs)), runs=args.runs, base_seed=args.seed,
+                              mutation_runs=args.mutation_runs or None, out_dir=out,
                               memory_budget=int(args.memory_gb * 2**30))
     print(calibration_table(results))
     print(f"\ncalibration: {out / 'calibration.md'}  ({args.runs} runs, {time.perf_counter() - start:.1f} s)")
@@ -198,19 +204,21 @@ def run_paper(args) -> int:
     import jax
 
     from synthlaw.figures.paper import write_paper_report
-    from synthlaw.sims.store import write_json, write_table
+    from synthlaw.sims.store import is_writer, write_json, write_table
+    from synthlaw.sims.sweep import sweep_settings
     from synthlaw.theory.runner.paper_results import compare_stored, summarise
     from synthlaw.theory.experiments.paper_sweeps import run_sweep_on_tables
 
     out = args.out or Path("runs") / f"{datetime.date.today():%Y-%m-%d}-paper-{args.data.resolve().name}"
     start, results = time.perf_counter(), {}
-    for task in tasks:
-        for sweep in sweeps:
-            print(f"{task} {sweep} sweep, {len(tables.methods)} methods ...", file=sys.stderr, flush=True)
-            columns = run_sweep_on_tables(tables, sweep, task, protocol=args.protocol, seed=args.seed,
-                                          seed_size=seed_size, standardize=args.standardize)
-            summary = summarise(columns)
-            results[task, sweep] = (columns, summary, compare_stored(summary, tables.folder, sweep, task))
+    with sweep_settings(checkpoint=out / "chunks"):  # a killed run resumes where it stopped
+        for task in tasks:
+            for sweep in sweeps:
+                print(f"{task} {sweep} sweep, {len(tables.methods)} methods ...", file=sys.stderr, flush=True)
+                columns = run_sweep_on_tables(tables, sweep, task, protocol=args.protocol, seed=args.seed,
+                                              seed_size=seed_size, standardize=args.standardize)
+                summary = summarise(columns)
+                results[task, sweep] = (columns, summary, compare_stored(summary, tables.folder, sweep, task))
     info = {"data": str(args.data), "label": args.label, "spurious": args.spurious, "protocol": args.protocol,
             "methods": ",".join(tables.methods), "features": "standardised" if args.standardize else "raw",
             "dtype": "float64", "seed": args.seed, "jax": jax.__version__,
@@ -222,6 +230,8 @@ def run_paper(args) -> int:
             write_table(out / f"{task}_{sweep}_vs_stored.csv", {k: [r[k] for r in rows] for k in rows[0]})
     write_json(out / "meta.json", info)
     report = write_paper_report({k: v[1:] for k, v in results.items()}, out, info)
+    if is_writer():
+        shutil.rmtree(out / "chunks", ignore_errors=True)
     print(f"report: {report}  (float64, {info['wall seconds']} s)")
     return 0
 

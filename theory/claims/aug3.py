@@ -10,7 +10,7 @@ from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scale
 from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
 from synthlaw.theory.claims.spec import Config, at_least, rule
 from synthlaw.theory.experiments.augmentation import measure_augmentation
-from synthlaw.theory.predictions.augmentation import per_row_constant, shifted_floor
+from synthlaw.theory.predictions.augmentation import shifted_generator_excess
 
 RIVAL_GAMMA = 0.5
 
@@ -36,11 +36,13 @@ def measure(config, key):
 
 
 def predict(config):
-    """a(delta) + c/(wN) per shift and its exact log-log slope on the grid."""
+    """a(delta) + drift + tr(HV)/2 at theta_gen(delta) per shift (the weight w scales every row alike,
+    so it cancels), its exact log-log slope on the grid, and the sampling term alone (the rival)."""
     shifts = np.asarray(config.shift, float)
-    sampling = per_row_constant(config.d, config.separation) / (config.weight * config.n_syn[-1])
-    excess = np.array([shifted_floor(config.d, config.separation, s) for s in shifts]) + sampling
-    return {"delta_exponent": loglog_slope(shifts, excess), "excess": excess, "sampling": sampling}
+    terms = [shifted_generator_excess(config.d, config.separation, s, config.n_syn[-1]) for s in shifts]
+    excess = np.array([t.total for t in terms])
+    return {"delta_exponent": loglog_slope(shifts, excess), "excess": excess,
+            "sampling": np.array([t.drift + t.variance for t in terms])}
 
 
 def judge(columns, config, prediction):

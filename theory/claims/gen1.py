@@ -5,7 +5,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled, shifted
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, shifted
 from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, loglog_slope, mean_ci
 from synthlaw.theory.claims.spec import Config, above, at_least, rule
 from synthlaw.theory.experiments.generation import measure_in_context
@@ -77,6 +77,7 @@ CLAIM = Claim(
     full=Gen1Config(d=4, tau=2.0, sigma=1.0, context=64, layers=2, width=64, heads=4, steps=6000, batch=64,
                     learning_rate=2e-3, eval_tasks=1024, factor=1.25, seeds=32),
     measure=measure_in_context, predict=predict, judge=judge,
-    mutations=(Mutation("factor x 0.8 (a tighter bound)", predict=scaled(0.8, "factor")),
-               Mutation("t-exponent + 0.2", predict=shifted(0.2, "t_exponent"))),
+    mutations=(Mutation("t-exponent + 0.2", predict=shifted(0.2, "t_exponent")),
+               Mutation("t-exponent - 0.2", predict=shifted(-0.2, "t_exponent")),
+               Mutation("an undertrained generator (50 steps)", config=replaced(steps=50))),
 )

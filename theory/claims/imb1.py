@@ -57,8 +57,8 @@ def judge(columns, config, prediction):
 CLAIM = Claim(
     id="IMB-1", order=10, title="The cost of imbalance",
     source="CLAIMS.md IMB-1; derived analogue of the abstract's first result (the bias that oversampling removes)",
-    quick=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=2000, seeds=32),
-    full=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=8000, seeds=128),
+    quick=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=2000, seeds=128),
+    full=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=8000, seeds=256),
     measure=measure, predict=predict, judge=judge,
     mutations=(Mutation("excess x 0.8", predict=scaled(0.8, "excess")),
                Mutation("excess x 1.2", predict=scaled(1.2, "excess"))),

@@ -61,9 +61,9 @@ CLAIM = Claim(
     id="SPU-3", order=70, title="Augmentation with fitted group generators: a floor ~ 1/n_g",
     source="CLAIMS.md SPU-3 (Setting S); derived analogue of the abstract's second result (a floor set by "
            "generator quality)",
-    quick=Spu3Config(d_core=2, d_spur=2, core=1.0, spur=1.0, n_group=4096, n_minor=(50, 100, 200, 400), seeds=64),
+    quick=Spu3Config(d_core=2, d_spur=2, core=1.0, spur=1.0, n_group=4096, n_minor=(50, 100, 200, 400), seeds=192),
     full=Spu3Config(d_core=2, d_spur=2, core=1.0, spur=1.0, n_group=16384, n_minor=(25, 50, 100, 200, 400, 800),
-                    seeds=128),
+                    seeds=384),
     measure=measure, predict=predict, judge=judge,
     mutations=(Mutation("excess x 0.8", predict=scaled(0.8, "excess")),
                Mutation("excess x 1.2", predict=scaled(1.2, "excess")),

@@ -1,24 +1,22 @@
-"""The paper's real-data sweeps as one compiled, vmapped program over every training set.
+"""The paper's real-data sweeps through the one sweep engine, one replicate per training set.
 
 Every design (method x arm x grid point x seed) becomes a row of index_rm into one pool of table
-rows and a row of loss weights weight_rm, padded with weight 0 to the largest training set. One
-jit(vmap) fits fit_logistic (l2 = 1 / C, scikit-learn's C = 1 by default) on each and scores it
-on test.csv, in fixed-size chunks sharded over the devices (sims.sweep.replicate_mesh), so a sweep
-traces once whatever its grid. The run is float64
+rows and a row of loss weights weight_rm, padded with weight 0 to the largest training set. The
+sweep engine (sims/sweep.py) vmaps fit_logistic (l2 = 1 / C, scikit-learn's C = 1 by default) and
+the test-set scores over the designs, in chunks sharded over the devices that resume inside
+sweep_settings, so a sweep traces once whatever its grid. The run is float64
 (jax.enable_x64 inside): the features are raw and the comparison with scikit-learn is to 0.002.
 """
 
-from functools import partial
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.sharding import NamedSharding, PartitionSpec
 
 from synthlaw.models.logistic import fit_logistic
 from synthlaw.sims.paper_rows import (PAPER_SEEDS, augmentation_designs, jax_take_from, paper_take,
                                       ratio_designs)
-from synthlaw.sims.sweep import REPLICATE_AXIS, replicate_mesh, to_devices, to_host
+from synthlaw.sims.sweep import run_sweep
 from synthlaw.sims.tables import Tables, spurious_bit
 from synthlaw.theory.risks.table_metrics import all_metrics
 
@@ -73,47 +71,41 @@ def standardize_md(x_md, in_m, test_x_td):
     return (x_md - mean_d) / sd_d, (test_x_td - mean_d) / sd_d
 
 
-@partial(jax.jit, static_argnames=("n_groups", "n_steps", "standardize"))
-def score_designs(pool_x_nd, pool_y_n, test_x_td, test_y_t, test_g_t, test_m_t, index_rm, weight_rm,
-                  *, l2, n_groups: int, n_steps: int, standardize: bool) -> dict:
-    """Fit and score every training set (rows of index_rm, weight_rm); returns metric -> values_r."""
-    TRACES.append(index_rm.shape)
+def design_replicate(pool: tuple, *, l2, n_groups: int, n_steps: int, standardize: bool):
+    """Replicate (key, point) -> metrics: fit the training set point["index"] (rows of the pool) with
+    loss weights point["weight"] and score it on the test rows. pool: pool_x_nd, pool_y_n and the
+    test set's x_td, y_t, groups g_t and minority mask m_t."""
+    pool_x_nd, pool_y_n, test_x_td, test_y_t, test_g_t, test_m_t = pool
 
-    def one(index_m, weight_m):
+    def replicate(key, point):
+        TRACES.append(point["index"].shape)
+        index_m, weight_m = point["index"], point["weight"]
         x_md, y_m, x_td = pool_x_nd[index_m], pool_y_n[index_m], test_x_td
         if standardize:
             x_md, x_td = standardize_md(x_md, weight_m > 0, x_td)
         w_d, b = fit_logistic(x_md, y_m, weight_m, l2=l2, n_steps=n_steps)
         return all_metrics(test_y_t, x_td @ w_d + b, test_g_t, test_m_t, n_groups)
 
-    return jax.vmap(one)(index_rm, weight_rm)
+    return replicate
 
 
 def run_designs(tables: Tables, designs: list, task: str, *, C: float = 1.0, n_steps: int = N_STEPS,
                 standardize: bool = False, chunk: int = CHUNK, devices=None) -> dict:
-    """Score the designs in float64; a tidy table with their tags and the metric columns."""
+    """Score the designs in float64 through the sweep engine (one replicate per design, in chunks
+    sharded over the devices); a tidy table with their tags and the metric columns."""
     stems = sorted({stem for d in designs for stem, _, _ in d.parts})
     pool_x_nd, pool_y_n, offsets = pool_of(tables, stems)
     index_rm, weight_rm = design_masks(designs, offsets)
     test = tables.tables["test"]
     g_t, n_groups, m_t = test_groups(tables, task)
-    mesh = replicate_mesh(devices)
-    n_dev = mesh.devices.size
-    chunk = -(-min(chunk, len(designs)) // n_dev) * n_dev
-    sharded, replicated = NamedSharding(mesh, PartitionSpec(REPLICATE_AXIS)), NamedSharding(mesh, PartitionSpec())
-    parts = []
     with jax.enable_x64(True):
-        fixed = [to_devices(a, replicated) for a in (pool_x_nd, pool_y_n, test.x_nd, test.y_n, g_t, m_t)]
-        for start in range(0, len(designs), chunk):
-            take = np.minimum(np.arange(start, start + chunk), len(designs) - 1)
-            out = score_designs(*fixed, to_devices(index_rm[take], sharded), to_devices(weight_rm[take], sharded),
-                                l2=1.0 / C, n_groups=n_groups, n_steps=n_steps, standardize=standardize)
-            n_keep = min(chunk, len(designs) - start)
-            parts.append({k: to_host(v)[:n_keep] for k, v in out.items()})
+        pool = tuple(jnp.asarray(a) for a in (pool_x_nd, pool_y_n, test.x_nd, test.y_n, g_t, m_t))
+        replicate = design_replicate(pool, l2=1.0 / C, n_groups=n_groups, n_steps=n_steps, standardize=standardize)
+        swept = run_sweep(replicate, key=jax.random.key(0), n_seeds=1, grid={"index": index_rm, "weight": weight_rm},
+                          chunk_size=chunk, devices=devices).columns
     columns = {name: np.array([d.tags[name] for d in designs]) for name in designs[0].tags}
     columns["n_train"] = (weight_rm > 0).sum(axis=1)
-    for name in parts[0]:
-        columns[name] = np.concatenate([p[name] for p in parts])
+    columns.update({k: v for k, v in swept.items() if k not in ("seed", "index", "weight")})
     return columns
 
 

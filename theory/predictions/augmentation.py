@@ -17,8 +17,8 @@ import numpy as np
 
 from synthlaw.sims.gaussian import shift_direction
 from synthlaw.theory.predictions import m_estimation as me
-from synthlaw.theory.predictions.oversampling import gaussian_law
-from synthlaw.theory.risks.gaussian import balanced_error, bayes_balanced_error, bayes_rule
+from synthlaw.theory.predictions.oversampling import gaussian_law, rule_risk
+from synthlaw.theory.risks.gaussian import bayes_balanced_error, bayes_rule
 
 
 def excess_law(n_syn, n, weight, c, a):
@@ -28,10 +28,6 @@ def excess_law(n_syn, n, weight, c, a):
     return (c * n + c * weight**2 * n_syn) / total**2 + (weight * n_syn / total) ** 2 * a
 
 
-def _risk(mu_0_d, mu_1_d, cov_dd):
-    return lambda t_p: balanced_error(t_p[:-1], t_p[-1], mu_0_d, mu_1_d, cov_dd)
-
-
 def per_row_constant(d: int, separation: float) -> float:
     """c = tr(H V_1)/2: n * (expected excess) for n balanced rows from the true law (AUG-1)."""
     with jax.enable_x64(True):
@@ -39,7 +35,7 @@ def per_row_constant(d: int, separation: float) -> float:
         sources = [me.Source(mu_0_d, cov_dd, 0.0, 0.5), me.Source(mu_1_d, cov_dd, 1.0, 0.5)]
         theta_p = jnp.append(*bayes_rule(mu_0_d, mu_1_d, cov_dd))
         v_pp = me.sandwich_V(theta_p, sources)
-        return float(me.first_order_excess(_risk(mu_0_d, mu_1_d, cov_dd), theta_p, v_pp))
+        return float(me.first_order_excess(partial(rule_risk, mu_0_d=mu_0_d, mu_1_d=mu_1_d, cov_dd=cov_dd), theta_p, v_pp))
 
 
 @partial(jax.jit, static_argnames=("fitted",))
@@ -71,15 +67,16 @@ def plugin_floor(d: int, separation: float, n_gen: int) -> float:
         theta_p = jnp.append(*bayes_rule(mu_0_d, mu_1_d, cov_dd))
         sources = [me.Source(mu_0_d, cov_dd, 0.0, 0.5), me.Source(mu_1_d, cov_dd, 1.0, 0.5)]
         v_pp = plugin_covariance(theta_p, sources, (0, 1), n_gen)
-        return float(me.first_order_excess(_risk(mu_0_d, mu_1_d, cov_dd), theta_p, v_pp))
+        return float(me.first_order_excess(partial(rule_risk, mu_0_d=mu_0_d, mu_1_d=mu_1_d, cov_dd=cov_dd), theta_p, v_pp))
 
 
-def shifted_floor(d: int, separation: float, shift: float) -> float:
-    """a(delta): excess of the population minimiser under the generator's law alone, class 0's
-    mean off by delta e_1 (AUG-3)."""
+def shifted_generator_excess(d: int, separation: float, shift: float, n_syn: float) -> me.ExcessTerms:
+    """E[excess] to O(1/N) of the fit on n_syn generated rows alone (n_syn/2 per class), class 0's
+    generator mean off by delta e_1: the floor a(delta), the drift and tr(H V)/2 at theta_gen (AUG-3)."""
     with jax.enable_x64(True):
         mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
         u_d = shift_direction(d, 0.0).astype(jnp.float64)
-        sources = [me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, 0.5), me.Source(mu_1_d, cov_dd, 1.0, 0.5)]
-        theta_p = me.population_minimiser(sources, jnp.append(*bayes_rule(mu_0_d, mu_1_d, cov_dd)))
-        return float(_risk(mu_0_d, mu_1_d, cov_dd)(theta_p) - bayes_balanced_error(separation))
+        sources = [me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, n_syn / 2), me.Source(mu_1_d, cov_dd, 1.0, n_syn / 2)]
+        start_p = jnp.append(*bayes_rule(mu_0_d, mu_1_d, cov_dd))
+        return me.expected_excess(rule_risk, (mu_0_d, mu_1_d, cov_dd), bayes_balanced_error(separation), sources,
+                                  start_p)

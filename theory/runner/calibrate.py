@@ -42,11 +42,12 @@ class CheckCalibration:
 
 @dataclass(frozen=True)
 class MutationCalibration:
-    """rejection_rate: share of runs where the claim FAILs; check_fail_shares: per check, the
-    share of runs it FAILs; seconds: measuring (config mutations) and judging."""
+    """rejection_rate: share of runs (of `runs`) where the claim FAILs; check_fail_shares: per
+    check, the share of runs it FAILs; seconds: measuring (config mutations) and judging."""
 
     name: str
     kind: str
+    runs: int
     rejection_rate: float
     check_fail_shares: tuple[float, ...]
     seconds: float
@@ -125,14 +126,15 @@ def mutation_outcome(claim: Claim, mutation: Mutation, checks_by_run: list[list[
     rejected = [verdict(claim, checks) == "FAIL" for checks in checks_by_run]
     shares = tuple(fail_share(list(run_checks)) for run_checks in zip(*checks_by_run))
     kind = "predict" if mutation.predict is not None else "config"
-    return MutationCalibration(mutation.name, kind, float(np.mean(rejected)), shares, seconds)
+    return MutationCalibration(mutation.name, kind, len(rejected), float(np.mean(rejected)), shares, seconds)
 
 
-def calibrate_claim(claim: Claim, config: Config, *, runs: int, base_seed: int = 0,
+def calibrate_claim(claim: Claim, config: Config, *, runs: int, base_seed: int = 0, mutation_runs: int | None = None,
                     memory_budget: int = DEFAULT_MEMORY_BUDGET) -> CalibrationResult:
     """Size and power of each check and the rejection rate of each mutation, over runs runs of
-    config.seeds seeds. Config mutations are measured anew (their own key) and judged against
-    the original config's prediction; the judge reads the mutated table with the mutated config."""
+    config.seeds seeds. Config mutations are measured anew (their own key, mutation_runs runs,
+    all runs by default) and judged against the original config's prediction; the judge reads the
+    mutated table with the mutated config."""
     mode = "quick" if config == claim.quick else "full" if config == claim.full else "custom"
     result = CalibrationResult(claim.id, mode, runs, config.seeds, base_seed)
     if claim.reported_only:
@@ -154,7 +156,8 @@ def calibrate_claim(claim: Claim, config: Config, *, runs: int, base_seed: int =
             wrong = judge_runs(claim, tables, config, mutation.predict(prediction))
         else:
             wrong_config = mutation.config(config)
-            wrong_tables = measure_runs(claim, wrong_config, runs, jax.random.fold_in(key, index), memory_budget)
+            wrong_tables = measure_runs(claim, wrong_config, mutation_runs or runs, jax.random.fold_in(key, index),
+                                        memory_budget)
             wrong = judge_runs(claim, wrong_tables, wrong_config, prediction)
         mutations.append(mutation_outcome(claim, mutation, wrong, time.perf_counter() - mutation_start))
     return dataclasses.replace(result, checks=tuple(checks), mutations=tuple(mutations),
@@ -165,19 +168,22 @@ def print_to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def run_calibration(claims_and_configs, *, runs: int, base_seed: int = 0, out_dir: Path,
-                    memory_budget: int = DEFAULT_MEMORY_BUDGET, progress=print_to_stderr) -> list[CalibrationResult]:
-    """Calibrate each (claim, config), one progress line per claim, then write the tables."""
+def run_calibration(claims_and_configs, *, runs: int, base_seed: int = 0, mutation_runs: int | None = None,
+                    out_dir: Path, memory_budget: int = DEFAULT_MEMORY_BUDGET,
+                    progress=print_to_stderr) -> list[CalibrationResult]:
+    """Calibrate each (claim, config), one progress line per claim; the tables are rewritten after
+    each claim, so a long run that is stopped keeps what it finished."""
     results = []
     for claim, config in claims_and_configs:
-        result = calibrate_claim(claim, config, runs=runs, base_seed=base_seed, memory_budget=memory_budget)
+        result = calibrate_claim(claim, config, runs=runs, base_seed=base_seed, mutation_runs=mutation_runs,
+                                 memory_budget=memory_budget)
         results.append(result)
         rejected = ", ".join(f"{m.name} {m.rejection_rate:.2f}" for m in result.mutations) or "none"
         progress(f"{claim.id}: {result.note}" if result.note else
                  f"{claim.id}: {runs} runs x {result.seeds_per_run} seeds, smallest size "
                  f"{min((c.size for c in result.checks), default=float('nan')):.3f}, mutations rejected: "
                  f"{rejected}, {result.seconds:.1f} s")
-    write_calibration(results, out_dir)
+        write_calibration(results, out_dir)
     return results
 
 
@@ -208,6 +214,7 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
         "claim": np.array([r.claim_id for r, *_ in mutation_rows], dtype=str),
         "mutation": np.array([m.name for _, m, *_ in mutation_rows], dtype=str),
         "kind": np.array([m.kind for _, m, *_ in mutation_rows], dtype=str),
+        "runs": np.array([m.runs for _, m, *_ in mutation_rows], dtype=int),
         "rejection_rate": np.array([m.rejection_rate for _, m, *_ in mutation_rows], dtype=float),
         "seconds": np.array([m.seconds for _, m, *_ in mutation_rows], dtype=float),
         "check": np.array([c.label for *_, c, _ in mutation_rows], dtype=str),
@@ -220,9 +227,9 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
              "## Checks\n", "| claim | check | quantity | size (share PASS) | power (90% rejection) |",
              "|---|---|---|---|---|"]
     lines += [f"| {r.claim_id} | {c.label} | {c.quantity} | {c.size:.3f} | {_show_power(c)} |" for r, c in check_rows]
-    lines += ["", "## Mutations\n", "| claim | mutation | kind | rejection rate | checks FAILing (share) | seconds |",
-              "|---|---|---|---|---|---|"]
-    lines += [f"| {r.claim_id} | {m.name} | {m.kind} | {m.rejection_rate:.3f} | "
+    lines += ["", "## Mutations\n", "| claim | mutation | kind | runs | rejection rate | checks FAILing (share) | seconds |",
+              "|---|---|---|---|---|---|---|"]
+    lines += [f"| {r.claim_id} | {m.name} | {m.kind} | {m.runs} | {m.rejection_rate:.3f} | "
               f"{', '.join(f'{c.label} {s:.2f}' for c, s in zip(r.checks, m.check_fail_shares))} | {m.seconds:.1f} |"
               for r in results for m in r.mutations]
     lines += [f"\n{r.claim_id}: {r.note}" for r in results if r.note]
@@ -238,7 +245,7 @@ def calibration_table(results: list[CalibrationResult]) -> str:
         for c in r.checks:
             lines.append(f"{r.claim_id:<8} {c.label[:28]:<28} {c.quantity[:26]:<26} {c.size:>6.3f} "
                          f"{_show_power(c):>17}")
-    lines.append(f"\n{'claim':<8} {'mutation':<28} {'kind':<8} {'rejected':>9}")
-    lines += [f"{r.claim_id:<8} {m.name[:28]:<28} {m.kind:<8} {m.rejection_rate:>9.3f}"
+    lines.append(f"\n{'claim':<8} {'mutation':<36} {'kind':<8} {'runs':>5} {'rejected':>9}")
+    lines += [f"{r.claim_id:<8} {m.name[:36]:<36} {m.kind:<8} {m.runs:>5} {m.rejection_rate:>9.3f}"
               for r in results for m in r.mutations]
     return "\n".join(lines)

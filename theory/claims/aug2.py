@@ -10,7 +10,7 @@ from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
 from synthlaw.theory.claims.scaling_law import bootstrap_inverse_quadratic, bootstrap_law, fit_law
-from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, at_least, one_of, rule, seeds, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant, plugin_floor
 
@@ -21,14 +21,14 @@ RIVAL_GAMMA = 0.5
 class Aug2Config(Config):
     claim_id: ClassVar[str] = "AUG-2"
     d: int = at_least(1)
-    separation: float = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
+    separation: float = separation()
     n: tuple[int, ...] = rule(lambda v: v >= 4 and v % 2 == 0, ">= 4 and even (real rows of each regime)")
     n_gen: tuple[int, ...] = at_least(24, "generator-fit rows of each regime; n_gen/2 per class must exceed d")
     n_gen_floor: tuple[int, ...] = at_least(24, "generator-fit rows of the floor panel")
     generator: str = one_of(GENERATORS, "the claim is for 'plugin', fitted on n_gen rows")
     n_syn: tuple[int, ...] = rule(lambda v: v >= 2 and v % 2 == 0, ">= 2 and even (synthetic rows, half per class)")
     weight: float = rule(lambda v: v > 0, "> 0 (loss weight of a synthetic row)")
-    seeds: int = at_least(2, "intervals need two seeds")
+    seeds: int = seeds()
 
     def limits(self):
         if len(self.n) != len(self.n_gen):

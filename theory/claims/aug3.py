@@ -8,7 +8,7 @@ import numpy as np
 from synthlaw.models.registry import generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.claims.spec import Config, at_least, rule
+from synthlaw.theory.claims.spec import Config, at_least, rule, seeds, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.predictions.augmentation import shifted_generator_excess
 
@@ -19,12 +19,12 @@ RIVAL_GAMMA = 0.5
 class Aug3Config(Config):
     claim_id: ClassVar[str] = "AUG-3"
     d: int = at_least(1)
-    separation: float = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
+    separation: float = separation()
     shift: tuple[float, ...] = rule(lambda v: v > 0, "> 0 (the generator's mean shift delta)")
     true_shift_scale: float = rule(lambda v: v > 0, "> 0 (1: the generator is off by exactly delta)")
     n_syn: tuple[int, ...] = rule(lambda v: v >= 2 and v % 2 == 0, ">= 2 and even (synthetic rows, half per class)")
     weight: float = rule(lambda v: v > 0, "> 0 (loss weight of a synthetic row)")
-    seeds: int = at_least(2, "intervals need two seeds")
+    seeds: int = seeds()
 
 
 def measure(config, key):

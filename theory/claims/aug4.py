@@ -11,7 +11,7 @@ from synthlaw.models.registry import generator
 from synthlaw.sims.gaussian import DIRECTIONS
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
 from synthlaw.theory.claims.intervals import argmin_ci, by_seed, curve_ratio, grid_argmin
-from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, at_least, imbalance_ratio, one_of, rule, seeds, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import oversampling_excess
 
@@ -20,14 +20,14 @@ from synthlaw.theory.predictions.oversampling import oversampling_excess
 class Aug4Config(Config):
     claim_id: ClassVar[str] = "AUG-4"
     d: int = at_least(1)
-    separation: float = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
-    rho: float = rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
+    separation: float = separation()
+    rho: float = imbalance_ratio()
     n_min: int = at_least(2, "the minority needs two rows")
     n_syn: tuple[int, ...] = at_least(1, "synthetic minority rows N; the grid must cross balance")
     shift: tuple[float, ...] = rule(lambda v: v >= 0, ">= 0 (the generator's mean shift delta; 0 is perfect)")
     direction: str = one_of(DIRECTIONS, "the shift's direction against mu_1 - mu_0")
     true_shift_scale: float = rule(lambda v: v > 0, "> 0 (1: the generator is off by exactly delta)")
-    seeds: int = at_least(2, "intervals need two seeds")
+    seeds: int = seeds()
 
     def limits(self):
         balance = round(self.rho * self.n_min) - self.n_min

@@ -7,7 +7,7 @@ import numpy as np
 
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, shifted
 from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, loglog_slope, mean_ci
-from synthlaw.theory.claims.spec import Config, above, at_least, rule
+from synthlaw.theory.claims.spec import Config, above, at_least, rule, seeds
 from synthlaw.theory.experiments.generation import measure_in_context
 from synthlaw.theory.predictions.in_context import kl_bayes, kl_prior
 
@@ -27,7 +27,7 @@ class Gen1Config(Config):
     learning_rate: float = above(0)
     eval_tasks: int = at_least(1, "fresh test tasks per seed")
     factor: float = rule(lambda v: v >= 1, ">= 1 (the stated bound on the KL ratio to Bayes)")
-    seeds: int = at_least(2, "intervals need two seeds")
+    seeds: int = seeds()
 
     def limits(self):
         if self.width % self.heads:

@@ -5,7 +5,7 @@ from typing import ClassVar
 
 from synthlaw.models.registry import GENERATORS
 from synthlaw.theory.claims.check import Claim
-from synthlaw.theory.claims.spec import Config, above, at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, above, at_least, imbalance_ratio, one_of, separation
 from synthlaw.theory.experiments.generation import measure_oversamplers
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess
 
@@ -13,8 +13,8 @@ from synthlaw.theory.predictions.oversampling import limit_imbalance_excess
 @dataclasses.dataclass(frozen=True)
 class Gen2Config(Config):
     claim_id: ClassVar[str] = "GEN-2"
-    separation: float = above(0, "the Mahalanobis separation Delta")
-    rho: float = rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
+    separation: float = separation()
+    rho: float = imbalance_ratio()
     n_min: int = at_least(2)
     d: tuple[int, ...] = at_least(1)
     generators: tuple[str, ...] = one_of(GENERATORS, "baselines scored beside the transformer")

@@ -8,7 +8,7 @@ import numpy as np
 
 from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
 from synthlaw.theory.claims.intervals import positive_mean_ci
-from synthlaw.theory.claims.spec import Config, at_least, rule
+from synthlaw.theory.claims.spec import Config, at_least, rule, seeds
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import oversampling_excess
 
@@ -20,7 +20,7 @@ class Imb1Config(Config):
     separation: tuple[float, ...] = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
     rho: tuple[float, ...] = rule(lambda v: v >= 1, ">= 1 (rho = n_maj / n_min)")
     n_min: int = at_least(2, "the minority needs two rows")
-    seeds: int = at_least(2, "intervals need two seeds")
+    seeds: int = seeds()
 
 
 def points(config):

@@ -8,7 +8,7 @@ import numpy as np
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, at_least, imbalance_ratio, one_of, seeds, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess, oversampling_excess
 
@@ -17,11 +17,11 @@ from synthlaw.theory.predictions.oversampling import limit_imbalance_excess, ove
 class Imb2Config(Config):
     claim_id: ClassVar[str] = "IMB-2"
     d: int = at_least(1)
-    separation: float = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
-    rho: float = rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
+    separation: float = separation()
+    rho: float = imbalance_ratio()
     n_min: tuple[int, ...] = at_least(2, "the minority needs two rows")
     generator: str = one_of(GENERATORS, "the generator that balances the classes; the claim is for 'perfect'")
-    seeds: int = at_least(2, "intervals need two seeds")
+    seeds: int = seeds()
 
 
 def points(config):

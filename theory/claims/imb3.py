@@ -11,7 +11,7 @@ from synthlaw.models.registry import generator
 from synthlaw.sims.gaussian import DIRECTIONS
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, crossing, crossing_ci, curve_ratio, loglog_slope
-from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, at_least, imbalance_ratio, one_of, rule, seeds, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import finite_break_even_shift, oversampling_excess
 
@@ -22,15 +22,15 @@ CROSSING_GRID = (0.8, 0.9, 1.1, 1.25)  # shifts measured around the predicted de
 class Imb3Config(Config):
     claim_id: ClassVar[str] = "IMB-3"
     d: int = at_least(1)
-    separation: float = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
-    rho: float = rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
+    separation: float = separation()
+    rho: float = imbalance_ratio()
     n_min: int = at_least(2, "the minority needs two rows")
     shift: tuple[float, ...] = rule(lambda v: v > 0, "> 0 (the generator's mean shift delta; a log-log slope "
                                                      "needs delta > 0)")
     directions: tuple[str, ...] = one_of(DIRECTIONS, "the shift's direction against mu_1 - mu_0")
     true_shift_scale: float = rule(lambda v: v > 0, "> 0 (1: the generator is off by exactly delta; a negative "
                                                     "control measures another scale)")
-    seeds: int = at_least(2, "intervals need two seeds")
+    seeds: int = seeds()
 
     def limits(self):
         if "orthogonal" in self.directions and self.d < 2:

@@ -8,7 +8,7 @@ import numpy as np
 
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Claim
-from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, at_least, imbalance_ratio, one_of, seeds, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess
 
@@ -18,14 +18,14 @@ NO_OVERSAMPLING = "none"
 @dataclasses.dataclass(frozen=True)
 class Imb4Config(Config):
     claim_id: ClassVar[str] = "IMB-4"
-    separation: float = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
-    rho: float = rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
+    separation: float = separation()
+    rho: float = imbalance_ratio()
     n_min: tuple[int, ...] = at_least(2, "real minority rows")
     d_for_n: int = at_least(1)
     d: tuple[int, ...] = at_least(1)
     n_min_for_d: int = at_least(2)
     generators: tuple[str, ...] = one_of((NO_OVERSAMPLING, *GENERATORS), "'none' is the unbalanced fit")
-    seeds: int = at_least(2, "intervals need two seeds")
+    seeds: int = seeds()
 
     def limits(self):
         need = max(5, self.d_for_n)

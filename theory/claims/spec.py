@@ -110,3 +110,15 @@ def seeds_rule():
 def one_of(names, what: str = ""):
     names = tuple(names)
     return rule(lambda v: v in names, f"one of {', '.join(names)}" + (f" ({what})" if what else ""))
+
+
+def seeds():
+    return at_least(2, "intervals need two seeds")
+
+
+def separation():
+    return above(0, "the Mahalanobis separation Delta")
+
+
+def imbalance_ratio():
+    return rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")

@@ -10,7 +10,7 @@ import numpy as np
 from synthlaw.models.registry import generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
 from synthlaw.theory.claims.intervals import mean_ci
-from synthlaw.theory.claims.spec import Config, at_least, rule
+from synthlaw.theory.claims.spec import Config, at_least, rule, seeds
 from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
 from synthlaw.theory.predictions import spurious as ps
 from synthlaw.theory.risks.spurious import bayes_group_error, worst_group_error
@@ -25,7 +25,7 @@ class Spu1Config(Config):
     spur: float = rule(lambda v: v >= 0, ">= 0 (||mu_s||)")
     p: tuple[float, ...] = rule(lambda v: 0 < v <= 0.5, "in (0, 0.5] (minority-group mass)")
     n: int = at_least(4, "real training rows")
-    seeds: int = at_least(2, "intervals need two seeds")
+    seeds: int = seeds()
 
 
 def measure(config, key):

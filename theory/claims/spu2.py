@@ -10,7 +10,7 @@ import numpy as np
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.claims.spec import Config, at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, at_least, one_of, rule, seeds
 from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
 from synthlaw.theory.predictions import spurious as ps
 from synthlaw.theory.risks.spurious import balanced_group_error, bayes_group_error
@@ -26,7 +26,7 @@ class Spu2Config(Config):
     p: float = rule(lambda v: 0 < v <= 0.5, "in (0, 0.5] (minority-group mass)")
     n: tuple[int, ...] = at_least(4, "real training rows")
     generator: str = one_of(GENERATORS, "the claim is for 'perfect'")
-    seeds: int = at_least(2, "intervals need two seeds")
+    seeds: int = seeds()
 
 
 def measure(config, key):

@@ -8,7 +8,7 @@ import numpy as np
 from synthlaw.models.registry import generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled, shifted
 from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.claims.spec import Config, at_least, rule
+from synthlaw.theory.claims.spec import Config, at_least, rule, seeds
 from synthlaw.theory.experiments.spurious import measure_spu
 from synthlaw.theory.predictions import spurious as ps
 
@@ -22,7 +22,7 @@ class Spu3Config(Config):
     spur: float = rule(lambda v: v >= 0, ">= 0 (||mu_s||)")
     n_group: int = at_least(2, "rows per group after augmentation")
     n_minor: tuple[int, ...] = at_least(6, "real rows per minority group; the plug-in needs more rows than d_core + d_spur")
-    seeds: int = at_least(2, "intervals need two seeds")
+    seeds: int = seeds()
 
 
 def measure(config, key):

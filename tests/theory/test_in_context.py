@@ -24,7 +24,7 @@ jax.config.update("jax_numpy_rank_promotion", "raise")
 
 LAW = {"tau": 2.0, "sigma": 1.0}
 GEN_1 = REGISTRY["GEN-1"]
-TINY = dataclasses.replace(GEN_1.quick, context=8, width=32, steps=400, eval_tasks=256)
+TINY = dataclasses.replace(GEN_1.quick, context=8, width=32, steps=400, eval_tasks=256, factor=1.5)
 
 
 def test_closed_form_kl_matches_monte_carlo():

@@ -59,7 +59,7 @@ CLAIM = Claim(
     id="AUG-1", order=80, title="Augmentation with a perfect generator: excess ~ 1/(n + wN)",
     source="CLAIMS.md AUG-1; derived analogue of the abstract's second result (the scaling law in N)",
     quick=Aug1Config(d=5, separation=2.0, n=500, generator="perfect", n_syn=(512, 1024, 2048, 4096, 8192, 16384),
-                     weight=1.0, seeds=128),
+                     weight=1.0, seeds=320),
     full=Aug1Config(d=5, separation=2.0, n=500, generator="perfect",
                     n_syn=(512, 1024, 2048, 4096, 8192, 16384, 32768), weight=1.0, seeds=256),
     measure=measure, predict=predict, judge=judge,

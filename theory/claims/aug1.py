@@ -61,7 +61,7 @@ CLAIM = Claim(
     quick=Aug1Config(d=5, separation=2.0, n=500, generator="perfect", n_syn=(512, 1024, 2048, 4096, 8192, 16384),
                      weight=1.0, seeds=320),
     full=Aug1Config(d=5, separation=2.0, n=500, generator="perfect",
-                    n_syn=(512, 1024, 2048, 4096, 8192, 16384, 32768), weight=1.0, seeds=256),
+                    n_syn=(512, 1024, 2048, 4096, 8192, 16384, 32768), weight=1.0, seeds=640),
     measure=measure, predict=predict, judge=judge,
     mutations=(Mutation("excess x 0.8", predict=scaled(0.8, "excess")),
                Mutation("excess x 1.2", predict=scaled(1.2, "excess")),

@@ -62,16 +62,19 @@ def measure(config, key):
 
 def predict(config):
     """Per direction: E[excess] to O(1/n) at each shift (F(delta) + drift + tr(HV)/2) and its exact
-    log-log slope on the grid; delta*_n where it meets the excess without oversampling, and the
+    log-log slope on the grid; the rival "no floor" (a perfect generator's excess) as a ratio to it;
+    delta*_n where it meets the excess without oversampling, and the
     crossing that the measurement's estimator (interpolation in log delta between the crossing
     panel's shifts) finds on the exact curves, which is what the check compares."""
-    out = {"excess": {}, "delta_exponent": {}, "break_even": {}, "break_even_continuous": {}}
+    out = {"excess": {}, "delta_exponent": {}, "break_even": {}, "break_even_continuous": {}, "no_floor": {}}
     expected = lambda s, dn: oversampling_excess(config.d, config.separation, config.n_min, n_maj(config),
                                                  n_maj(config) - config.n_min, s, dn).total
     none = oversampling_excess(config.d, config.separation, config.n_min, n_maj(config), 0).total
+    perfect = expected(0.0, "parallel")
     for dn in config.directions:
         out["excess"][dn] = np.array([expected(s, dn) for s in config.shift])
         out["delta_exponent"][dn] = loglog_slope(np.asarray(config.shift), out["excess"][dn])
+        out["no_floor"][dn] = float(np.mean(perfect / out["excess"][dn]))
         shifts = crossing_shifts(config, dn)
         out["break_even"][dn] = crossing(np.asarray(shifts), [expected(s, dn) for s in shifts], none)
         out["break_even_continuous"][dn] = finite_break_even_shift(config.d, config.separation, config.n_min,
@@ -92,7 +95,8 @@ def judge(columns, config, prediction):
                   measured=bootstrap_slope(shift_g, excess_sg), rival=1.0),
             Check(label=f"{label}, delta {shift_g[0]:g}..{shift_g[-1]:g}",
                   quantity="whole curve: measured / predicted F(delta) + O(1/n)",
-                  prediction=1.0, measured=curve_ratio(excess_sg, prediction["excess"][dn])),
+                  prediction=1.0, measured=curve_ratio(excess_sg, prediction["excess"][dn]),
+                  rival=prediction["no_floor"][dn]),
             Check(label=label, quantity="break-even delta* (crossing of with / without oversampling)",
                   prediction=prediction["break_even"][dn], measured=crossing_ci(cross_g, cross_sg, none_sg[:, 0]),
                   rival=float("inf")),

@@ -92,3 +92,14 @@ def test_verify_writes_report_and_reuses_results(tmp_path, capsys):
     assert "reused" in err and out2.splitlines()[:-1] == out.splitlines()[:-1]
     code, _, err = run(capsys, *argv, "--force")
     assert "measured" in err
+
+
+def test_calibrate_writes_its_tables(tmp_path, capsys):
+    config = tmp_path / "tiny.toml"
+    config.write_text("[AUG-4]\nn_min = 200\nn_syn = [100, 300, 600, 900]\nseeds = 4\n")
+    code, out, err = run(capsys, "calibrate", "--quick", "--runs", "2", "--mutation-runs", "2", "--claims", "AUG-4",
+                         "--config", str(config), "--out", str(tmp_path / "cal"))
+    assert code == 0 and "AUG-4" in out and "generator off by 1.5 delta" in out
+    assert err.count("AUG-4: 2 runs x 4 seeds") == 1
+    for name in ("calibration.csv", "mutations.csv", "calibration.md"):
+        assert (tmp_path / "cal" / name).exists(), name

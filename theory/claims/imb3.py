@@ -61,11 +61,11 @@ def measure(config, key):
 
 
 def predict(config):
-    """Per direction: E[excess] to O(1/n) at each shift (F(delta) + drift + tr(HV)/2) and its exact
-    log-log slope on the grid; the rival "no floor" (a perfect generator's excess) as a ratio to it;
-    delta*_n where it meets the excess without oversampling, and the
-    crossing that the measurement's estimator (interpolation in log delta between the crossing
-    panel's shifts) finds on the exact curves, which is what the check compares."""
+    """Per direction: E[excess] to O(1/n) at each shift (F(delta) + drift + tr(HV)/2), its exact
+    log-log slope on the grid and the rival "no floor" (a perfect generator's excess) as a ratio to
+    it; delta*_n where it meets the excess without oversampling (reported), and the crossing that
+    the measurement's estimator (interpolation in log delta between the crossing panel's shifts)
+    finds on the exact curves, which is what the check compares."""
     out = {"excess": {}, "delta_exponent": {}, "break_even": {}, "break_even_continuous": {}, "no_floor": {}}
     expected = lambda s, dn: oversampling_excess(config.d, config.separation, config.n_min, n_maj(config),
                                                  n_maj(config) - config.n_min, s, dn).total

@@ -69,7 +69,9 @@ def figure_imb3(outcome):
     ax.axhline(none, **{**RIVAL, "label": "measured, no oversampling"})
     ax.set(xscale="log", yscale="log", xlabel="generator mean shift delta", ylabel="balanced 0-1 excess",
            title="IMB-3: the price of generator quality")
-    ax.legend(fontsize="small")
+    label_grid(ax, [0.1, 0.2, 0.5, 1.0, 2.0, 3.0])
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize="small")
     return fig
 
 
@@ -87,7 +89,8 @@ def figure_aug4(outcome):
     ax.axvline(round(cfg.rho * cfg.n_min) - cfg.n_min, **{**RIVAL, "label": "balance, N = n_maj - n_min"})
     ax.set(yscale="log", xlabel="synthetic minority rows N", ylabel="balanced 0-1 excess",
            title="AUG-4: how much synthetic data to add")
-    ax.legend(fontsize="small")
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize="small")
     return fig
 
 

@@ -68,7 +68,6 @@ def oversampling_replicate(shapes: Shapes, gen: Generator | None, l2: float = 0.
     return replicate
 
 
-
 def oversampling_grid(points: list[dict]) -> dict:
     """Grid columns n_min, n_maj, m (synthetic rows), separation, shift, angle from points with keys
     n_min, n_maj, m, separation and optionally shift and direction (a key of sims.gaussian.DIRECTIONS)."""

@@ -7,31 +7,22 @@ import numpy as np
 
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, shifted
 from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, loglog_slope, mean_ci
-from synthlaw.theory.claims.spec import Config, above, at_least, rule, seeds
+from synthlaw.theory.claims.spec import TransformerSize, above, at_least, rule, seeds
 from synthlaw.theory.experiments.generation import measure_in_context
 from synthlaw.theory.predictions.in_context import kl_bayes, kl_prior
 
 
 @dataclasses.dataclass(frozen=True)
-class Gen1Config(Config):
+class Gen1Config(TransformerSize):
     claim_id: ClassVar[str] = "GEN-1"
     d: int = at_least(1)
     tau: float = above(0, "prior sd of the task mean")
     sigma: float = above(0, "sd of points around the task mean")
     context: int = at_least(3, "points the transformer reads")
-    layers: int = at_least(1)
-    width: int = at_least(1, "divisible by heads")
-    heads: int = at_least(1, "dividing width")
-    steps: int = at_least(1, "training steps")
     batch: int = at_least(1, "tasks per training step")
-    learning_rate: float = above(0)
     eval_tasks: int = at_least(1, "fresh test tasks per seed")
     factor: float = rule(lambda v: v >= 1, ">= 1 (the stated bound on the KL ratio to Bayes)")
     seeds: int = seeds()
-
-    def limits(self):
-        if self.width % self.heads:
-            self.fail("heads", f"must divide width = {self.width}")
 
 
 def slope_allowance(t_g, factor) -> float:

@@ -5,13 +5,13 @@ from typing import ClassVar
 
 from synthlaw.models.registry import GENERATORS
 from synthlaw.theory.claims.check import Claim
-from synthlaw.theory.claims.spec import Config, above, at_least, imbalance_ratio, one_of, separation
+from synthlaw.theory.claims.spec import TransformerSize, above, at_least, imbalance_ratio, one_of, separation
 from synthlaw.theory.experiments.generation import measure_oversamplers
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess
 
 
 @dataclasses.dataclass(frozen=True)
-class Gen2Config(Config):
+class Gen2Config(TransformerSize):
     claim_id: ClassVar[str] = "GEN-2"
     separation: float = separation()
     rho: float = imbalance_ratio()
@@ -19,18 +19,12 @@ class Gen2Config(Config):
     d: tuple[int, ...] = at_least(1)
     generators: tuple[str, ...] = one_of(GENERATORS, "baselines scored beside the transformer")
     n_bins: int = at_least(2, "quantile bins per column")
-    layers: int = at_least(1)
-    width: int = at_least(1, "divisible by heads")
-    heads: int = at_least(1, "dividing width")
-    steps: int = at_least(1, "training steps")
     batch: int = at_least(1, "rows per training step")
-    learning_rate: float = above(0)
     temperature: float = above(0, "softmax temperature of sampling")
     seeds: int = at_least(1)
 
     def limits(self):
-        if self.width % self.heads:
-            self.fail("heads", f"must divide width = {self.width}")
+        super().limits()
         if self.n_min <= max(5, max(self.d)):
             self.fail("n_min", f"must exceed {max(5, max(self.d))} (SMOTE's 5 neighbours and the plug-in's covariance)")
 

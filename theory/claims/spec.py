@@ -122,3 +122,18 @@ def separation():
 
 def imbalance_ratio():
     return rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
+
+
+@dataclasses.dataclass(frozen=True)
+class TransformerSize(Config):
+    """The fields both transformer claims (GEN-1, GEN-2) share: size and optimiser."""
+
+    layers: int = at_least(1)
+    width: int = at_least(1, "divisible by heads")
+    heads: int = at_least(1, "dividing width")
+    steps: int = at_least(1, "training steps")
+    learning_rate: float = above(0)
+
+    def limits(self):
+        if self.width % self.heads:
+            self.fail("heads", f"must divide width = {self.width}")

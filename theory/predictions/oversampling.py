@@ -47,18 +47,6 @@ def rule_risk(theta_p, mu_0_d, mu_1_d, cov_dd):
     return balanced_error(theta_p[:-1], theta_p[-1], mu_0_d, mu_1_d, cov_dd)
 
 
-def population_excess(d, separation, rho, synthetic_share, shift, direction="parallel") -> float:
-    """n -> infinity excess: rho majority, 1 real and synthetic_share shifted minority units."""
-    return oversampling_excess(d, separation, 1e12, 1e12 * rho, 1e12 * synthetic_share, shift, direction).bias
-
-
-def break_even_shift(d, separation, rho, direction="parallel", upper=5.0) -> float:
-    """delta*: the shift at which balancing with the shifted generator costs as much, as n -> infinity,
-    as not oversampling, F(delta*) = E(rho, Delta) (IMB-3); inf if none below `upper`."""
-    target = limit_imbalance_excess(rho, separation)
-    return _crossing(lambda s: population_excess(d, separation, rho, rho - 1.0, s, direction) - target, upper)
-
-
 def finite_break_even_shift(d, separation, n_min, n_maj, direction="parallel", upper=5.0) -> float:
     """delta*_n: where the expected excess (to O(1/n)) of balancing with the shifted generator meets
     that of not oversampling, at n_min minority and n_maj majority rows (IMB-3)."""

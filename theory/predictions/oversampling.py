@@ -6,6 +6,7 @@ to O(1/n), is m_estimation.expected_excess: the population bias R(theta*) - Baye
 grad R . E[theta_hat - theta*] and the variance tr(H V)/2, all exact (notes/IMB-1.md, AUG-4.md).
 """
 
+import functools
 import math
 
 import jax
@@ -47,6 +48,7 @@ def rule_risk(theta_p, mu_0_d, mu_1_d, cov_dd):
     return balanced_error(theta_p[:-1], theta_p[-1], mu_0_d, mu_1_d, cov_dd)
 
 
+@functools.lru_cache(maxsize=64)
 def finite_break_even_shift(d, separation, n_min, n_maj, direction="parallel", upper=5.0) -> float:
     """delta*_n: where the expected excess (to O(1/n)) of balancing with the shifted generator meets
     that of not oversampling, at n_min minority and n_maj majority rows (IMB-3)."""

@@ -2,9 +2,12 @@
 
 fit_table_generator(method, x_nd, y_n, *, key) fits `method` on the rows (x_nd, y_n), with y_n
 the conditioning label (the class, or the group for the spurious task), and returns a
-TableGenerator whose sample(label, n_new, key=...) gives n_new float64 rows of that label. The
+TableGenerator whose sample(label, n_new, key=...) gives float64 rows of that label. The
 per-class generators (ros, smote, plugin) draw through the one registry (models/registry.py) on
-the fitted rows of the asked label; an unknown method raises UnknownGenerator.
+the fitted rows of the asked label and give n_new rows; smote with n_neighbors other than the
+registry's 5 calls models/smote.py with that k. adasyn (models/adasyn.py) reads every row and
+label, and gives imbalanced-learn's count sum_i rint(w_i n_new), which may differ from n_new by
+rounding. An unknown method raises UnknownGenerator.
 """
 
 from typing import Callable, NamedTuple
@@ -12,9 +15,12 @@ from typing import Callable, NamedTuple
 import jax
 import numpy as np
 
+from synthlaw.models import adasyn, smote
 from synthlaw.models.registry import UnknownGenerator, generator
 
 PER_CLASS = ("ros", "smote", "plugin")
+WHOLE_TABLE = ("adasyn",)
+REGISTRY_K = 5  # the k of the registry's smote
 
 
 class TableGenerator(NamedTuple):
@@ -26,9 +32,12 @@ class TableGenerator(NamedTuple):
     loss_s: np.ndarray
 
 
-def per_class_generator(method: str, x_nd: np.ndarray, y_n: np.ndarray) -> TableGenerator:
+def per_class_generator(method: str, x_nd: np.ndarray, y_n: np.ndarray, n_neighbors: int) -> TableGenerator:
     """A registry generator applied to the fitted rows of the asked label."""
-    fn = generator(method).fn
+    def smote_k(key, x_real_nd, n_new, *, n_real, law):
+        return smote.generate(key, x_real_nd, n_new, n_neighbors, n_real=n_real)
+
+    fn = smote_k if method == "smote" and n_neighbors != REGISTRY_K else generator(method).fn
 
     def sample(label: int, n_new: int, *, key) -> np.ndarray:
         x_class_nd = np.asarray(x_nd[y_n == label], np.float32)
@@ -37,9 +46,23 @@ def per_class_generator(method: str, x_nd: np.ndarray, y_n: np.ndarray) -> Table
     return TableGenerator(method, sample, np.zeros(0))
 
 
-def fit_table_generator(method: str, x_nd: np.ndarray, y_n: np.ndarray, *, key: jax.Array) -> TableGenerator:
-    """Fit `method` on the rows x_nd with conditioning labels y_n."""
-    del key  # the per-class generators have nothing to train
+def adasyn_generator(x_nd: np.ndarray, y_n: np.ndarray, n_neighbors: int) -> TableGenerator:
+    """ADASYN on the whole table: the asked label against every other row (one-vs-rest)."""
+    x_32_nd = np.asarray(x_nd, np.float32)
+
+    def sample(label: int, n_new: int, *, key) -> np.ndarray:
+        return np.asarray(adasyn.generate(key, x_32_nd, y_n, label, n_new, n_neighbors).x_nd, np.float64)
+
+    return TableGenerator("adasyn", sample, np.zeros(0))
+
+
+def fit_table_generator(method: str, x_nd: np.ndarray, y_n: np.ndarray, *, key: jax.Array,
+                        n_neighbors: int = REGISTRY_K) -> TableGenerator:
+    """Fit `method` on the rows x_nd with conditioning labels y_n; n_neighbors is SMOTE's and
+    ADASYN's k (the class needs more than k rows)."""
+    del key  # the per-class and whole-table generators have nothing to train
     if method in PER_CLASS:
-        return per_class_generator(method, x_nd, y_n)
-    raise UnknownGenerator(f"method = {method!r}: unknown; allowed: {', '.join(PER_CLASS)}")
+        return per_class_generator(method, x_nd, y_n, n_neighbors)
+    if method == "adasyn":
+        return adasyn_generator(x_nd, y_n, n_neighbors)
+    raise UnknownGenerator(f"method = {method!r}: unknown; allowed: {', '.join(PER_CLASS + WHOLE_TABLE)}")

@@ -4,7 +4,9 @@ fit_table_generator(method, x_nd, y_n, *, key) fits `method` on the rows (x_nd, 
 the conditioning label (the class, or the group for the spurious task), and returns a
 TableGenerator whose sample(label, n_new, key=...) gives n_new float64 rows of that label. The
 per-class generators (ros, smote, plugin) draw through the one registry (models/registry.py) on
-the fitted rows of the asked label; an unknown method raises UnknownGenerator.
+the fitted rows of the asked label; "transformer" trains the tabular transformer on every row with
+the label as its class token (models/table_transformer.py; options as keywords, checkpoint_dir
+to save and reuse the training). An unknown method raises UnknownGenerator.
 """
 
 from typing import Callable, NamedTuple
@@ -13,17 +15,20 @@ import jax
 import numpy as np
 
 from synthlaw.models.registry import UnknownGenerator, generator
+from synthlaw.models.table_transformer import TransformerOptions, fit_transformer, sample_rows
 
 PER_CLASS = ("ros", "smote", "plugin")
+TRAINED = ("transformer",)
 
 
 class TableGenerator(NamedTuple):
-    """A fitted generator: method name, sample(label, n_new, *, key) -> x_nd, and training losses
-    (empty for generators that are not trained)."""
+    """A fitted generator: method name, sample(label, n_new, *, key) -> x_nd, training losses per
+    step and held-out losses per block of steps (empty for generators that are not trained)."""
 
     method: str
     sample: Callable[..., np.ndarray]
     loss_s: np.ndarray
+    holdout_loss_b: np.ndarray = np.zeros(0)
 
 
 def per_class_generator(method: str, x_nd: np.ndarray, y_n: np.ndarray) -> TableGenerator:
@@ -37,9 +42,33 @@ def per_class_generator(method: str, x_nd: np.ndarray, y_n: np.ndarray) -> Table
     return TableGenerator(method, sample, np.zeros(0))
 
 
-def fit_table_generator(method: str, x_nd: np.ndarray, y_n: np.ndarray, *, key: jax.Array) -> TableGenerator:
-    """Fit `method` on the rows x_nd with conditioning labels y_n."""
-    del key  # the per-class generators have nothing to train
+def transformer_generator(x_nd: np.ndarray, y_n: np.ndarray, *, key, checkpoint_dir=None, **options) -> TableGenerator:
+    """The tabular transformer trained on every row (class token = label), sampled per label."""
+    fit = fit_transformer(np.asarray(x_nd, np.float64), y_n, TransformerOptions.from_kwargs(**options), key=key,
+                          checkpoint_dir=checkpoint_dir)
+    fitted = np.unique(y_n)
+
+    def sample(label: int, n_new: int, *, key) -> np.ndarray:
+        if label not in fitted:
+            raise ValueError(f"label = {label!r}: not among the fitted labels {', '.join(map(str, fitted))}")
+        return sample_rows(fit, TransformerOptions.from_kwargs(**options), int(label), n_new, key=key)
+
+    return TableGenerator("transformer", sample, fit.loss_s, fit.holdout_loss_b)
+
+
+def fit_table_generator(method: str, x_nd: np.ndarray, y_n: np.ndarray, *, key: jax.Array, checkpoint_dir=None,
+                        **options) -> TableGenerator:
+    """Fit `method` on the rows x_nd with conditioning labels y_n (integers >= 0). Options go to a
+    trained method (TransformerOptions); checkpoint_dir is where a trained method saves and reuses
+    its training (methods with nothing to train ignore it)."""
+    y_n = np.asarray(y_n)
+    if len(y_n) != len(x_nd) or not np.all((y_n >= 0) & (y_n == np.round(y_n))):
+        raise ValueError(f"y_n: {len(y_n)} labels for {len(x_nd)} rows; labels must be integers >= 0, one per row")
+    y_n = y_n.astype(np.int64)
+    if method in TRAINED:
+        return transformer_generator(x_nd, y_n, key=key, checkpoint_dir=checkpoint_dir, **options)
+    if options:
+        raise ValueError(f"method = {method!r}: takes no options; got {', '.join(options)}")
     if method in PER_CLASS:
         return per_class_generator(method, x_nd, y_n)
-    raise UnknownGenerator(f"method = {method!r}: unknown; allowed: {', '.join(PER_CLASS)}")
+    raise UnknownGenerator(f"method = {method!r}: unknown; allowed: {', '.join(PER_CLASS + TRAINED)}")

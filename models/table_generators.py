@@ -4,7 +4,8 @@ fit_table_generator(method, x_nd, y_n, *, key) fits `method` on the rows (x_nd, 
 the conditioning label (the class, or the group for the spurious task), and returns a
 TableGenerator whose sample(label, n_new, key=...) gives float64 rows of that label. The
 per-class generators (ros, smote, plugin) draw through the one registry (models/registry.py) on
-the fitted rows of the asked label and give n_new rows; smote with n_neighbors other than the
+the fitted rows of the asked label and give n_new rows (ros: exact copies of the rows; the
+others compute in float32); smote with n_neighbors other than the
 registry's 5 calls models/smote.py with that k. adasyn (models/adasyn.py) reads every row and
 label and gives imbalanced-learn's count sum_i rint(w_i n_new), which may differ from n_new by
 rounding. "transformer" trains the tabular transformer on every row with the label as its class
@@ -45,8 +46,11 @@ def per_class_generator(method: str, x_nd: np.ndarray, y_n: np.ndarray, n_neighb
     fn = smote_k if method == "smote" and n_neighbors != REGISTRY_K else generator(method).fn
 
     def sample(label: int, n_new: int, *, key) -> np.ndarray:
-        x_class_nd = np.asarray(x_nd[y_n == label], np.float32)
-        return np.asarray(fn(key, x_class_nd, n_new, n_real=len(x_class_nd), law=None).x_nd, np.float64)
+        x_class_nd = np.asarray(x_nd[y_n == label], np.float64)
+        out = fn(key, np.asarray(x_class_nd, np.float32), n_new, n_real=len(x_class_nd), law=None)
+        if method == "ros":  # copies of the float64 rows themselves, not of their float32 roundings
+            return x_class_nd[np.asarray(out.parents_nk[:, 0])]
+        return np.asarray(out.x_nd, np.float64)
 
     return TableGenerator(method, sample, np.zeros(0))
 

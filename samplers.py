@@ -109,7 +109,7 @@ def jax_key(random_state) -> jax.Array:
 
 
 def table_arrays(X, y) -> tuple[np.ndarray, np.ndarray]:
-    """x_nd (float64) and y_n from X and y, checked: 2-D, numeric, finite, one label per row."""
+    """x_nd (float64) and y_n from X and y, checked: 2-D, numeric, finite, one class label per row."""
     if hasattr(X, "dtypes") and hasattr(X, "columns"):
         bad = [c for c, t in X.dtypes.items() if t.kind not in "biuf"]
         if bad:
@@ -119,6 +119,9 @@ def table_arrays(X, y) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"X: shape {x_nd.shape}, dtype {x_nd.dtype}; expected a 2-D numeric array (rows x columns)")
     if y_n.ndim != 1 or len(y_n) != len(x_nd):
         raise ValueError(f"y: shape {y_n.shape}; expected one label per row of X ({len(x_nd)} rows)")
+    if y_n.dtype.kind == "f" and not np.all(y_n == np.round(y_n)):
+        raise ValueError(f"y has non-integer values ({y_n[y_n != np.round(y_n)][0]:g}, ...); the samplers take "
+                         "class labels (scikit-learn's 'continuous' targets are not classes)")
     if not np.isfinite(x_nd).all():
         raise ValueError("X has NaN or infinite values; the samplers take finite numbers")
     return x_nd.astype(np.float64), y_n

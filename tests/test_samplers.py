@@ -179,6 +179,7 @@ def test_random_state_int_repeats_none_does_not():
     (SMOTE(sampling_strategy={7: 100}), None, r"class 7 is not in y"),
     (SMOTE(sampling_strategy={1: 10}), None, r"sampling_strategy\[1\] = 10: must be an integer >= the 30 rows"),
     (SMOTE(), "one", r"y has 1 class \(0\); oversampling needs at least 2"),
+    (SMOTE(), "continuous", r"y has non-integer values \(0.5, ...\); the samplers take class labels"),
     (SMOTE(k_neighbors=30), None, r"SMOTE: class 1 has 30 rows; k_neighbors = 30 needs more than 30 rows"),
     (ADASYN(n_neighbors=0), None, r"n_neighbors = 0: must be an integer >= 1"),
     (SMOTE(random_state="seed"), None, r"random_state = 'seed': allowed: an int"),
@@ -187,6 +188,8 @@ def test_bad_input_is_one_clear_error(sampler, y, match):
     x_nd, y_n = table((200, 30, 20) if y == "three" else (200, 30))
     if y == "one":
         y_n = np.zeros_like(y_n)
+    if y == "continuous":
+        y_n = y_n + 0.5
     with pytest.raises(ValueError, match=match) as err:
         sampler.fit_resample(x_nd, y_n)
     assert "\n" not in str(err.value)

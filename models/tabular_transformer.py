@@ -1,9 +1,10 @@
 """A decoder-only transformer over serialised table rows, with a categorical head (GEN-2 in CLAIMS).
 
-A row becomes the tokens [class, column 1, level 1, ..., column d, level d], where a level is the
-row's value token in that column's codebook (models/table_tokens.py: one level per value for a
-column with few distinct values, quantile bins otherwise). Sampling draws each level among the
-levels valid for its column; decoding maps levels back to values. The blocks are those of
+A row becomes the tokens [class, level 1, ..., level d], where level j is the row's value token in
+column j's codebook (models/table_tokens.py: one level per value for a
+column with few distinct values, quantile bins otherwise); the columns come in a fixed order, so
+a position names its column. Sampling draws each level among the levels valid for its column;
+decoding maps levels back to values. The blocks are those of
 models/transformer.py; the optimiser is that of models/transformer_training.py.
 """
 
@@ -39,43 +40,35 @@ class TabularConfig:
 
     @property
     def vocab(self) -> int:
-        """Class tokens, then column tokens, then level tokens."""
-        return self.n_classes + self.d + self.n_bins
+        """Class tokens, then level tokens (shared by the columns; position t is column t)."""
+        return self.n_classes + self.n_bins
 
     @property
     def length(self) -> int:
         """Tokens in one serialised row."""
-        return 1 + 2 * self.d
+        return 1 + self.d
 
     def to_dict(self) -> dict:
         return {**asdict(self), "levels": list(self.levels)}
 
 
 def encode(x_nd, y_n, book: Codebook, config: TabularConfig):
-    """Rows and classes -> tokens_nt = [class, column, level, ...]."""
-    level_nd = encode_levels(x_nd, book.cuts_dk)
-    n, d = x_nd.shape
-    column_nd = jnp.broadcast_to(config.n_classes + jnp.arange(d)[None, :], (n, d))
-    pairs_n2d = jnp.stack([column_nd, config.n_classes + d + level_nd], axis=2).reshape(n, 2 * d)
-    return jnp.concatenate([jnp.asarray(y_n)[:, None], pairs_n2d], axis=1).astype(jnp.int32)
+    """Rows and classes -> tokens_nt = [class, level 1, ..., level d]."""
+    level_nd = config.n_classes + encode_levels(x_nd, book.cuts_dk)
+    return jnp.concatenate([jnp.asarray(y_n)[:, None], level_nd], axis=1).astype(jnp.int32)
 
 
 def decode(key, tokens_nt, book: Codebook, config: TabularConfig, decoding: str = "uniform"):
     """tokens_nt -> x_nd (float64), each level decoded by `decoding` (models/table_tokens.py)."""
-    level_nd = np.asarray(tokens_nt)[:, 2::2] - (config.n_classes + config.d)
+    level_nd = np.asarray(tokens_nt)[:, 1:] - config.n_classes
     return decode_levels(key, level_nd, book, decoding)
 
 
 def valid_tv(config: TabularConfig):
-    """valid_tv[t - 1, v]: may token v sit at position t? Its column token at odd t, one of its
-    column's levels at even t."""
-    t_t = jnp.arange(1, config.length)
+    """valid_tv[t - 1, v]: may token v sit at position t? Only the levels of column t."""
+    levels_t = jnp.asarray(config.levels or (config.n_bins,) * config.d)
     token_v = jnp.arange(config.vocab)
-    column_t = (t_t - 1) // 2
-    levels_d = jnp.asarray(config.levels or (config.n_bins,) * config.d)
-    first_level = config.n_classes + config.d
-    is_level_tv = (token_v[None, :] >= first_level) & (token_v[None, :] < first_level + levels_d[column_t][:, None])
-    return jnp.where((t_t % 2 == 0)[:, None], is_level_tv, token_v[None, :] == config.n_classes + column_t[:, None])
+    return (token_v[None, :] >= config.n_classes) & (token_v[None, :] < config.n_classes + levels_t[:, None])
 
 
 class TabularTransformer(nnx.Module):
@@ -102,10 +95,9 @@ class TabularTransformer(nnx.Module):
 
 
 def token_loss(graphdef, params, tokens_bt):
-    """Mean next-token cross-entropy over the level tokens, in nats (column tokens are forced)."""
+    """Mean next-token cross-entropy over the level tokens, in nats."""
     logits_btv = nnx.merge(graphdef, params)(tokens_bt[:, :-1])
-    ce_bt = optax.softmax_cross_entropy_with_integer_labels(logits_btv, tokens_bt[:, 1:])
-    return ce_bt[:, 1::2].mean()
+    return optax.softmax_cross_entropy_with_integer_labels(logits_btv, tokens_bt[:, 1:]).mean()
 
 
 jitted_token_loss = jax.jit(token_loss, static_argnums=0)

@@ -132,7 +132,8 @@ class TabularFit(NamedTuple):
 
 def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, holdout=None) -> TabularFit:
     """Fit the codebook on x_nd (config.levels is set from it), then train a fresh
-    TabularTransformer on the rows of every class; holdout = (x_hd, y_h) is scored after each block."""
+    TabularTransformer on the rows of every class. holdout = (x_hd, y_h) is scored after each
+    block, and the model returned is the one after the block with the lowest held-out loss."""
     key_init, key_data = jax.random.split(key)
     book = fit_codebook(np.asarray(x_nd, np.float64), config.n_bins)
     config = replace(config, levels=tuple(int(k) for k in book.levels_d))
@@ -140,16 +141,18 @@ def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, 
     model = TabularTransformer(config, rngs=nnx.Rngs(params=key_init))
     graphdef, params = nnx.split(model, nnx.Param)
     holdout_tokens_ht = None if holdout is None else encode(jnp.asarray(holdout[0]), holdout[1], book, config)
-    holdout_loss_b = []
+    holdout_loss_b, best = [], {}
 
     def run(p, o, k, n):
         p, o, loss_s = train_block(graphdef, p, o, tokens_nt, k, train=train, n_steps=n)
         if holdout_tokens_ht is not None:
             holdout_loss_b.append(float(jitted_token_loss(graphdef, p, holdout_tokens_ht)))
+            if holdout_loss_b[-1] <= min(holdout_loss_b):
+                best["params"] = p
         return p, o, loss_s
 
     params, loss_s = train_in_blocks(run, params, train, key=key_data)
-    return TabularFit(nnx.merge(graphdef, params), book, loss_s, np.asarray(holdout_loss_b))
+    return TabularFit(nnx.merge(graphdef, best.get("params", params)), book, loss_s, np.asarray(holdout_loss_b))
 
 
 @partial(jax.jit, static_argnames=("graphdef", "n_new"))

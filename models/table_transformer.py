@@ -25,6 +25,7 @@ from synthlaw.models.transformer_training import TrainConfig
 
 SAMPLE_CHUNK = 1024  # rows drawn per compiled sampling call, so any n_new compiles once
 SAMPLING_OPTIONS = ("temperature", "decoding")  # not part of training, so not of the checkpoint hash
+CHECKPOINT_VERSION = 2  # in the hash: raise it when training changes, so old files are not reused
 
 
 class TransformerOptionError(ValueError):
@@ -36,7 +37,8 @@ class TransformerOptions:
     """Model size, training and sampling options of the transformer method.
 
     n_bins: levels per column at most (a column with <= n_bins distinct values gets one per value);
-    holdout: fraction of rows held out to report a held-out loss (0: none, all rows train);
+    holdout: fraction of rows held out, scored every 100 steps; the model kept is the one with the
+        lowest held-out loss (early stopping; 0: no rows held out, the last model is kept);
     decoding: "empirical" (a training value of the drawn level) or "uniform" (inside its bin).
     """
 
@@ -89,8 +91,8 @@ class TransformerOptions:
 
 
 def checkpoint_name(x_nd: np.ndarray, y_n: np.ndarray, options: TransformerOptions, key) -> str:
-    """transformer-{hash}.npz, the hash of the rows, labels, training options and key."""
-    h = hashlib.sha256()
+    """transformer-{hash}.npz, the hash of the version, rows, labels, training options and key."""
+    h = hashlib.sha256(f"v{CHECKPOINT_VERSION}".encode())
     h.update(repr(x_nd.shape).encode())
     h.update(np.ascontiguousarray(x_nd, np.float64).tobytes())
     h.update(np.ascontiguousarray(y_n, np.int64).tobytes())

@@ -1,9 +1,10 @@
 """A decoder-only transformer over serialised table rows, with a categorical head (GEN-2 in CLAIMS).
 
-A row becomes the tokens [class, column 1, level 1, ..., column d, level d], where a level is the
-row's value token in that column's codebook (models/table_tokens.py: one level per value for a
-column with few distinct values, quantile bins otherwise). Sampling draws each level among the
-levels valid for its column; decoding maps levels back to values. The blocks are those of
+A row becomes the tokens [class, level 1, ..., level d], where level j is the row's value token in
+column j's codebook (models/table_tokens.py: one level per value for a
+column with few distinct values, quantile bins otherwise); the columns come in a fixed order, so
+a position names its column. Sampling draws each level among the levels valid for its column;
+decoding maps levels back to values. The blocks are those of
 models/transformer.py; the optimiser is that of models/transformer_training.py.
 """
 
@@ -39,43 +40,35 @@ class TabularConfig:
 
     @property
     def vocab(self) -> int:
-        """Class tokens, then column tokens, then level tokens."""
-        return self.n_classes + self.d + self.n_bins
+        """Class tokens, then level tokens (shared by the columns; position t is column t)."""
+        return self.n_classes + self.n_bins
 
     @property
     def length(self) -> int:
         """Tokens in one serialised row."""
-        return 1 + 2 * self.d
+        return 1 + self.d
 
     def to_dict(self) -> dict:
         return {**asdict(self), "levels": list(self.levels)}
 
 
 def encode(x_nd, y_n, book: Codebook, config: TabularConfig):
-    """Rows and classes -> tokens_nt = [class, column, level, ...]."""
-    level_nd = encode_levels(x_nd, book.cuts_dk)
-    n, d = x_nd.shape
-    column_nd = jnp.broadcast_to(config.n_classes + jnp.arange(d)[None, :], (n, d))
-    pairs_n2d = jnp.stack([column_nd, config.n_classes + d + level_nd], axis=2).reshape(n, 2 * d)
-    return jnp.concatenate([jnp.asarray(y_n)[:, None], pairs_n2d], axis=1).astype(jnp.int32)
+    """Rows and classes -> tokens_nt = [class, level 1, ..., level d]."""
+    level_nd = config.n_classes + encode_levels(x_nd, book.cuts_dk)
+    return jnp.concatenate([jnp.asarray(y_n)[:, None], level_nd], axis=1).astype(jnp.int32)
 
 
 def decode(key, tokens_nt, book: Codebook, config: TabularConfig, decoding: str = "uniform"):
     """tokens_nt -> x_nd (float64), each level decoded by `decoding` (models/table_tokens.py)."""
-    level_nd = np.asarray(tokens_nt)[:, 2::2] - (config.n_classes + config.d)
+    level_nd = np.asarray(tokens_nt)[:, 1:] - config.n_classes
     return decode_levels(key, level_nd, book, decoding)
 
 
 def valid_tv(config: TabularConfig):
-    """valid_tv[t - 1, v]: may token v sit at position t? Its column token at odd t, one of its
-    column's levels at even t."""
-    t_t = jnp.arange(1, config.length)
+    """valid_tv[t - 1, v]: may token v sit at position t? Only the levels of column t."""
+    levels_t = jnp.asarray(config.levels or (config.n_bins,) * config.d)
     token_v = jnp.arange(config.vocab)
-    column_t = (t_t - 1) // 2
-    levels_d = jnp.asarray(config.levels or (config.n_bins,) * config.d)
-    first_level = config.n_classes + config.d
-    is_level_tv = (token_v[None, :] >= first_level) & (token_v[None, :] < first_level + levels_d[column_t][:, None])
-    return jnp.where((t_t % 2 == 0)[:, None], is_level_tv, token_v[None, :] == config.n_classes + column_t[:, None])
+    return (token_v[None, :] >= config.n_classes) & (token_v[None, :] < config.n_classes + levels_t[:, None])
 
 
 class TabularTransformer(nnx.Module):
@@ -102,10 +95,9 @@ class TabularTransformer(nnx.Module):
 
 
 def token_loss(graphdef, params, tokens_bt):
-    """Mean next-token cross-entropy over the level tokens, in nats (column tokens are forced)."""
+    """Mean next-token cross-entropy over the level tokens, in nats."""
     logits_btv = nnx.merge(graphdef, params)(tokens_bt[:, :-1])
-    ce_bt = optax.softmax_cross_entropy_with_integer_labels(logits_btv, tokens_bt[:, 1:])
-    return ce_bt[:, 1::2].mean()
+    return optax.softmax_cross_entropy_with_integer_labels(logits_btv, tokens_bt[:, 1:]).mean()
 
 
 jitted_token_loss = jax.jit(token_loss, static_argnums=0)
@@ -140,7 +132,8 @@ class TabularFit(NamedTuple):
 
 def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, holdout=None) -> TabularFit:
     """Fit the codebook on x_nd (config.levels is set from it), then train a fresh
-    TabularTransformer on the rows of every class; holdout = (x_hd, y_h) is scored after each block."""
+    TabularTransformer on the rows of every class. holdout = (x_hd, y_h) is scored after each
+    block, and the model returned is the one after the block with the lowest held-out loss."""
     key_init, key_data = jax.random.split(key)
     book = fit_codebook(np.asarray(x_nd, np.float64), config.n_bins)
     config = replace(config, levels=tuple(int(k) for k in book.levels_d))
@@ -148,16 +141,18 @@ def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, 
     model = TabularTransformer(config, rngs=nnx.Rngs(params=key_init))
     graphdef, params = nnx.split(model, nnx.Param)
     holdout_tokens_ht = None if holdout is None else encode(jnp.asarray(holdout[0]), holdout[1], book, config)
-    holdout_loss_b = []
+    holdout_loss_b, best = [], {}
 
     def run(p, o, k, n):
         p, o, loss_s = train_block(graphdef, p, o, tokens_nt, k, train=train, n_steps=n)
         if holdout_tokens_ht is not None:
             holdout_loss_b.append(float(jitted_token_loss(graphdef, p, holdout_tokens_ht)))
+            if holdout_loss_b[-1] <= min(holdout_loss_b):
+                best["params"] = p
         return p, o, loss_s
 
     params, loss_s = train_in_blocks(run, params, train, key=key_data)
-    return TabularFit(nnx.merge(graphdef, params), book, loss_s, np.asarray(holdout_loss_b))
+    return TabularFit(nnx.merge(graphdef, best.get("params", params)), book, loss_s, np.asarray(holdout_loss_b))
 
 
 @partial(jax.jit, static_argnames=("graphdef", "n_new"))

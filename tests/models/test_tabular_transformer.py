@@ -33,9 +33,9 @@ def test_bins_are_quantiles_holding_equal_counts():
     edges_dk = np.concatenate([book.lo_dk[:, :1], book.hi_dk], axis=1)
     np.testing.assert_allclose(edges_dk, np.quantile(x_nd, np.linspace(0, 1, 9), axis=0).T, rtol=1e-12)
     config = tt.TabularConfig(d=3, n_bins=8)
-    bin_nd = np.asarray(tt.encode(jnp.asarray(x_nd), jnp.zeros(400, jnp.int32), book, config))[:, 2::2]
+    bin_nd = np.asarray(tt.encode(jnp.asarray(x_nd), jnp.zeros(400, jnp.int32), book, config))[:, 1:]
     for j in range(3):
-        counts_k = np.bincount(bin_nd[:, j] - (config.n_classes + config.d), minlength=8)
+        counts_k = np.bincount(bin_nd[:, j] - config.n_classes, minlength=8)
         assert np.all(np.abs(counts_k - 400 / 8) <= 1)
 
 
@@ -46,12 +46,11 @@ def test_encode_decode_stays_in_the_bin(jit):
     encode = jax.jit(tt.encode, static_argnums=3) if jit else tt.encode
     tokens_nt = encode(x_nd, y_n, book, CONFIG)
     x_back_nd = tt.decode(jax.random.key(3), tokens_nt, book, CONFIG)
-    bin_nd = np.asarray(tokens_nt[:, 2::2]) - (CONFIG.n_classes + CONFIG.d)
+    bin_nd = np.asarray(tokens_nt[:, 1:]) - CONFIG.n_classes
     for x in (np.asarray(x_nd), x_back_nd):
         lo_nd, hi_nd = book.lo_dk[np.arange(2)[None, :], bin_nd], book.hi_dk[np.arange(2)[None, :], bin_nd]
         assert np.all((lo_nd <= x) & (x <= hi_nd))
     np.testing.assert_array_equal(np.asarray(tokens_nt[:, 0]), np.asarray(y_n))
-    np.testing.assert_array_equal(np.asarray(tokens_nt[:, 1::2]), np.broadcast_to([2, 3], (len(y_n), 2)))
 
 
 def test_training_lowers_the_loss(fit):
@@ -67,9 +66,9 @@ def test_sampling_is_reproducible_and_emits_only_valid_tokens(fit):
     np.testing.assert_array_equal(tokens_nt, draw(jax.random.key(4)))
     assert np.any(tokens_nt != draw(jax.random.key(5)))
     assert np.all(tokens_nt[:, 0] == 0)
-    np.testing.assert_array_equal(tokens_nt[:, 1::2], np.broadcast_to([2, 3], (256, 2)))
-    bins = tokens_nt[:, 2::2]
-    assert np.all((bins >= 4) & (bins < CONFIG.vocab))
+    assert tokens_nt.shape == (256, CONFIG.length)
+    bins = tokens_nt[:, 1:]
+    assert np.all((bins >= CONFIG.n_classes) & (bins < CONFIG.vocab))
 
 
 def test_generated_minority_follows_its_class(fit):

@@ -10,6 +10,8 @@ He et al. (2008), as imbalanced-learn 0.14 computes it (imblearn/over_sampling/_
      u ~ U(0, 1).
 imblearn fits its neighbour search with k + 1 neighbours and drops the first (the row itself);
 this module excludes the row itself, which is the same unless another row sits at distance 0.
+Distances are computed in the rows' dtype (float32 from fit_table_generator), so a near-tie at
+the k-th neighbour (relative gap below about 1e-6) may resolve otherwise than imblearn's float64.
 """
 
 from functools import partial

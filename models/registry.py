@@ -4,6 +4,10 @@ Every generator is called as fn(key, x_real_nd, n_new, *, n_real, law) -> Synthe
 x_real_nd holds the real rows (the first n_real valid, the rest padding) and law is the true law
 of the class or group being synthesised (only the perfect and shifted generators read it).
 An unknown name raises UnknownGenerator; nothing falls back to a default.
+
+ADASYN (models/adasyn.py) is not registered: its weights count the other classes' rows among
+each row's nearest neighbours, and this signature carries only the rows of the class being
+synthesised. It is fitted on a whole table by models/table_generators.py instead.
 """
 
 from typing import Callable, NamedTuple

@@ -1,12 +1,14 @@
 """A decoder-only transformer over serialised table rows, with a categorical head (GEN-2 in CLAIMS).
 
-A row becomes the tokens [class, column 1, bin 1, ..., column d, bin d], where a bin is the row's
-quantile bin in that column (edges fitted on the training rows). Decoding draws uniformly inside
-the bin; the outer edges are the training minimum and maximum. The blocks are those of
+A row becomes the tokens [class, level 1, ..., level d], where level j is the row's value token in
+column j's codebook (models/table_tokens.py: one level per value for a
+column with few distinct values, quantile bins otherwise); the columns come in a fixed order, so
+a position names its column. Sampling draws each level among the levels valid for its column;
+decoding maps levels back to values. The blocks are those of
 models/transformer.py; the optimiser is that of models/transformer_training.py.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from typing import NamedTuple
 
@@ -17,13 +19,15 @@ import optax
 from flax import nnx
 
 from synthlaw.models.synthetic import Synthetic
+from synthlaw.models.table_tokens import Codebook, decode_levels, encode_levels, fit_codebook
 from synthlaw.models.transformer import Block
 from synthlaw.models.transformer_training import TrainConfig, optimizer, train_in_blocks
 
 
 @dataclass(frozen=True)
 class TabularConfig:
-    """Sizes: classes, columns d, quantile bins per column, layers, width, heads (width % heads == 0)."""
+    """Sizes: classes, columns d, levels per column at most n_bins, layers, width, heads
+    (width % heads == 0); levels: each column's level count (empty: n_bins for every column)."""
 
     n_classes: int = 2
     d: int = 2
@@ -32,53 +36,39 @@ class TabularConfig:
     width: int = 32
     heads: int = 4
     mlp_ratio: int = 4
+    levels: tuple = ()
 
     @property
     def vocab(self) -> int:
-        """Class tokens, then column tokens, then bin tokens."""
-        return self.n_classes + self.d + self.n_bins
+        """Class tokens, then level tokens (shared by the columns; position t is column t)."""
+        return self.n_classes + self.n_bins
 
     @property
     def length(self) -> int:
         """Tokens in one serialised row."""
-        return 1 + 2 * self.d
+        return 1 + self.d
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "levels": list(self.levels)}
 
 
-def fit_bins(x_nd, n_bins: int):
-    """Quantile edges edges_dk (k = n_bins + 1) of each column at levels 0, 1/n_bins, ..., 1."""
-    return jnp.quantile(x_nd, jnp.linspace(0.0, 1.0, n_bins + 1), axis=0).T
+def encode(x_nd, y_n, book: Codebook, config: TabularConfig):
+    """Rows and classes -> tokens_nt = [class, level 1, ..., level d]."""
+    level_nd = config.n_classes + encode_levels(x_nd, book.cuts_dk)
+    return jnp.concatenate([jnp.asarray(y_n)[:, None], level_nd], axis=1).astype(jnp.int32)
 
 
-def encode(x_nd, y_n, edges_dk, config: TabularConfig):
-    """Rows and classes -> tokens_nt. Bin k holds [edge_k, edge_{k+1}); values beyond the outer
-    edges fall into the outer bins."""
-    inner_dk = edges_dk[:, 1:-1]
-    bin_nd = jax.vmap(lambda e_k, x_n: jnp.searchsorted(e_k, x_n, side="right"), in_axes=(0, 1),
-                      out_axes=1)(inner_dk, x_nd)
-    n, d = x_nd.shape
-    column_nd = jnp.broadcast_to(config.n_classes + jnp.arange(d)[None, :], (n, d))
-    pairs_n2d = jnp.stack([column_nd, config.n_classes + d + bin_nd], axis=2).reshape(n, 2 * d)
-    return jnp.concatenate([y_n[:, None], pairs_n2d], axis=1).astype(jnp.int32)
-
-
-def decode(key, tokens_nt, edges_dk, config: TabularConfig):
-    """tokens_nt -> x_nd, each value uniform inside its bin [edge_k, edge_{k+1}]."""
-    bin_nd = tokens_nt[:, 2::2] - (config.n_classes + config.d)
-    column_d = jnp.arange(config.d)
-    lo_nd = edges_dk[column_d[None, :], bin_nd]
-    hi_nd = edges_dk[column_d[None, :], bin_nd + 1]
-    u_nd = jax.random.uniform(key, lo_nd.shape, lo_nd.dtype)
-    return lo_nd + u_nd * (hi_nd - lo_nd)
+def decode(key, tokens_nt, book: Codebook, config: TabularConfig, decoding: str = "uniform"):
+    """tokens_nt -> x_nd (float64), each level decoded by `decoding` (models/table_tokens.py)."""
+    level_nd = np.asarray(tokens_nt)[:, 1:] - config.n_classes
+    return decode_levels(key, level_nd, book, decoding)
 
 
 def valid_tv(config: TabularConfig):
-    """valid_tv[t - 1, v]: may token v sit at position t? Its column token at odd t, a bin at even t."""
-    t_t = jnp.arange(1, config.length)
+    """valid_tv[t - 1, v]: may token v sit at position t? Only the levels of column t."""
+    levels_t = jnp.asarray(config.levels or (config.n_bins,) * config.d)
     token_v = jnp.arange(config.vocab)
-    column_t = config.n_classes + (t_t - 1) // 2
-    is_bin_t = t_t % 2 == 0
-    return jnp.where(is_bin_t[:, None], token_v[None, :] >= config.n_classes + config.d,
-                     token_v[None, :] == column_t[:, None])
+    return (token_v[None, :] >= config.n_classes) & (token_v[None, :] < config.n_classes + levels_t[:, None])
 
 
 class TabularTransformer(nnx.Module):
@@ -105,10 +95,12 @@ class TabularTransformer(nnx.Module):
 
 
 def token_loss(graphdef, params, tokens_bt):
-    """Mean next-token cross-entropy over the bin tokens, in nats (column tokens are forced)."""
+    """Mean next-token cross-entropy over the level tokens, in nats."""
     logits_btv = nnx.merge(graphdef, params)(tokens_bt[:, :-1])
-    ce_bt = optax.softmax_cross_entropy_with_integer_labels(logits_btv, tokens_bt[:, 1:])
-    return ce_bt[:, 1::2].mean()
+    return optax.softmax_cross_entropy_with_integer_labels(logits_btv, tokens_bt[:, 1:]).mean()
+
+
+jitted_token_loss = jax.jit(token_loss, static_argnums=0)
 
 
 @partial(jax.jit, static_argnames=("graphdef", "train", "n_steps"))
@@ -129,23 +121,38 @@ def train_block(graphdef, params, opt_state, tokens_nt, key, *, train: TrainConf
 
 
 class TabularFit(NamedTuple):
-    """A trained TabularTransformer, its quantile edges and its training losses."""
+    """A trained TabularTransformer, its codebook, its training losses (one per step) and its
+    held-out losses (one per block of steps; empty without held-out rows)."""
 
     model: TabularTransformer
-    edges_dk: jax.Array
+    book: Codebook
     loss_s: np.ndarray
+    holdout_loss_b: np.ndarray
 
 
-def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key) -> TabularFit:
-    """Fit bins on x_nd, then train a fresh TabularTransformer on the rows of every class."""
+def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, holdout=None) -> TabularFit:
+    """Fit the codebook on x_nd (config.levels is set from it), then train a fresh
+    TabularTransformer on the rows of every class. holdout = (x_hd, y_h) is scored after each
+    block, and the model returned is the one after the block with the lowest held-out loss."""
     key_init, key_data = jax.random.split(key)
-    edges_dk = fit_bins(x_nd, config.n_bins)
-    tokens_nt = encode(x_nd, y_n, edges_dk, config)
+    book = fit_codebook(np.asarray(x_nd, np.float64), config.n_bins)
+    config = replace(config, levels=tuple(int(k) for k in book.levels_d))
+    tokens_nt = encode(jnp.asarray(x_nd), y_n, book, config)
     model = TabularTransformer(config, rngs=nnx.Rngs(params=key_init))
     graphdef, params = nnx.split(model, nnx.Param)
-    run = lambda p, o, k, n: train_block(graphdef, p, o, tokens_nt, k, train=train, n_steps=n)
+    holdout_tokens_ht = None if holdout is None else encode(jnp.asarray(holdout[0]), holdout[1], book, config)
+    holdout_loss_b, best = [], {}
+
+    def run(p, o, k, n):
+        p, o, loss_s = train_block(graphdef, p, o, tokens_nt, k, train=train, n_steps=n)
+        if holdout_tokens_ht is not None:
+            holdout_loss_b.append(float(jitted_token_loss(graphdef, p, holdout_tokens_ht)))
+            if holdout_loss_b[-1] <= min(holdout_loss_b):
+                best["params"] = p
+        return p, o, loss_s
+
     params, loss_s = train_in_blocks(run, params, train, key=key_data)
-    return TabularFit(nnx.merge(graphdef, params), edges_dk, loss_s)
+    return TabularFit(nnx.merge(graphdef, best.get("params", params)), book, loss_s, np.asarray(holdout_loss_b))
 
 
 @partial(jax.jit, static_argnames=("graphdef", "n_new"))
@@ -163,12 +170,13 @@ def sample_tokens(graphdef, state, label, n_new: int, *, key, temperature):
     return jax.lax.fori_loop(1, model.config.length, draw_next, tokens_nt)
 
 
-def generate(key, x_min_nd, n_new: int, *, fit: TabularFit, label: int = 0, temperature=1.0) -> Synthetic:
-    """n_new rows sampled conditionally on class `label` and decoded; x_min_nd is not used (the
-    model was trained on every class). parents_nk has k = 0."""
+def generate(key, x_min_nd, n_new: int, *, fit: TabularFit, label: int = 0, temperature=1.0,
+             decoding: str = "uniform") -> Synthetic:
+    """n_new rows sampled conditionally on class `label` and decoded by `decoding`; x_min_nd is not
+    used (the model was trained on every class). parents_nk has k = 0."""
     del x_min_nd
     key_tokens, key_decode = jax.random.split(key)
     graphdef, state = nnx.split(fit.model)
     tokens_nt = sample_tokens(graphdef, state, label, n_new, key=key_tokens, temperature=temperature)
-    x_nd = decode(key_decode, tokens_nt, fit.edges_dk, fit.model.config)
+    x_nd = decode(key_decode, tokens_nt, fit.book, fit.model.config, decoding)
     return Synthetic(x_nd, jnp.zeros((n_new, 0), jnp.int32))

@@ -7,6 +7,7 @@ import pytest
 from flax import nnx
 
 from synthlaw.models import tabular_transformer as tt
+from synthlaw.models.table_tokens import fit_codebook
 from synthlaw.models.transformer_training import TrainConfig
 
 CONFIG = tt.TabularConfig(d=2, n_bins=8, layers=1, width=16, heads=2)
@@ -28,30 +29,28 @@ def fit():
 
 def test_bins_are_quantiles_holding_equal_counts():
     x_nd = np.random.default_rng(0).normal(size=(400, 3))
-    edges_dk = np.asarray(tt.fit_bins(jnp.asarray(x_nd), 8))
-    np.testing.assert_allclose(edges_dk, np.quantile(x_nd, np.linspace(0, 1, 9), axis=0).T, rtol=1e-5, atol=1e-6)
+    book = fit_codebook(x_nd, 8)
+    edges_dk = np.concatenate([book.lo_dk[:, :1], book.hi_dk], axis=1)
+    np.testing.assert_allclose(edges_dk, np.quantile(x_nd, np.linspace(0, 1, 9), axis=0).T, rtol=1e-12)
     config = tt.TabularConfig(d=3, n_bins=8)
-    bin_nd = np.asarray(tt.encode(jnp.asarray(x_nd), jnp.zeros(400, jnp.int32), jnp.asarray(edges_dk), config))[:, 2::2]
+    bin_nd = np.asarray(tt.encode(jnp.asarray(x_nd), jnp.zeros(400, jnp.int32), book, config))[:, 1:]
     for j in range(3):
-        counts_k = np.bincount(bin_nd[:, j] - (config.n_classes + config.d), minlength=8)
+        counts_k = np.bincount(bin_nd[:, j] - config.n_classes, minlength=8)
         assert np.all(np.abs(counts_k - 400 / 8) <= 1)
 
 
 @pytest.mark.parametrize("jit", [False, True], ids=["eager", "jit"])
 def test_encode_decode_stays_in_the_bin(jit):
     x_nd, y_n = two_classes(jax.random.key(2))
-    edges_dk = tt.fit_bins(x_nd, CONFIG.n_bins)
+    book = fit_codebook(np.asarray(x_nd), CONFIG.n_bins)
     encode = jax.jit(tt.encode, static_argnums=3) if jit else tt.encode
-    decode = jax.jit(tt.decode, static_argnums=3) if jit else tt.decode
-    tokens_nt = encode(x_nd, y_n, edges_dk, CONFIG)
-    x_back_nd = decode(jax.random.key(3), tokens_nt, edges_dk, CONFIG)
-    bin_nd = np.asarray(tokens_nt[:, 2::2]) - (CONFIG.n_classes + CONFIG.d)
-    edges = np.asarray(edges_dk)
-    for x in (np.asarray(x_nd), np.asarray(x_back_nd)):
-        lo_nd, hi_nd = edges[np.arange(2)[None, :], bin_nd], edges[np.arange(2)[None, :], bin_nd + 1]
+    tokens_nt = encode(x_nd, y_n, book, CONFIG)
+    x_back_nd = tt.decode(jax.random.key(3), tokens_nt, book, CONFIG)
+    bin_nd = np.asarray(tokens_nt[:, 1:]) - CONFIG.n_classes
+    for x in (np.asarray(x_nd), x_back_nd):
+        lo_nd, hi_nd = book.lo_dk[np.arange(2)[None, :], bin_nd], book.hi_dk[np.arange(2)[None, :], bin_nd]
         assert np.all((lo_nd <= x) & (x <= hi_nd))
     np.testing.assert_array_equal(np.asarray(tokens_nt[:, 0]), np.asarray(y_n))
-    np.testing.assert_array_equal(np.asarray(tokens_nt[:, 1::2]), np.broadcast_to([2, 3], (len(y_n), 2)))
 
 
 def test_training_lowers_the_loss(fit):
@@ -67,9 +66,9 @@ def test_sampling_is_reproducible_and_emits_only_valid_tokens(fit):
     np.testing.assert_array_equal(tokens_nt, draw(jax.random.key(4)))
     assert np.any(tokens_nt != draw(jax.random.key(5)))
     assert np.all(tokens_nt[:, 0] == 0)
-    np.testing.assert_array_equal(tokens_nt[:, 1::2], np.broadcast_to([2, 3], (256, 2)))
-    bins = tokens_nt[:, 2::2]
-    assert np.all((bins >= 4) & (bins < CONFIG.vocab))
+    assert tokens_nt.shape == (256, CONFIG.length)
+    bins = tokens_nt[:, 1:]
+    assert np.all((bins >= CONFIG.n_classes) & (bins < CONFIG.vocab))
 
 
 def test_generated_minority_follows_its_class(fit):
@@ -77,6 +76,5 @@ def test_generated_minority_follows_its_class(fit):
     syn = tt.generate(jax.random.key(6), None, 512, fit=fit, label=0)
     assert syn.parents_nk.shape == (512, 0)
     x_nd = np.asarray(syn.x_nd)
-    edges = np.asarray(fit.edges_dk)
-    assert np.all((x_nd >= edges[:, 0][None, :]) & (x_nd <= edges[:, -1][None, :]))
+    assert np.all((x_nd >= fit.book.lo_dk[:, 0][None, :]) & (x_nd <= fit.book.hi_dk[:, -1][None, :]))
     assert x_nd[:, 0].mean() < -1.0

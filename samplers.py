@@ -1,0 +1,247 @@
+"""Oversamplers with imbalanced-learn's conventions over synthlaw's JAX generators.
+
+    X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
+
+Each sampler is a thin layer over models/table_generators.fit_table_generator: it brings every
+class that `sampling_strategy` names to its target count and returns the original rows, then the
+new rows class by class in sorted class order, as imbalanced-learn does. X is a NumPy array or a
+numeric pandas DataFrame (y an array or a Series); the output has the input's type, a DataFrame
+keeps its columns and dtypes (new rows cast to them, as imblearn casts) and gets a fresh
+RangeIndex. Labels may be any sortable values; any number of classes >= 2 is supported.
+
+random_state: an int seeds jax.random.key(int); a np.random.RandomState draws that seed from
+itself (as scikit-learn passes them); None draws a fresh seed from the operating system's
+entropy on each fit_resample (not a fixed seed, so two calls differ, as imblearn's None does).
+
+The samplers subclass scikit-learn's BaseEstimator (get_params, set_params, clone), so they work
+in an imbalanced-learn Pipeline and under cross_val_score. scikit-learn is optional for synthlaw:
+without it they take the same get_params / set_params from a small base class here.
+"""
+
+import inspect
+
+import jax
+import numpy as np
+
+from synthlaw.models.table_generators import fit_table_generator
+
+STRATEGIES = ("auto", "not majority", "minority", "not minority", "all")
+
+
+class ParamsBase:
+    """get_params / set_params from __init__'s signature, as scikit-learn's BaseEstimator."""
+
+    @classmethod
+    def _get_param_names(cls) -> list:
+        return sorted(p for p in inspect.signature(cls.__init__).parameters if p != "self")
+
+    def get_params(self, deep=True) -> dict:
+        return {name: getattr(self, name) for name in self._get_param_names()}
+
+    def set_params(self, **params):
+        for name, value in params.items():
+            if name not in self._get_param_names():
+                raise ValueError(f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
+                                 f"Valid parameters are: {self._get_param_names()!r}.")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.get_params().items())})"
+
+
+try:
+    from sklearn.base import BaseEstimator as EstimatorBase
+except ImportError:  # scikit-learn is optional: without it the samplers keep get_params / set_params
+    EstimatorBase = ParamsBase
+
+
+def sampling_targets(sampling_strategy, counts: dict) -> dict:
+    """New rows per class {class: n_new} for sampling_strategy (imbalanced-learn's rules for
+    over-samplers), sorted by class; counts = {class: rows}, sorted. ValueError names what is allowed."""
+    if len(counts) < 2:
+        raise ValueError(f"y has {len(counts)} class ({', '.join(map(str, counts))}); oversampling needs at least 2")
+    n_max = max(counts.values())
+    majority, minority = max(counts, key=counts.get), min(counts, key=counts.get)
+    if isinstance(sampling_strategy, str):
+        keep = {"auto": lambda c: c != majority, "not majority": lambda c: c != majority,
+                "minority": lambda c: c == minority, "not minority": lambda c: c != minority,
+                "all": lambda c: True}.get(sampling_strategy)
+        if keep is None:
+            raise ValueError(f"sampling_strategy = {sampling_strategy!r}: unknown; allowed: "
+                             f"{', '.join(map(repr, STRATEGIES))}, a float in (0, 1] or a dict {{class: rows}}")
+        return {c: n_max - n for c, n in counts.items() if keep(c)}
+    if isinstance(sampling_strategy, dict):
+        unknown = [c for c in sampling_strategy if c not in counts]
+        if unknown:
+            raise ValueError(f"sampling_strategy: class {unknown[0]!r} is not in y; classes: "
+                             f"{', '.join(map(str, counts))}")
+        for c, rows in sampling_strategy.items():
+            if not isinstance(rows, (int, np.integer)) or rows < counts[c]:
+                raise ValueError(f"sampling_strategy[{c!r}] = {rows!r}: must be an integer >= the {counts[c]} "
+                                 "rows the class has (an over-sampler adds rows)")
+        return {c: int(sampling_strategy[c]) - counts[c] for c in counts if c in sampling_strategy}
+    if isinstance(sampling_strategy, (float, int, np.floating, np.integer)) and not isinstance(sampling_strategy, bool):
+        if not 0 < sampling_strategy <= 1:
+            raise ValueError(f"sampling_strategy = {sampling_strategy!r}: a float must be in (0, 1]")
+        if len(counts) != 2:
+            raise ValueError(f"sampling_strategy = {sampling_strategy!r}: a float needs 2 classes, y has "
+                             f"{len(counts)}; use a dict {{class: rows}}")
+        targets = {c: int(n_max * sampling_strategy - n) for c, n in counts.items() if c != majority}
+        if any(n_new <= 0 for n_new in targets.values()):
+            raise ValueError(f"sampling_strategy = {sampling_strategy!r}: asks minority/majority = "
+                             f"{sampling_strategy} but the minority has {counts[minority]} of {n_max} rows already; "
+                             "increase it")
+        return targets
+    raise ValueError(f"sampling_strategy = {sampling_strategy!r}: allowed: {', '.join(map(repr, STRATEGIES))}, "
+                     "a float in (0, 1] or a dict {class: rows}")
+
+
+def jax_key(random_state) -> jax.Array:
+    """The JAX key of random_state: an int, a np.random.RandomState, or None (fresh OS entropy)."""
+    if random_state is None:
+        return jax.random.key(int(np.random.SeedSequence().generate_state(1)[0]))
+    if isinstance(random_state, np.random.RandomState):
+        return jax.random.key(int(random_state.randint(np.iinfo(np.int32).max)))
+    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        return jax.random.key(int(random_state))
+    raise ValueError(f"random_state = {random_state!r}: allowed: an int, a numpy RandomState or None")
+
+
+def table_arrays(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """x_nd (float64) and y_n from X and y, checked: 2-D, numeric, finite, one class label per row."""
+    if hasattr(X, "dtypes") and hasattr(X, "columns"):
+        bad = [c for c, t in X.dtypes.items() if t.kind not in "biuf"]
+        if bad:
+            raise ValueError(f"X column {bad[0]!r} has dtype {X.dtypes[bad[0]]}; the samplers take numeric columns")
+    x_nd, y_n = np.asarray(X), np.asarray(y)
+    if x_nd.ndim != 2 or x_nd.dtype.kind not in "biuf":
+        raise ValueError(f"X: shape {x_nd.shape}, dtype {x_nd.dtype}; expected a 2-D numeric array (rows x columns)")
+    if y_n.ndim != 1 or len(y_n) != len(x_nd):
+        raise ValueError(f"y: shape {y_n.shape}; expected one label per row of X ({len(x_nd)} rows)")
+    if y_n.dtype.kind == "f" and not np.all(y_n == np.round(y_n)):
+        raise ValueError(f"y has non-integer values ({y_n[y_n != np.round(y_n)][0]:g}, ...); the samplers take "
+                         "class labels (scikit-learn's 'continuous' targets are not classes)")
+    if not np.isfinite(x_nd).all():
+        raise ValueError("X has NaN or infinite values; the samplers take finite numbers")
+    return x_nd.astype(np.float64), y_n
+
+
+def like_input(X, y, x_new_nd: np.ndarray, y_new_n: np.ndarray):
+    """Original rows, then new rows, in X's and y's types (imbalanced-learn's output rules)."""
+    if not (hasattr(X, "dtypes") and hasattr(X, "columns")):
+        x_all = np.asarray(X)
+        return np.vstack([x_all, x_new_nd.astype(x_all.dtype)]), np.concatenate([np.asarray(y), y_new_n])
+    import pandas as pd
+
+    x_out = pd.DataFrame(np.vstack([X.to_numpy(np.float64), x_new_nd]), columns=X.columns).astype(X.dtypes)
+    y_all = np.concatenate([np.asarray(y), y_new_n])
+    y_out = pd.Series(y_all, dtype=y.dtype, name=y.name, index=x_out.index) if isinstance(y, pd.Series) else y_all
+    return x_out, y_out
+
+
+class Oversampler(EstimatorBase):
+    """fit_resample(X, y) through fit_table_generator(method); subclasses set the method, the rows
+    a resampled class needs (min_rows) and the name of their neighbour count (k_name), if any."""
+
+    method = ""
+    min_rows = 1
+    k_name = ""
+
+    def _options(self) -> dict:
+        return {"n_neighbors": getattr(self, self.k_name)} if self.k_name else {}
+
+    def check_rows(self, counts: dict, targets: dict) -> None:
+        """ValueError unless each class to resample has the rows the method needs."""
+        need, why = self.min_rows, f"{type(self).__name__} needs at least {self.min_rows} in each resampled class"
+        if self.k_name:
+            k = getattr(self, self.k_name)
+            if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+                raise ValueError(f"{self.k_name} = {k!r}: must be an integer >= 1")
+            need, why = k + 1, f"{self.k_name} = {k} needs more than {k} rows in each resampled class"
+        short = [c for c, n_new in targets.items() if n_new and counts[c] < need]
+        if short:
+            raise ValueError(f"{type(self).__name__}: class {short[0]!r} has {counts[short[0]]} rows; {why}")
+
+    def fit_resample(self, X, y):
+        """X_resampled, y_resampled: X's rows, then the new rows of each resampled class."""
+        x_nd, y_n = table_arrays(X, y)
+        classes, class_n, count_c = np.unique(y_n, return_inverse=True, return_counts=True)
+        counts = dict(zip(classes.tolist(), count_c.tolist()))
+        targets = sampling_targets(self.sampling_strategy, counts)
+        self.check_rows(counts, targets)
+        key_fit, key_draw = jax.random.split(jax_key(self.random_state))
+        fitted = fit_table_generator(self.method, x_nd, class_n, key=key_fit, **self._options())
+        new = [(c, fitted.sample(i, targets[c], key=jax.random.fold_in(key_draw, i)))
+               for i, c in enumerate(counts) if targets.get(c)]
+        self.sampling_strategy_ = targets
+        x_new_nd = np.vstack([x for _, x in new]) if new else np.zeros((0, x_nd.shape[1]))
+        y_new_n = np.concatenate([np.full(len(x), c, dtype=y_n.dtype) for c, x in new]) if new else y_n[:0]
+        return like_input(X, y, x_new_nd, y_new_n)
+
+
+class RandomOverSampler(Oversampler):
+    """Copies of a class's rows drawn uniformly with replacement (imblearn's RandomOverSampler
+    without shrinkage)."""
+
+    method = "ros"
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+
+class SMOTE(Oversampler):
+    """x_i + u (x_j - x_i): i uniform in the class, j uniform among its k_neighbors nearest class
+    rows, u ~ U(0, 1) (imblearn's SMOTE)."""
+
+    method = "smote"
+    k_name = "k_neighbors"
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+
+
+class ADASYN(Oversampler):
+    """SMOTE with base rows weighted by the share of other classes among their n_neighbors
+    nearest rows (imblearn's ADASYN; models/adasyn.py). The count per class is imblearn's
+    sum_i rint(w_i n_new), which can differ from the target by rounding."""
+
+    method = "adasyn"
+    k_name = "n_neighbors"
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.n_neighbors = n_neighbors
+
+
+class GaussianPlugin(Oversampler):
+    """Draws from N(sample mean, sample covariance) of each class's rows (the plug-in generator)."""
+
+    method = "plugin"
+    min_rows = 2
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+
+class TransformerOversampler(Oversampler):
+    """Rows drawn from the tabular transformer trained on the whole table with the class as its
+    first token (fit_table_generator "transformer"). options: TransformerOptions keywords, e.g.
+    {"steps": 200, "width": 32}; checkpoint_dir saves the training and reuses it for the same
+    rows, options and seed."""
+
+    method = "transformer"
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, options=None, checkpoint_dir=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.options = options
+        self.checkpoint_dir = checkpoint_dir
+
+    def _options(self) -> dict:
+        return {**(self.options or {}), "checkpoint_dir": self.checkpoint_dir}

@@ -1,0 +1,218 @@
+import importlib.util
+import sys
+from pathlib import Path
+
+import imblearn.over_sampling as imb
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.pipeline import make_pipeline
+from imblearn.utils import check_sampling_strategy
+from scipy import stats
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import balanced_accuracy_score
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.neighbors import NearestNeighbors
+
+from synthlaw import samplers
+from synthlaw.samplers import ADASYN, SMOTE, GaussianPlugin, RandomOverSampler, TransformerOversampler
+
+LEVEL = 1e-3  # chance that a statistical check fails a correct sampler, over seeds
+TINY_TRANSFORMER = {"steps": 30, "width": 16, "layers": 1, "heads": 2, "n_bins": 8, "batch": 32, "holdout": 0.0}
+
+
+def table(n_per_class=(200, 30), d=3, seed=0):
+    rng = np.random.default_rng(seed)
+    x_nd = np.vstack([rng.normal(c, 1.0, (n, d)) for c, n in enumerate(n_per_class)])
+    return x_nd, np.repeat(np.arange(len(n_per_class)), n_per_class)
+
+
+def segment_distance(z_nd, x_md, neighbours_mk):
+    """Distance from each z to the nearest segment [x_i, x_j], j among i's listed neighbours."""
+    base_mkd = np.broadcast_to(x_md[:, None, :], neighbours_mk.shape + x_md.shape[1:])
+    diff_mkd = x_md[neighbours_mk] - base_mkd
+    to_z_nmkd = z_nd[:, None, None, :] - base_mkd[None]
+    u_nmk = np.clip((to_z_nmkd * diff_mkd[None]).sum(-1) / (diff_mkd**2).sum(-1)[None], 0.0, 1.0)
+    return np.linalg.norm(to_z_nmkd - u_nmk[..., None] * diff_mkd[None], axis=-1).reshape(len(z_nd), -1).min(1)
+
+
+def float32_tolerance(x_md):
+    """Rounding of float32 interpolation: inputs, x_j - x_i, u (x_j - x_i) and the sum each within
+    2^-24 of their size (at most 2 max|x| for the difference): 6 2^-24 max|x| per coordinate."""
+    return 6 * 2.0**-24 * np.abs(x_md).max() * np.sqrt(x_md.shape[1])
+
+
+STRATEGY_CASES = [((200, 30), "auto"), ((200, 30), 0.6), ((200, 30), 1.0), ((200, 30), {1: 150}),
+                  ((200, 30), {0: 200, 1: 30}), ((200, 30), "all"), ((200, 30), "minority"),
+                  ((200, 30), "not minority"), ((120, 40, 25), "auto"), ((120, 40, 25), "not majority"),
+                  ((120, 40, 25), {1: 60, 2: 90}), ((120, 40, 25), "minority"), ((40, 120, 40), "auto")]
+
+
+@pytest.mark.parametrize("n_per_class,strategy", STRATEGY_CASES)
+def test_targets_per_class_equal_imblearns(n_per_class, strategy):
+    _, y_n = table(n_per_class)
+    counts = dict(zip(*np.unique(y_n, return_counts=True)))
+    assert samplers.sampling_targets(strategy, counts) == check_sampling_strategy(strategy, y_n, "over-sampling")
+
+
+@pytest.mark.parametrize("ours,theirs,n_per_class,strategy", [
+    (RandomOverSampler, imb.RandomOverSampler, (200, 30), "auto"),
+    (SMOTE, imb.SMOTE, (200, 30), "auto"),
+    (GaussianPlugin, imb.RandomOverSampler, (200, 30), "auto"),
+    (ADASYN, imb.ADASYN, (200, 30), "auto"),
+    (ADASYN, imb.ADASYN, (120, 40, 25), "auto"),
+])
+def test_rows_per_class_equal_imblearns(ours, theirs, n_per_class, strategy):
+    x_nd, y_n = table(n_per_class)
+    x_res, y_res = ours(sampling_strategy=strategy, random_state=0).fit_resample(x_nd, y_n)
+    _, y_ref = theirs(sampling_strategy=strategy, random_state=0).fit_resample(x_nd, y_n)
+    np.testing.assert_array_equal(np.bincount(y_res), np.bincount(y_ref))
+    np.testing.assert_array_equal(x_res[:len(x_nd)], x_nd)
+    np.testing.assert_array_equal(y_res[len(y_n):], np.sort(y_res[len(y_n):]))  # new rows class by class
+
+
+def test_random_oversampling_copies_minority_rows_uniformly():
+    x_nd, y_n = table((200, 30))
+    n_new = 3000
+    x_res, y_res = RandomOverSampler(sampling_strategy={1: 30 + n_new}, random_state=0).fit_resample(x_nd, y_n)
+    x_min = x_nd[y_n == 1]
+    match_nm = (x_res[len(x_nd):, None, :] == x_min[None]).all(-1)
+    assert (match_nm.sum(1) == 1).all() and (y_res[len(x_nd):] == 1).all()
+    ours_m = match_nm.sum(0)
+    # each parent count is Binomial(n_new, 1/30): Pearson's statistic is chi2 with 29 d.o.f.
+    expected = n_new / len(x_min)
+    assert ((ours_m - expected) ** 2 / expected).sum() < stats.chi2.ppf(1 - LEVEL, len(x_min) - 1)
+    # and the same law as imblearn's draws: a 2 x 30 homogeneity test
+    x_ref, _ = imb.RandomOverSampler(sampling_strategy={1: 30 + n_new}, random_state=0).fit_resample(x_nd, y_n)
+    theirs_m = (x_ref[len(x_nd):, None, :] == x_min[None]).all(-1).sum(0)
+    assert stats.chi2_contingency(np.stack([ours_m, theirs_m])).pvalue > LEVEL
+
+
+@pytest.mark.parametrize("sampler,k", [(SMOTE(k_neighbors=3, random_state=1), 3), (ADASYN(random_state=1), 5)])
+def test_new_rows_lie_between_a_class_row_and_one_of_its_k_nearest_class_rows(sampler, k):
+    x_nd, y_n = table((120, 40, 25))
+    x_res, y_res = sampler.fit_resample(x_nd, y_n)
+    for label in (1, 2):
+        x_class = x_nd[y_n == label]
+        nn = NearestNeighbors(n_neighbors=k + 2).fit(x_class).kneighbors(x_class, return_distance=False)
+        z_nd = x_res[len(x_nd):][y_res[len(x_nd):] == label]
+        assert len(z_nd) > 50
+        tol = float32_tolerance(x_class)
+        assert segment_distance(z_nd, x_class, nn[:, 1:k + 1]).max() <= tol
+        # the check has power: midpoints towards the (k+1)-th neighbour are rejected (where that
+        # neighbour does not have the row among its own k nearest either)
+        far = nn[:, k + 1]
+        one_way = np.array([i not in nn[j, 1:k + 1] for i, j in enumerate(far)])
+        assert one_way.sum() >= 5
+        control = 0.5 * (x_class + x_class[far])[one_way]
+        assert segment_distance(control, x_class, nn[:, 1:k + 1]).min() > tol
+
+
+def test_a_pipeline_under_cross_val_score_resamples_the_training_folds_only():
+    x_nd, y_n = table((200, 30))
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    scores = cross_val_score(make_pipeline(SMOTE(random_state=0), LogisticRegression()), x_nd, y_n, cv=folds,
+                             scoring="balanced_accuracy")
+    by_hand = []
+    for train, test in folds.split(x_nd, y_n):
+        x_res, y_res = SMOTE(random_state=0).fit_resample(x_nd[train], y_n[train])
+        by_hand.append(balanced_accuracy_score(y_n[test], LogisticRegression().fit(x_res, y_res).predict(x_nd[test])))
+    np.testing.assert_allclose(scores, by_hand, rtol=1e-12)
+
+
+@pytest.mark.slow
+def test_the_transformer_oversampler_in_a_pipeline_under_cross_val_score():
+    x_nd, y_n = table((200, 30))
+    sampler = TransformerOversampler(random_state=0, options=TINY_TRANSFORMER)
+    x_res, y_res = sampler.fit_resample(x_nd, y_n)
+    np.testing.assert_array_equal(np.bincount(y_res), [200, 200])
+    assert np.isfinite(x_res).all()
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    scores = cross_val_score(make_pipeline(sampler, LogisticRegression()), x_nd, y_n, cv=folds,
+                             scoring="balanced_accuracy")
+    by_hand = []
+    for train, test in folds.split(x_nd, y_n):
+        x_res, y_res = clone(sampler).fit_resample(x_nd[train], y_n[train])
+        by_hand.append(balanced_accuracy_score(y_n[test], LogisticRegression().fit(x_res, y_res).predict(x_nd[test])))
+    np.testing.assert_allclose(scores, by_hand, rtol=1e-12)
+
+
+def test_a_dataframe_comes_back_as_imblearn_returns_it():
+    x_nd, y_n = table((200, 30))
+    frame = pd.DataFrame(x_nd, columns=["a", "b", "c"]).astype({"a": np.float32})
+    frame["n"] = np.arange(230) % 4
+    label = pd.Series(np.where(y_n == 1, "yes", "no"), name="target")
+    x_res, y_res = SMOTE(random_state=0).fit_resample(frame, label)
+    x_ref, y_ref = imb.SMOTE(random_state=0).fit_resample(frame, label)
+    assert type(x_res) is pd.DataFrame and type(y_res) is pd.Series
+    pd.testing.assert_index_equal(x_res.columns, x_ref.columns)
+    pd.testing.assert_series_equal(x_res.dtypes, x_ref.dtypes)
+    pd.testing.assert_index_equal(x_res.index, x_ref.index)
+    assert y_res.name == "target" and y_res.dtype == y_ref.dtype
+    pd.testing.assert_frame_equal(x_res.iloc[:230], frame)
+    assert (y_res.value_counts() == y_ref.value_counts()).all()
+
+
+def test_integer_arrays_stay_integer_as_in_imblearn():
+    x_nd, y_n = table((200, 30))
+    x_int = np.round(10 * x_nd).astype(np.int64)
+    x_res, _ = SMOTE(random_state=0).fit_resample(x_int, y_n)
+    x_ref, _ = imb.SMOTE(random_state=0).fit_resample(x_int, y_n)
+    assert x_res.dtype == x_ref.dtype == np.int64 and x_res.shape == x_ref.shape
+
+
+def test_random_state_int_repeats_none_does_not():
+    x_nd, y_n = table((200, 30))
+    assert np.array_equal(SMOTE(random_state=3).fit_resample(x_nd, y_n)[0], SMOTE(random_state=3).fit_resample(x_nd, y_n)[0])
+    assert not np.array_equal(SMOTE().fit_resample(x_nd, y_n)[0], SMOTE().fit_resample(x_nd, y_n)[0])
+    state = np.random.RandomState(0)
+    assert not np.array_equal(SMOTE(random_state=state).fit_resample(x_nd, y_n)[0],
+                              SMOTE(random_state=state).fit_resample(x_nd, y_n)[0])
+
+
+@pytest.mark.parametrize("sampler,y,match", [
+    (SMOTE(sampling_strategy="most"), None, r"sampling_strategy = 'most': unknown; allowed: 'auto'"),
+    (SMOTE(sampling_strategy=1.5), None, r"sampling_strategy = 1.5: a float must be in \(0, 1\]"),
+    (SMOTE(sampling_strategy=0.1), None, r"sampling_strategy = 0.1: .* increase it"),
+    (SMOTE(sampling_strategy=0.5), "three", r"a float needs 2 classes, y has 3"),
+    (SMOTE(sampling_strategy={7: 100}), None, r"class 7 is not in y"),
+    (SMOTE(sampling_strategy={1: 10}), None, r"sampling_strategy\[1\] = 10: must be an integer >= the 30 rows"),
+    (SMOTE(), "one", r"y has 1 class \(0\); oversampling needs at least 2"),
+    (SMOTE(), "continuous", r"y has non-integer values \(0.5, ...\); the samplers take class labels"),
+    (SMOTE(k_neighbors=30), None, r"SMOTE: class 1 has 30 rows; k_neighbors = 30 needs more than 30 rows"),
+    (ADASYN(n_neighbors=0), None, r"n_neighbors = 0: must be an integer >= 1"),
+    (SMOTE(random_state="seed"), None, r"random_state = 'seed': allowed: an int"),
+])
+def test_bad_input_is_one_clear_error(sampler, y, match):
+    x_nd, y_n = table((200, 30, 20) if y == "three" else (200, 30))
+    if y == "one":
+        y_n = np.zeros_like(y_n)
+    if y == "continuous":
+        y_n = y_n + 0.5
+    with pytest.raises(ValueError, match=match) as err:
+        sampler.fit_resample(x_nd, y_n)
+    assert "\n" not in str(err.value)
+
+
+def test_params_follow_scikit_learn_and_the_fallback_base_gives_the_same():
+    sampler = SMOTE(k_neighbors=3, random_state=2)
+    assert clone(sampler).get_params() == sampler.get_params() == {
+        "k_neighbors": 3, "random_state": 2, "sampling_strategy": "auto"}
+    assert sampler.set_params(k_neighbors=4) is sampler and sampler.k_neighbors == 4
+    # without scikit-learn, the module's own base class takes BaseEstimator's place
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "sklearn", None)
+        patch.setitem(sys.modules, "sklearn.base", None)
+        spec = importlib.util.spec_from_file_location("samplers_without_sklearn", Path(samplers.__file__))
+        bare = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(bare)
+    assert bare.EstimatorBase is bare.ParamsBase
+    plain = bare.ADASYN(n_neighbors=3)
+    assert plain.get_params() == ADASYN(n_neighbors=3).get_params()
+    assert plain.set_params(random_state=1).random_state == 1
+    with pytest.raises(ValueError, match="Invalid parameter 'k' for estimator ADASYN"):
+        plain.set_params(k=1)
+    x_nd, y_n = table((200, 30))
+    assert np.bincount(plain.fit_resample(x_nd, y_n)[1]).tolist() == np.bincount(
+        ADASYN(n_neighbors=3).fit_resample(x_nd, y_n)[1]).tolist()

@@ -110,13 +110,16 @@ def read_csv(path: Path) -> tuple[list, np.ndarray]:
 
 
 def sniff_delimiter(path: Path, text: str) -> str:
-    """The delimiter among , ; tab | (csv.Sniffer on the header and the first lines)."""
-    sample = "\n".join(text.splitlines()[:SNIFF_LINES])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        raise TableError(f"{path}: cannot tell the delimiter from the first {SNIFF_LINES} lines; "
-                         "allowed: comma, semicolon, tab, | (the same number per line)") from None
+    """The delimiter among , ; tab | (csv.Sniffer on the header and the first lines, or on the header
+    alone when those disagree, so that a short row is reported as such)."""
+    lines = text.splitlines()
+    for sample in ("\n".join(lines[:SNIFF_LINES]), lines[0]):  # the header alone when rows are ragged
+        try:
+            return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        except csv.Error:
+            pass
+    raise TableError(f"{path}: cannot tell the delimiter from the first {SNIFF_LINES} lines; "
+                     "allowed: comma, semicolon, tab, | (the same number per line)")
 
 
 def check_header(path: Path, header: list) -> None:

@@ -160,3 +160,18 @@ def test_csv_end_to_end_on_gender(tmp_path, capsys):
     assert methods == {"ros_seed", "smote_seed"}
     code, _, err = run(capsys, *argv)  # a rerun reuses the split and the generated rows
     assert code == 0 and err.count("reused") == 2 and (data / "seed.csv").read_bytes() == seed
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA / "gender").is_dir(), reason="shared data folder missing")
+def test_csv_with_every_generator_and_both_fit_on_modes(tmp_path, capsys):
+    csv_path = concatenated_csv(tmp_path, "gender")
+    out_dir = tmp_path / "out"
+    code, _, err = run(capsys, "paper", "--csv", str(csv_path), "--label", "gender", "--spurious", "long_hair",
+                       "--fit-on", "seed,use", "--out", str(out_dir))
+    assert code == 0, err
+    for name in ("transformer_seed1", "transformer_use_pos", "adasyn_seed0", "plugin_use_neg"):
+        assert (out_dir / "data" / f"{name}.csv").exists(), name
+    assert (out_dir / "generator_loss.png").exists()
+    report = (out_dir / "report.md").read_text()
+    assert "N_rec" in report and "AUG-4" in report

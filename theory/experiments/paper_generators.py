@@ -28,7 +28,6 @@ import numpy as np
 
 from synthlaw.models.table_generators import (PER_CLASS, REGISTRY_K, TRAINED, WHOLE_TABLE,
                                               fit_table_generator)
-from synthlaw.sims.paper_rows import TASK_STEMS
 from synthlaw.sims.store import write_atomic
 from synthlaw.sims.tables import Table, Tables, read_csv, spurious_bit, to_table, write_csv
 from synthlaw.theory.runner.fingerprint import source_fingerprint
@@ -145,7 +144,3 @@ def generate(tables: Tables, method: str, fit_on: str, task: str, needs: dict, *
     out = {name + sfx: to_table(p, header, cells[sfx], header, tables.label, tables.spurious) for sfx, p in paths.items()}
     return Generated(name, task, out, loss_s, holdout_b, reused, time.perf_counter() - start)
 
-
-def synthetic_suffixes(task: str) -> tuple:
-    """The file suffixes of a method for a task: (minority, majority)."""
-    return TASK_STEMS[task][1:]

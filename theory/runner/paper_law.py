@@ -80,7 +80,7 @@ def direction(fit: LawFit) -> str:
         return "falls to its floor (b > 0: the generator's rows help, AUG-2)"
     if fit.b.hi < 0:
         return "rises to its floor (b < 0: the generator's rows hurt, AUG-2)"
-    return "flat within noise (b's interval holds 0)"
+    return "is flat within noise (b's interval holds 0)"
 
 
 def law_text(fit: LawFit) -> str:

@@ -1,130 +1,140 @@
-"""Figures and report.md of `synthlaw paper`: the paper's real-data sweeps next to its stored results.
+"""Figures of `synthlaw paper`: the paper's real-data sweeps, every method overlaid, one figure per metric.
 
-Figures are pure functions of the summary tables (theory.paper_results.summarise):
-- ratio: balanced error 1 - balanced accuracy against the imbalance ratio, one panel per method;
-- augmentation: balanced error against the synthetic size N with the fitted a + b / N;
-- spurious task: the worst-group error beside the balanced error.
+Figures are pure functions of the result tables (theory.runner.paper_results.summarise and the
+per-seed columns). Every metric is drawn as a loss (1 - accuracy, or the cross-entropy), so that
+lower is better everywhere and the a + b / N law reads as AUG-2 states it. synthlaw's seed means
+(filled markers, 2 standard errors) sit beside the authors' stored means (hollow markers, from
+compare_stored's rows); stored log cross-entropies are drawn as exp(stored).
+- ratio: two panels with a shared y-axis, the balanced arm and the augmented arm; the imbalanced
+  arm (no oversampling; it reads no synthetic rows, so it is one curve for every method) in both;
+- augmentation: each method's augmented arm with its fitted a + b / N and 95% band, and the
+  train-on-all line.
 """
 
-from pathlib import Path
-
+import matplotlib.pyplot as plt
 import numpy as np
 
-from synthlaw.figures.report import save_figure
-from synthlaw.figures.style import panels
-from synthlaw.sims.store import write_atomic
-from synthlaw.theory.claims.scaling_law import fit_law, law_value
+from synthlaw.figures.style import RC
 
-ARM_STYLE = {"imbalanced": ("C0", "o", "no oversampling"), "balanced": ("C1", "s", "balanced with synthetic"),
-             "augmented": ("C2", "^", "balanced + augmented (w = 0.5)")}
+METRICS = {"balanced": "1 − balanced accuracy", "min": "1 − minority accuracy",
+           "worst": "1 − worst-group accuracy", "balanced_ce": "balanced cross-entropy",
+           "min_ce": "minority cross-entropy"}
+STORED = {"balanced": "balanced", "min": "min", "worst": "worst", "balanced_log_cross": "balanced_ce",
+          "min_log_cross": "min_ce"}
+AUTHORS = {"synthetic_allseed": "LLM, fit on use", "synthetic": "LLM, fit on seed", "smote": "SMOTE",
+           "adasyn": "ADASYN", "ros": "random oversampling"}
+OURS = {"ros": "random oversampling", "smote": "SMOTE", "adasyn": "ADASYN", "plugin": "Gaussian plug-in",
+        "transformer": "transformer"}
+FIGSIZE = (9.0, 3.4)  # at DPI: about 1000 px wide, the report's width
+DPI = 115
 
 
-def rows_of(summary: dict, method: str, arm: str):
+def method_label(method: str) -> str:
+    """A legend name: the authors' files by their generator, synthlaw's by generator and fit-on rows."""
+    if method in AUTHORS:
+        return f"{AUTHORS[method]} (authors' rows)"
+    base, _, fit_on = method.rpartition("_")
+    return f"{OURS.get(base, base)}, fit on {fit_on}" if base in OURS else method
+
+
+def colors(methods: list) -> dict:
+    cmap = plt.get_cmap("tab10" if len(methods) <= 10 else "tab20")
+    return {m: cmap(k % cmap.N) for k, m in enumerate(methods)}
+
+
+def loss(values, metric: str):
+    return 1.0 - np.asarray(values, float) if metric in ("balanced", "min", "worst") else np.asarray(values, float)
+
+
+def stored_points(rows: list, method: str, arm: str, metric: str) -> tuple:
+    """The authors' stored means of (method, arm) for metric, by grid index i, as losses."""
+    got = [(r["i"], r["stored"]) for r in rows
+           if r["method"] == method and r["arm"] == arm and STORED[r["metric"]] == metric]
+    i = np.array([g[0] for g in got], int)
+    v = np.array([g[1] for g in got], float)
+    return i, (np.exp(v) if metric.endswith("_ce") else loss(v, metric))
+
+
+def draw_arm(ax, summary, rows, method, arm, metric, color, label, dx):
+    """Seed means +- 2 se (filled) and stored means (hollow, shifted by dx) of one method and arm."""
     keep = (summary["method"] == method) & (summary["arm"] == arm)
-    return summary["x"][keep], keep
+    x, i = summary["x"][keep], summary["i"][keep]
+    ax.errorbar(x, loss(summary[f"{metric}_mean"][keep], metric), yerr=2 * summary[f"{metric}_se"][keep],
+                color=color, marker="o", markersize=3.5, capsize=2, linewidth=1.2, label=label)
+    si, sv = stored_points(rows, method, arm, metric)
+    if len(si):
+        x_of_i = dict(zip(i.tolist(), x.tolist()))
+        sx = np.array([x_of_i[k] for k in si if k in x_of_i]) + dx
+        ax.plot(sx, sv[[k in x_of_i for k in si]], linestyle="none", marker="o", markersize=5,
+                markerfacecolor="none", markeredgecolor=color, markeredgewidth=1.0)
 
 
-def error_bars(ax, summary, keep, metric, **style):
-    """1 - accuracy seed means with 2 standard errors."""
-    x = summary["x"][keep]
-    ax.errorbar(x, 1.0 - summary[f"{metric}_mean"][keep], yerr=2 * summary[f"{metric}_se"][keep],
-                capsize=2, **style)
+def new_figure(n_panels: int, sharey: bool):
+    plt.rcParams.update(RC | {"savefig.dpi": DPI})
+    fig, axes = plt.subplots(1, n_panels, figsize=FIGSIZE, dpi=DPI, sharey=sharey, squeeze=False,
+                             layout="constrained")
+    return fig, list(axes[0])
 
 
-def figure_ratio(summary: dict, task: str, metric: str = "balanced"):
-    """Error against majority:minority ratio, one panel per method."""
+def legend(fig, axes, has_stored: bool):
+    handles, labels = axes[0].get_legend_handles_labels()
+    if has_stored:
+        handles.append(plt.Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor="grey"))
+        labels.append("hollow: authors' stored mean")
+    fig.legend(handles, labels, loc="outside right center", fontsize=7, frameon=False)
+
+
+def figure_ratio(summary: dict, rows: list, task: str, metric: str):
+    """Loss against the imbalance ratio: balanced arm | augmented arm, every method, shared y."""
     methods = list(dict.fromkeys(summary["method"].tolist()))
-    fig, axes = panels(len(methods))
-    for ax, method in zip(axes, methods):
-        for arm, (color, marker, label) in ARM_STYLE.items():
-            _, keep = rows_of(summary, method, arm)
-            error_bars(ax, summary, keep, metric, color=color, marker=marker, label=label)
-        ax.set(xlabel="imbalance ratio (majority / minority)", title=f"{task}: {method}")
-    axes[0].set_ylabel(f"1 - {metric} accuracy")
-    axes[0].legend()
+    color = colors(methods)
+    fig, axes = new_figure(2, sharey=True)
+    for ax, arm, title in zip(axes, ("balanced", "augmented"),
+                              ("oversampled to balance", "balanced + 1.5 seed_size rows per class at w = 0.5")):
+        draw_arm(ax, summary, rows, methods[0], "imbalanced", metric, "black", "no oversampling (real rows only)", 0.2)
+        for m in methods:
+            draw_arm(ax, summary, rows, m, arm, metric, color[m], method_label(m), 0.2)
+        ax.set(xlabel="imbalance ratio (majority / minority)", title=f"{task}: {title}")
+    axes[0].set_ylabel(METRICS[metric])
+    legend(fig, axes, bool(rows))
     return fig
 
 
-def inverse_n_fit(summary: dict, method: str, metric: str = "balanced"):
-    """Fitted a + b / N (theory.scaling_law.fit_law, gamma = 1) on the N > 0 points, or None."""
-    n_g, keep = rows_of(summary, method, "augmented")
-    positive = n_g > 0
-    if positive.sum() < 3:
-        return None
-    return fit_law(n_g[positive], 1.0 - summary[f"{metric}_mean"][keep][positive], gamma=1.0)
-
-
-def figure_augmentation(summary: dict, task: str, metric: str = "balanced"):
-    """Error against synthetic rows N with the a + b / N fit and the train-on-all line."""
+def figure_augmentation(summary: dict, rows: list, fits: dict, task: str, metric: str):
+    """Loss against synthetic rows N (weight 0.5) per method, with its fitted a + b / N and 95% band."""
     methods = list(dict.fromkeys(summary["method"].tolist()))
-    fig, axes = panels(len(methods))
-    for ax, method in zip(axes, methods):
-        n_g, keep = rows_of(summary, method, "augmented")
-        error_bars(ax, summary, keep, metric, color="C2", marker="^", linestyle="none", label="measured")
-        law = inverse_n_fit(summary, method, metric)
-        if law is not None:
-            grid = np.linspace(max(n_g[n_g > 0].min(), 1.0), n_g.max(), 100)
-            ax.plot(grid, law_value(grid, law), color="black", linestyle="--",
-                    label=f"{law.a:.4f} + {law.b:.3g} / N")
-        _, all_keep = rows_of(summary, method, "train_all")
-        if all_keep.any():
-            ax.axhline(1.0 - summary[f"{metric}_mean"][all_keep][0], color="grey", linestyle=":",
-                       label="all real training rows")
-        ax.set(xlabel="synthetic rows N (weight 0.5)", title=f"{task}: {method}")
-        ax.legend()
-    axes[0].set_ylabel(f"1 - {metric} accuracy")
+    color = colors(methods)
+    fig, axes = new_figure(1, sharey=False)
+    ax = axes[0]
+    dx = 0.01 * summary["x"].max()
+    for m in methods:
+        draw_arm(ax, summary, rows, m, "augmented", metric, color[m], method_label(m), dx)
+        fit = fits.get((m, metric))
+        if fit is not None:
+            ax.plot(fit.grid_g, fit.curve_g, color=color[m], linestyle="--", linewidth=1.0)
+            ax.fill_between(fit.grid_g, fit.lo_g, fit.hi_g, color=color[m], alpha=0.15, linewidth=0)
+    all_keep = summary["arm"] == "train_all"
+    if all_keep.any():
+        ax.axhline(loss(summary[f"{metric}_mean"][all_keep][0], metric), color="grey", linestyle=":",
+                   label="all real training rows (train_all)")
+    ax.plot([], [], color="grey", linestyle="--", label="fitted a + b / N, 95% band")
+    ax.set(xlabel="synthetic rows N added to the balanced base (half per class, weight 0.5)", ylabel=METRICS[metric],
+           title=f"{task}: augmentation sweep")
+    legend(fig, axes, bool(rows))
     return fig
 
 
-def comparison_table(rows: list[dict]) -> str:
-    """Markdown: per (method, metric, arm) the largest |ours - stored| over the grid, and where."""
-    worst = {}
-    for r in rows:
-        key = (r["method"], r["metric"], r["arm"])
-        if key not in worst or abs(r["diff"]) > abs(worst[key]["diff"]):
-            worst[key] = r
-    lines = ["| method | metric | arm | max abs diff | at i | ours | stored | points |", "|---|---|---|---|---|---|---|---|"]
-    for (method, metric, arm), r in sorted(worst.items()):
-        n = sum(1 for q in rows if (q["method"], q["metric"], q["arm"]) == (method, metric, arm))
-        lines.append(f"| {method} | {metric} | {arm} | {abs(r['diff']):.4f} | {r['i']} | {r['ours']:.4f} "
-                     f"| {r['stored']:.4f} | {n} |")
-    return "\n".join(lines)
-
-
-def summary_table(summary: dict, metric: str = "balanced") -> str:
-    """Markdown: seed mean +- se of the metric per method and arm at every grid point."""
-    lines = ["| method | arm | x | mean | se |", "|---|---|---|---|---|"]
-    for r in range(len(summary["method"])):
-        lines.append(f"| {summary['method'][r]} | {summary['arm'][r]} | {summary['x'][r]:g} "
-                     f"| {summary[f'{metric}_mean'][r]:.4f} | {summary[f'{metric}_se'][r]:.4f} |")
-    return "\n".join(lines)
-
-
-def write_paper_report(results: dict, out_dir: Path, run_info: dict) -> Path:
-    """results[(task, sweep)] = (summary, comparison rows); PNGs and report.md into out_dir."""
-    out_dir = Path(out_dir)
-    lines = ["# synthlaw paper report", "", ", ".join(f"{k}: {v}" for k, v in run_info.items()), ""]
-    for (task, sweep), (summary, rows) in results.items():
-        name = f"{task}_{sweep}"
-        figure = figure_ratio if sweep == "ratio" else figure_augmentation
-        save_figure(figure(summary, task), out_dir / f"{name}.png")
-        lines += [f"## {task}: {sweep} sweep", "", f"![{name}]({name}.png)", ""]
-        if task == "spurious":
-            save_figure(figure(summary, task, metric="worst"), out_dir / f"{name}_worst.png")
-            lines += [f"![{name} worst group]({name}_worst.png)", ""]
-        if sweep == "augmentation":
-            for method in dict.fromkeys(summary["method"].tolist()):
-                law = inverse_n_fit(summary, method)
-                if law is not None:
-                    lines.append(f"- {method}: balanced error = {law.a:.4f} + {law.b:.4g} / N")
-            lines.append("")
-        if rows:
-            lines += ["Against the authors' stored `log` results (largest difference over the grid; "
-                      "`*_log_cross` compare log cross-entropies):", "", comparison_table(rows), ""]
-        else:
-            lines += ["No stored `log` results for this sweep in the data folder.", ""]
-        lines += ["<details><summary>balanced accuracy, every grid point</summary>", "",
-                  summary_table(summary), "", "</details>", ""]
-    path = out_dir / "report.md"
-    write_atomic(path, "\n".join(lines))
-    return path
+def figure_losses(fits: list):
+    """Training loss per step (and held-out loss per block) of each trained generator, one panel per task."""
+    tasks = list(dict.fromkeys(f.task for f in fits))
+    fig, axes = new_figure(len(tasks), sharey=False)
+    for ax, task in zip(axes, tasks):
+        for k, f in enumerate(f for f in fits if f.task == task):
+            steps = np.arange(1, len(f.loss_s) + 1)
+            ax.plot(steps, f.loss_s, color=f"C{k}", linewidth=0.8, label=f"{method_label(f.name)}: training")
+            if len(f.holdout_loss_b):
+                at = np.arange(1, len(f.holdout_loss_b) + 1) * len(f.loss_s) / len(f.holdout_loss_b)
+                ax.plot(at, f.holdout_loss_b, color=f"C{k}", marker="s", linestyle="--", label="held-out")
+        ax.set(xlabel="training step", ylabel="loss (nats per token)", title=f"{task} task")
+        ax.legend(fontsize=7)
+    return fig

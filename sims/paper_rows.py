@@ -122,8 +122,20 @@ def augmentation_designs(n_rows: dict, method: str, task: str, seed_size: int, s
     return designs
 
 
-def rows_needed(method: str, task: str, seed_size: int, step: int = AUGMENT_STEP) -> dict:
-    """Rows each file must hold for both sweeps (checked at load time)."""
+def synthetic_half(sweep: str, seed_size: int, step: int = AUGMENT_STEP) -> int:
+    """The most rows a sweep's augmented arm takes from each synthetic file beyond the balancing rows."""
+    return 3 * seed_size // 2 if sweep == "ratio" else (N_RATIO - 1) * seed_size * step // 2
+
+
+def real_stems(task: str, sweeps) -> tuple:
+    """The real files the sweeps read: seed, test, the task's majority file, train for train_all."""
+    return ("seed", "test", TASK_STEMS[task][0]) + (("train",) if "augmentation" in sweeps else ())
+
+
+def rows_needed(method: str, task: str, seed_size: int, sweeps=("ratio", "augmentation"),
+                step: int = AUGMENT_STEP) -> dict:
+    """Rows each file must hold for the given sweeps (checked at load time, asked of generators)."""
     major, minor_sfx, major_sfx = TASK_STEMS[task]
-    half = max(3 * seed_size // 2, (N_RATIO - 1) * seed_size * step // 2)
-    return {major: 5 * seed_size, method + minor_sfx: 5 * seed_size + half, method + major_sfx: half}
+    half = max(synthetic_half(sweep, seed_size, step) for sweep in sweeps)
+    needs = {major: 5 * seed_size, method + minor_sfx: 5 * seed_size + half, method + major_sfx: half}
+    return needs | ({"train": 1} if "augmentation" in sweeps else {})

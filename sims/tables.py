@@ -1,26 +1,36 @@
 """Real tables laid out like the paper's data folders (seed, train0/1, pos/neg, test, {method}*).
 
-Loading is numpy-only, on purpose: the tables are small (tens of thousands of rows) and numeric,
-and the one pandas behaviour the paper's protocol needs, `DataFrame.sample(n, random_state=s)`,
-is NumPy's legacy `RandomState(s).choice(len, n, replace=False)` on row positions (pandas'
-`sample` calls `random_state.choice(axis_length, size=n, replace=False, p=weights)`; see
-sims/paper_rows.py). So pandas would add a large dependency for a CSV parser.
+Reading is the standard library's csv module plus numpy, on purpose: the tables are small (tens of
+thousands of rows) and numeric. csv handles what real files bring (quoted fields, a delimiter other
+than the comma, found by csv.Sniffer among , ; tab |), a UTF-8 byte-order mark is dropped by the
+utf-8-sig codec, and numpy converts the cells in one call. The one pandas behaviour the paper's
+protocol needs, `DataFrame.sample(n, random_state=s)`, is NumPy's legacy
+`RandomState(s).choice(len, n, replace=False)` on row positions (see sims/paper_rows.py), so pandas
+would add a large dependency for a CSV parser, and its type guessing (dates, thousands separators)
+would hide the cells that this module names as errors.
 
 Every check runs here, at the boundary, and fails with one line naming the file, the field, the
 value and what is allowed. A folder holds:
-  seed.csv, train.csv, train0.csv, train1.csv, test.csv    always
-  train_pos.csv, train_neg.csv                             with a spurious column
-  {method}0.csv, {method}1.csv (+ {method}_pos/_neg.csv)   per synthetic method, discovered
+  seed.csv, test.csv                                       always
+  train0.csv / train_neg.csv, train.csv                    when a sweep reads them (sims/paper_rows)
+  {method}0.csv, {method}1.csv (+ {method}_pos/_neg.csv)   per synthetic method, discovered; a file
+                                                           without its partner is a warning
 """
 
 import csv
+import io
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from synthlaw.sims.store import write_table
+
 REAL_FILES = ("seed", "train", "train0", "train1", "test")
 GROUP_FILES = ("train_pos", "train_neg")
+DELIMITERS = ",;\t|"
+SNIFF_LINES = 20
+PAIRS = (("0", "1"), ("_pos", "_neg"))
 METHOD_ORDER = ("synthetic_allseed", "synthetic", "smote", "adasyn", "ros")
 
 
@@ -45,6 +55,7 @@ class Tables(NamedTuple):
     features: tuple
     methods: tuple
     tables: dict
+    warnings: tuple = ()
 
 
 def discover_methods(folder: Path) -> tuple:
@@ -55,39 +66,87 @@ def discover_methods(folder: Path) -> tuple:
     return tuple([m for m in METHOD_ORDER if m in found] + [m for m in found if m not in METHOD_ORDER])
 
 
+def unpaired_method_files(folder: Path) -> list[str]:
+    """A warning per {method}0/1 (or _pos/_neg) file whose partner is missing: it is not used."""
+    stems = {p.stem for p in Path(folder).glob("*.csv")}
+    notes = []
+    for stem in sorted(stems):
+        for this, other in PAIRS + tuple((b, a) for a, b in PAIRS):
+            method = stem[: -len(this)]
+            if stem.endswith(this) and method and method != "train" and method + other not in stems:
+                notes.append(f"{Path(folder) / (stem + '.csv')}: no {method + other}.csv beside it; "
+                             f"method {method!r} is skipped")
+    return notes
+
+
 def read_csv(path: Path) -> tuple[list, np.ndarray]:
-    """Header and float64 cells of one CSV; a non-numeric or missing cell is a TableError."""
+    """Header and float64 cells of one CSV (byte-order mark, quoting and the delimiter handled);
+    a duplicated column name, or a non-numeric or missing cell, is a TableError."""
     try:
-        with open(path, newline="") as handle:
-            header = next(csv.reader(handle), None)
+        text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as err:
         raise TableError(f"{path}: cannot read ({err.strerror})") from None
-    if not header:
+    except UnicodeDecodeError as err:
+        raise TableError(f"{path}: byte {err.start} is not UTF-8; save the file as UTF-8 text") from None
+    if not text.strip():
         raise TableError(f"{path}: empty file; expected a header row and numeric rows")
-    header = [h.strip() for h in header]
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(path, text))
+    header = [h.strip() for h in next(reader)]
+    check_header(path, header)
+    lines, rows = [], []
+    for row in reader:
+        if row:  # blank lines are skipped, as np.loadtxt does
+            lines.append(reader.line_num)
+            rows.append(row)
+    for line, row in zip(lines, rows):
+        if len(row) != len(header):
+            raise TableError(f"{path}: line {line} has {len(row)} cells, header has {len(header)}")
     try:
-        cells = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2, dtype=np.float64)
+        cells = np.array(rows, dtype=np.float64).reshape(-1, len(header))
     except ValueError:
-        find_bad_cell(path, header)
+        find_bad_cell(path, header, lines, rows)
         raise
-    if cells.shape[0] and cells.shape[1] != len(header):
-        raise TableError(f"{path}: rows have {cells.shape[1]} cells, header has {len(header)}")
-    return header, cells.reshape(-1, len(header))
+    return header, cells
 
 
-def find_bad_cell(path: Path, header: list) -> None:
+def sniff_delimiter(path: Path, text: str) -> str:
+    """The delimiter among , ; tab | (csv.Sniffer on the header and the first lines, or on the header
+    alone when those disagree, so that a short row is reported as such)."""
+    lines = text.splitlines()
+    for sample in ("\n".join(lines[:SNIFF_LINES]), lines[0]):  # the header alone when rows are ragged
+        try:
+            return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        except csv.Error:
+            pass
+    raise TableError(f"{path}: cannot tell the delimiter from the first {SNIFF_LINES} lines; "
+                     "allowed: comma, semicolon, tab, | (the same number per line)")
+
+
+def check_header(path: Path, header: list) -> None:
+    """Column names must be non-empty and unique."""
+    if len(header) < 2:
+        raise TableError(f"{path}: header {header[0]!r} is one column; expected a label and feature columns "
+                         "separated by comma, semicolon, tab or |")
+    for j, name in enumerate(header):
+        if not name:
+            raise TableError(f"{path}: column {j + 1} has an empty name (a saved index? write the CSV without it)")
+        if header.count(name) > 1:
+            raise TableError(f"{path}: column name {name!r} appears {header.count(name)} times; names must be unique")
+
+
+def find_bad_cell(path: Path, header: list, lines: list, rows: list) -> None:
     """Raise a TableError at the first cell that is not a number (the slow path, errors only)."""
-    with open(path, newline="") as handle:
-        rows = csv.reader(handle)
-        next(rows)
-        for line, row in enumerate(rows, start=2):
-            if len(row) != len(header):
-                raise TableError(f"{path}: line {line} has {len(row)} cells, header has {len(header)}")
-            for name, cell in zip(header, row):
-                try:
-                    float(cell)
-                except ValueError:
-                    raise TableError(f"{path}: line {line}, column {name!r}: {cell!r} is not a number") from None
+    for line, row in zip(lines, rows):
+        for name, cell in zip(header, row):
+            try:
+                float(cell)
+            except ValueError:
+                raise TableError(f"{path}: line {line}, column {name!r}: {cell!r} is not a number") from None
+
+
+def write_csv(path: Path, header: list, cells_nd: np.ndarray) -> None:
+    """Atomically write float cells under header (full precision), readable by read_csv."""
+    write_table(path, {name: cells_nd[:, j].astype(np.float64) for j, name in enumerate(header)})
 
 
 def to_table(path: Path, header: list, cells: np.ndarray, columns: list, label: str, spurious) -> Table:
@@ -113,8 +172,9 @@ def to_table(path: Path, header: list, cells: np.ndarray, columns: list, label: 
     return Table(x_nd, y_n.astype(np.int32), s_n)
 
 
-def load_tables(folder, label: str, spurious: str | None = None, methods=None) -> Tables:
-    """Read and check a data folder; methods=None reads every method found in it."""
+def load_tables(folder, label: str, spurious: str | None = None, methods=None, real=None) -> Tables:
+    """Read and check a data folder; methods=None reads every method found in it, real names the
+    real files to read (default: all of REAL_FILES, and GROUP_FILES with a spurious column)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise TableError(f"{folder}: not a directory; expected a folder with seed.csv, train0.csv, ...")
@@ -125,12 +185,14 @@ def load_tables(folder, label: str, spurious: str | None = None, methods=None) -
     if unknown:
         raise TableError(f"{folder / (unknown[0] + '0.csv')}: method {unknown[0]!r} not found; "
                          f"methods in {folder}: {', '.join(found) or 'none'}")
-    stems = list(REAL_FILES) + (list(GROUP_FILES) if spurious else [])
+    if real is None:
+        real = REAL_FILES + (GROUP_FILES if spurious else ())
+    stems = ["seed"] + [s for s in real if s != "seed"]
     for m in methods:
         stems += [f"{m}0", f"{m}1"] + ([f"{m}_pos", f"{m}_neg"] if spurious else [])
     missing = [s for s in stems if not (folder / f"{s}.csv").is_file()]
     if missing:
-        raise TableError(f"{folder / (missing[0] + '.csv')}: missing file; a data folder needs "
+        raise TableError(f"{folder / (missing[0] + '.csv')}: missing file; this run reads "
                          f"{', '.join(s + '.csv' for s in stems)}")
     header, cells = read_csv(folder / "seed.csv")
     columns = header
@@ -141,7 +203,9 @@ def load_tables(folder, label: str, spurious: str | None = None, methods=None) -
     if spurious is not None:
         check_spurious(folder, tables, spurious)
     features = tuple(c for c in columns if c != label)
-    return Tables(folder, label, spurious, features, tuple(methods), tables)
+    loaded = Tables(folder, label, spurious, features, tuple(methods), tables, tuple(unpaired_method_files(folder)))
+    check_seed(loaded)
+    return loaded
 
 
 def check_spurious(folder: Path, tables: dict, spurious: str) -> None:
@@ -151,6 +215,20 @@ def check_spurious(folder: Path, tables: dict, spurious: str) -> None:
         shown = ", ".join(f"{v:g}" for v in values[:5])
         raise TableError(f"{folder / 'test.csv'}: spurious column {spurious!r} takes values {shown}; "
                          "allowed: exactly two distinct values")
+
+
+def check_seed(tables: Tables) -> None:
+    """The seed starts every training set and fits the generators: it needs both classes (and, with a
+    spurious column, both pos = {00, 11} and neg = {01, 10} groups)."""
+    path, seed = tables.folder / "seed.csv", tables.tables["seed"]
+    if len(np.unique(seed.y_n)) < 2:
+        raise TableError(f"{path}: label {tables.label!r} is {seed.y_n[0] if len(seed.y_n) else 'absent'} on every "
+                         "row; the seed needs both classes 0 and 1")
+    if tables.spurious is not None:
+        pos_n = spurious_bit(tables, seed.s_n) == seed.y_n
+        if pos_n.all() or not pos_n.any():
+            raise TableError(f"{path}: every row is in the {'pos' if pos_n.all() else 'neg'} groups of "
+                             f"{tables.spurious!r} and {tables.label!r}; the seed needs pos (00, 11) and neg (01, 10) rows")
 
 
 def spurious_bit(tables: Tables, s_n: np.ndarray) -> np.ndarray:

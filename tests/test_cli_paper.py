@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from synthlaw.cli import main
+from synthlaw.sims.store import read_table
 
 DATA = Path(__file__).parents[1] / ".." / "shared" / "data"
 HEADER = "a,b,y\n"
@@ -16,7 +17,8 @@ def tiny_folder(tmp_path: Path, n_rows: int = 4, **override) -> Path:
     folder.mkdir(parents=True)
     rows = "".join(f"{i * 0.5},{i % 3},{i % 2}\n" for i in range(n_rows))
     for stem in ("seed", "train", "train0", "train1", "test", "ros0", "ros1"):
-        (folder / f"{stem}.csv").write_text(override.get(stem, HEADER + rows))
+        if override.get(stem, "") is not None:
+            (folder / f"{stem}.csv").write_text(override.get(stem, HEADER + rows))
     return folder
 
 
@@ -30,17 +32,23 @@ def run(capsys, *argv):
     ({"ros1": "a,b\n1,2\n"}, [], "ros1.csv: label column 'y' missing"),
     ({"test": "a,b,y,c\n1,2,0,3\n"}, [], "test.csv: columns differ from seed.csv (c)"),
     ({"train0": HEADER + "1,x,0\n"}, [], "train0.csv: line 2, column 'b': 'x' is not a number"),
-    ({"train1": HEADER + "1,nan,1\n"}, [], "train1.csv: line 2, column 'b': nan is not a finite number"),
+    ({"test": HEADER + "1,nan,1\n"}, [], "test.csv: line 2, column 'b': nan is not a finite number"),
     ({"test": HEADER + "1,2,3\n"}, [], "test.csv: label 'y' = 3 on line 2; allowed: 0, 1"),
-    ({}, [], "train0.csv: 4 rows, the imbalance sweeps (seed size 4) needs at least 20"),
+    ({}, [], "train0.csv: 4 rows, the imbalance ratio and augmentation sweeps (seed size 4) needs at least 20"),
     ({}, ["--methods", "smote"], "method 'smote' not found"),
-    ({}, ["--spurious", "a"], "train_pos.csv: missing file"),
-    ({}, ["--sweeps", "ratio,nope"], "--sweeps 'ratio,nope': allowed: ratio, augmentation"),
+    ({}, ["--spurious", "a"], "train_neg.csv: missing file"),
+    ({}, ["--sweeps", "ratio,nope"], "--sweeps 'ratio,nope': unknown 'nope'; allowed: ratio, augmentation"),
+    ({}, ["--generators", "ros,gan"], "--generators 'ros,gan': unknown 'gan'; allowed: ros, smote, plugin, adasyn, "
+                                      "transformer, all, none"),
+    ({}, ["--fit-on", "all"], "--fit-on 'all': unknown 'all'; allowed: seed, use"),
+    ({}, ["--seed-size", "100"], "--seed-size: only with --csv"),
+    ({"ros0": HEADER + "1,2,0\n", "ros1": None}, [], "no synthetic method: no stored"),
     ({}, ["--protocol", "pandas"], "invalid choice: 'pandas'"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, override, extra, needle):
     folder = tiny_folder(tmp_path, **override)
     out_dir = tmp_path / "out"
+    extra = extra if "--generators" in extra else ["--generators", "none", *extra]
     code, out, err = run(capsys, "paper", "--data", str(folder), "--label", "y", "--out", str(out_dir), *extra)
     assert code == 2 and err.startswith("synthlaw: error:") and err.count("\n") == 1, err
     assert needle in err, err
@@ -65,11 +73,105 @@ def test_a_small_folder_runs_both_sweeps_and_writes_the_report(tmp_path, capsys,
     folder = tiny_folder(tmp_path, n_rows=60, seed=seed)
     out_dir = tmp_path / "out"
     code, out, err = run(capsys, "paper", "--data", str(folder), "--label", "y", "--out", str(out_dir),
-                         "--protocol", protocol)
+                         "--protocol", protocol, "--generators", "ros")
     assert code == 0, err
     for name in ("report.md", "meta.json", "imbalance_ratio.csv", "imbalance_ratio_summary.csv",
-                 "imbalance_ratio.png", "imbalance_augmentation.png", "imbalance_augmentation.csv"):
+                 "imbalance_ratio_balanced.png", "imbalance_augmentation_min_ce.png", "imbalance_augmentation.csv",
+                 "data/ros_seed0.csv", "data/ros_seed1.csv", "data/generated.json"):
         assert (out_dir / name).exists(), name
+    methods = set(read_table(out_dir / "imbalance_ratio.csv")["method"].tolist())
+    assert methods == {"ros", "ros_seed"}  # the folder's stored rows beside synthlaw's
     assert not list(out_dir.glob("*vs_stored.csv"))  # no stored JSON in this folder
     assert "No stored `log` results" in (out_dir / "report.md").read_text()
     assert not list(out_dir.rglob("*.tmp"))
+
+
+def test_ratio_sweep_needs_no_train_csv(tmp_path, capsys):
+    folder = tiny_folder(tmp_path, n_rows=60, seed=HEADER + "0,0,0\n1,1,1\n2,0,0\n3,1,1\n")
+    (folder / "train.csv").unlink()
+    (folder / "train1.csv").unlink()  # no sweep reads the real minority rows
+    base = ["paper", "--data", str(folder), "--label", "y", "--generators", "none"]
+    code, _, err = run(capsys, *base, "--sweeps", "ratio", "--out", str(tmp_path / "ratio"))
+    assert code == 0, err
+    code, _, err = run(capsys, *base, "--sweeps", "augmentation", "--out", str(tmp_path / "aug"))
+    assert code == 2 and "train.csv: missing file" in err and not (tmp_path / "aug").exists()
+    code, _, err = run(capsys, *base[:-1], "ros", "--fit-on", "use", "--sweeps", "ratio", "--out", str(tmp_path / "use"))
+    assert code == 2 and "train.csv: missing file" in err  # fitting on use reads train.csv
+
+
+def test_a_missing_method_half_is_a_warning_on_stderr_and_in_the_report(tmp_path, capsys):
+    folder = tiny_folder(tmp_path, n_rows=60, seed=HEADER + "0,0,0\n1,1,1\n2,0,0\n3,1,1\n")
+    (folder / "smote1.csv").write_text(HEADER + "1,2,1\n")
+    code, _, err = run(capsys, "paper", "--data", str(folder), "--label", "y", "--generators", "none",
+                       "--sweeps", "ratio", "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    line = f"synthlaw: warning: {folder / 'smote1.csv'}: no smote0.csv beside it; method 'smote' is skipped"
+    assert line in err.splitlines()
+    assert "no smote0.csv beside it" in (tmp_path / "out" / "report.md").read_text()
+
+
+def concatenated_csv(tmp_path: Path, name: str) -> Path:
+    """seed + train + test of a shared folder as one CSV (the user's single table)."""
+    lines = []
+    for stem in ("seed", "train", "test"):
+        text = (DATA / name / f"{stem}.csv").read_text().splitlines()
+        lines += text if not lines else text[1:]
+    path = tmp_path / f"{name}.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("a,b,y\n" + "1,2,0\n" * 30, "label 1 has 0 rows"),
+    ("a,b,y\n" + "1,2,0\n1,3,1\n" * 30, "--seed-size = 7: must be a multiple of 2"),
+])
+def test_bad_csv_input_is_one_line_and_writes_nothing(tmp_path, capsys, text, needle):
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    out_dir = tmp_path / "out"
+    code, _, err = run(capsys, "paper", "--csv", str(path), "--label", "y", "--seed-size",
+                       "7" if "7" in needle else "10", "--generators", "ros", "--out", str(out_dir))
+    assert code == 2 and err.startswith("synthlaw: error:") and err.count("\n") == 1, err
+    assert needle in err
+    assert not out_dir.exists()
+
+
+@pytest.mark.skipif(not (DATA / "gender").is_dir(), reason="shared data folder missing")
+def test_csv_end_to_end_on_gender(tmp_path, capsys):
+    csv_path = concatenated_csv(tmp_path, "gender")
+    out_dir = tmp_path / "out"
+    argv = ["paper", "--csv", str(csv_path), "--label", "gender", "--generators", "ros,smote", "--sweeps", "ratio",
+            "--seed-size", "40", "--out", str(out_dir)]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert "5001 rows (2500 with gender = 0, 2501 with gender = 1)" in err
+    report = (out_dir / "report.md").read_text()
+    assert "seed 40 rows (20 per class)" in report and "imbalanced" in report
+    for metric in ("balanced", "min", "worst", "balanced_ce", "min_ce"):
+        assert (out_dir / f"imbalance_ratio_{metric}.png").exists()
+    data = out_dir / "data"
+    seed = (data / "seed.csv").read_bytes()
+    assert {p.name for p in data.glob("*.csv")} == {"seed.csv", "train.csv", "train0.csv", "train1.csv", "test.csv",
+                                                      "ros_seed0.csv", "ros_seed1.csv", "smote_seed0.csv", "smote_seed1.csv"}
+    # rows_needed for seed size 40, ratio sweep: 5 * 40 + 1.5 * 40 minority rows, 1.5 * 40 majority rows
+    assert len((data / "smote_seed1.csv").read_text().splitlines()) == 1 + 260
+    assert len((data / "smote_seed0.csv").read_text().splitlines()) == 1 + 60
+    methods = set(read_table(out_dir / "imbalance_ratio.csv")["method"].tolist())
+    assert methods == {"ros_seed", "smote_seed"}
+    code, _, err = run(capsys, *argv)  # a rerun reuses the split and the generated rows
+    assert code == 0 and err.count("reused") == 2 and (data / "seed.csv").read_bytes() == seed
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA / "gender").is_dir(), reason="shared data folder missing")
+def test_csv_with_every_generator_and_both_fit_on_modes(tmp_path, capsys):
+    csv_path = concatenated_csv(tmp_path, "gender")
+    out_dir = tmp_path / "out"
+    code, _, err = run(capsys, "paper", "--csv", str(csv_path), "--label", "gender", "--spurious", "long_hair",
+                       "--fit-on", "seed,use", "--out", str(out_dir))
+    assert code == 0, err
+    for name in ("transformer_seed1", "transformer_use_pos", "adasyn_seed0", "plugin_use_neg"):
+        assert (out_dir / "data" / f"{name}.csv").exists(), name
+    assert (out_dir / "generator_loss.png").exists()
+    report = (out_dir / "report.md").read_text()
+    assert "N_rec" in report and "AUG-4" in report

@@ -1,9 +1,11 @@
 """The authors' row choices: pandas DataFrame.sample(n, random_state=s) is RandomState(s).choice."""
 
 import jax
+import pytest
 
 from synthlaw.sims.paper_rows import (augmentation_designs, jax_take_from, paper_take, ratio_designs,
                                       rows_needed, split_pools)
+from synthlaw.theory.experiments.paper_sweeps import SWEEPS
 
 # Recorded with pandas 3.1.1 in a throwaway venv (not a dependency), on ../shared/data/gender:
 #   train0 = pd.read_csv("train0.csv"); use = train0.sample(n=1000, random_state=42)
@@ -45,4 +47,21 @@ def test_design_sizes_and_weights():
     designs = augmentation_designs(n_rows, "m", "imbalance", 200, (1, 2), paper_take)
     assert len(designs) == 10 * 2 + 1 and designs[-1].tags["arm"] == "train_all"
     assert sum(len(rows) for _, rows, _ in designs[-2].parts) == 200 + 800 + 800 + 3600
-    assert rows_needed("m", "spurious", 200) == {"train_neg": 1000, "m_pos": 2800, "m_neg": 1800}
+    assert rows_needed("m", "spurious", 200) == {"train_neg": 1000, "m_pos": 2800, "m_neg": 1800, "train": 1}
+    assert rows_needed("m", "imbalance", 200, ("ratio",)) == {"train0": 1000, "m1": 1300, "m0": 300}
+
+
+@pytest.mark.parametrize("sweep", ["ratio", "augmentation"])
+def test_rows_needed_is_exactly_what_a_sweep_reads(sweep):
+    needs = rows_needed("m", "imbalance", 20, (sweep,))
+    n_rows = {"seed": 20, **needs}
+    designs = SWEEPS[sweep](n_rows, "m", "imbalance", 20, (1, 2, 6), paper_take)
+    read = {}
+    for d in designs:
+        for stem, rows, _ in d.parts:
+            read[stem] = read.get(stem, set()) | set(rows.tolist())
+    assert set(read) == {"seed", *needs}
+    assert all(max(read[stem]) < n for stem, n in needs.items())
+    for stem in ("train0", "m0", "m1"):  # one row fewer and the sweep cannot draw its rows
+        with pytest.raises(ValueError):
+            SWEEPS[sweep]({**n_rows, stem: needs[stem] - 1}, "m", "imbalance", 20, (1, 2, 6), paper_take)

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from synthlaw.sims.tables import TableError, check_rows, discover_methods, load_tables
+from synthlaw.sims.tables import TableError, check_rows, discover_methods, load_tables, read_csv, write_csv
 
 DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
 needs_data = pytest.mark.skipif(not (DATA / "gender").is_dir(), reason=f"shared data folder {DATA} missing")
@@ -90,3 +90,72 @@ def test_the_shared_folders_load():
     craft = load_tables(DATA / "craft", "Target", methods=["smote"])
     assert craft.methods == ("smote",) and len(craft.tables["train"].y_n) == 5400
     assert discover_methods(DATA / "craft")[0] == "synthetic_allseed"
+
+
+@pytest.mark.parametrize("text", [
+    "\ufeffa,b,y,s\n0.5,1,0,0\n",  # a UTF-8 byte-order mark (Excel's "CSV UTF-8")
+    "a;b;y;s\n0.5;1;0;0\n",  # semicolons
+    "a\tb\ty\ts\n0.5\t1\t0\t0\n",  # tabs
+    "a|b|y|s\n0.5|1|0|0\n",  # pipes
+    '"a","b","y","s"\n"0.5","1","0","0"\n',  # every field quoted
+    'a,b,y,s\n0.5," 1",0,0\n\n',  # a quoted cell with a space, a trailing blank line
+])
+def test_read_csv_handles_bom_delimiters_and_quotes(tmp_path, text):
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    header, cells = read_csv(path)
+    assert header == ["a", "b", "y", "s"]
+    np.testing.assert_array_equal(cells, [[0.5, 1.0, 0.0, 0.0]])
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("a,b,a,y\n1,2,3,0\n", "column name 'a' appears 2 times"),
+    (",a,y\n0,1,0\n", "column 1 has an empty name"),
+    ("a b y\n1 2 0\n", "cannot tell the delimiter from the first 20 lines; allowed: comma, semicolon, tab, |"),
+    ("a,b,y\n1,2\n", "line 2 has 2 cells, header has 3"),
+])
+def test_read_csv_rejects_bad_headers_and_rows(tmp_path, text, needle):
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    with pytest.raises(TableError) as err:
+        read_csv(path)
+    assert needle in str(err.value) and str(path) in str(err.value) and "\n" not in str(err.value)
+
+
+def test_write_csv_reads_back_exactly(tmp_path):
+    cells = np.array([[0.1, 1.0 / 3.0, -2.0], [1e-12, 7.0, 0.0]])
+    write_csv(tmp_path / "w.csv", ["a", "b", "y"], cells)
+    header, back = read_csv(tmp_path / "w.csv")
+    assert header == ["a", "b", "y"] and np.array_equal(back, cells)
+
+
+def test_a_seed_with_one_class_or_one_group_side_is_an_error(tmp_path):
+    folder = tiny_folder(tmp_path, seed=HEADER + "0.5,1,0,0\n1.5,2,0,1\n")
+    with pytest.raises(TableError, match=r"seed.csv: label 'y' is 0 on every row; the seed needs both classes"):
+        load_tables(folder, "y")
+    folder = tiny_folder(tmp_path / "b", seed=HEADER + "0.5,1,0,0\n1.5,2,1,1\n")  # groups 00 and 11 only
+    with pytest.raises(TableError, match=r"seed.csv: every row is in the pos groups"):
+        load_tables(folder, "y", spurious="s")
+
+
+def test_a_method_file_without_its_partner_is_a_warning_naming_it(tmp_path):
+    folder = tiny_folder(tmp_path)
+    (folder / "smote1.csv").write_text(HEADER + ROWS)
+    (folder / "gan_neg.csv").write_text(HEADER + ROWS)
+    tables = load_tables(folder, "y")
+    assert tables.methods == ("ros",)
+    assert len(tables.warnings) == 2
+    assert any(f"{folder / 'smote1.csv'}: no smote0.csv beside it; method 'smote' is skipped" == w
+               for w in tables.warnings), tables.warnings
+    assert any("gan_neg.csv: no gan_pos.csv" in w for w in tables.warnings)
+    assert load_tables(tiny_folder(tmp_path / "b"), "y").warnings == ()
+
+
+def test_only_the_real_files_asked_for_are_read(tmp_path):
+    folder = tiny_folder(tmp_path)
+    for stem in ("train", "train1", "train_pos"):
+        (folder / f"{stem}.csv").unlink()
+    tables = load_tables(folder, "y", real=("seed", "test", "train0"))
+    assert set(tables.tables) == {"seed", "test", "train0", "ros0", "ros1"}
+    with pytest.raises(TableError, match=r"train.csv: missing file"):
+        load_tables(folder, "y", real=("seed", "test", "train0", "train"))

@@ -1,0 +1,95 @@
+"""One CSV into a data folder like the paper's: a balanced seed, train (by label and group), test.
+
+The authors split each table once into use (3 500 rows of gender) and test (1 501), then drew a
+seed of 200 use rows balanced over the four (spurious, label) groups. `synthlaw paper --csv` does
+the same, reproducibly from a JAX key: one permutation of the rows; per group g (the label, or
+2 s + y with s the spurious bit, 0 for the smaller value), round(test_fraction n_g) rows of that
+order go to test and the next seed_size / G to the seed; the rest is train. Each part keeps the
+file's row order. train0/train1 split train by label, train_pos (groups 00, 11) / train_neg
+(01, 10) by group, as in the data README.
+"""
+
+from pathlib import Path
+from typing import NamedTuple
+
+import jax
+import numpy as np
+
+from synthlaw.sims.tables import TableError, Tables, check_seed, read_csv, to_table, write_csv
+
+SEED_SIZE = 200
+TEST_FRACTION = 0.3
+
+
+class Split(NamedTuple):
+    """Row positions of each part (stem -> rows_k), the header and cells, one line saying what was done."""
+
+    header: list
+    cells_nd: np.ndarray
+    parts: dict
+    summary: str
+
+
+def groups_of(y_n: np.ndarray, s_n: np.ndarray | None) -> tuple[np.ndarray, int]:
+    """Group per row and the group count: the label, or 2 s + y with s = 1 on the larger spurious value."""
+    if s_n is None:
+        return y_n, 2
+    return 2 * (s_n != s_n.min()).astype(np.int32) + y_n, 4
+
+
+def group_name(g: int, n_groups: int) -> str:
+    return f"label {g}" if n_groups == 2 else f"group {g // 2}{g % 2} (spurious bit, label)"
+
+
+def split_table(path: Path, label: str, spurious: str | None, *, key: jax.Array, seed_size: int = SEED_SIZE,
+                test_fraction: float = TEST_FRACTION) -> Split:
+    """Read and check one CSV, then split it (see the module docstring); a TableError on bad input."""
+    header, cells_nd = read_csv(path)
+    table = to_table(path, header, cells_nd, header, label, spurious)
+    if spurious is not None and len(np.unique(table.s_n)) != 2:
+        shown = ", ".join(f"{v:g}" for v in np.unique(table.s_n)[:5])
+        raise TableError(f"{path}: spurious column {spurious!r} takes values {shown}; allowed: exactly two distinct values")
+    g_n, n_groups = groups_of(table.y_n, table.s_n)
+    if seed_size % n_groups:
+        raise TableError(f"--seed-size = {seed_size}: must be a multiple of {n_groups} (a seed balanced over "
+                         f"{n_groups} {'groups' if n_groups == 4 else 'classes'})")
+    order_n = np.asarray(jax.random.permutation(key, len(g_n)))
+    per_group = seed_size // n_groups
+    test, seed = [], []
+    for g in range(n_groups):
+        rows_g = order_n[g_n[order_n] == g]
+        n_test = int(round(test_fraction * len(rows_g)))
+        if n_test < 1 or len(rows_g) - n_test < per_group:
+            raise TableError(f"{path}: {group_name(g, n_groups)} has {len(rows_g)} rows; a test fraction of "
+                             f"{test_fraction:g} and a seed of {seed_size} need at least one test row and "
+                             f"{per_group} seed rows of it (lower --seed-size or --test-fraction)")
+        test.append(rows_g[:n_test])
+        seed.append(rows_g[n_test:n_test + per_group])
+    test_k, seed_k = np.sort(np.concatenate(test)), np.sort(np.concatenate(seed))
+    train_k = np.setdiff1d(np.arange(len(g_n)), np.concatenate([test_k, seed_k]))
+    parts = {"seed": seed_k, "train": train_k, "test": test_k,
+             "train0": train_k[table.y_n[train_k] == 0], "train1": train_k[table.y_n[train_k] == 1]}
+    if spurious is not None:
+        pos_k = np.isin(g_n[train_k], (0, 3))
+        parts |= {"train_pos": train_k[pos_k], "train_neg": train_k[~pos_k]}
+    counts = ", ".join(f"{np.sum(table.y_n == c)} with {label} = {c}" for c in (0, 1))
+    summary = (f"{path}: {len(g_n)} rows ({counts}); split by one JAX permutation of the rows: test "
+               f"{len(test_k)} rows ({test_fraction:g} of each {'group' if spurious else 'class'}), seed "
+               f"{len(seed_k)} rows ({per_group} per {'group' if spurious else 'class'}), train {len(train_k)} rows "
+               f"(train0 {len(parts['train0'])}, train1 {len(parts['train1'])})")
+    return Split(header, cells_nd, parts, summary)
+
+
+def write_split(split: Split, folder: Path) -> None:
+    """The parts as {stem}.csv in folder, every column kept, in the file's column order."""
+    for stem, rows_k in split.parts.items():
+        write_csv(Path(folder) / f"{stem}.csv", split.header, split.cells_nd[rows_k])
+
+
+def split_tables(split: Split, folder: Path, label: str, spurious: str | None) -> Tables:
+    """The parts as loaded Tables (no method yet), as if read back from folder."""
+    tables = {stem: to_table(Path(folder) / f"{stem}.csv", split.header, split.cells_nd[rows_k], split.header,
+                             label, spurious) for stem, rows_k in split.parts.items()}
+    loaded = Tables(Path(folder), label, spurious, tuple(c for c in split.header if c != label), (), tables)
+    check_seed(loaded)
+    return loaded

@@ -56,6 +56,8 @@ def build_parser() -> Parser:
     paper.add_argument("--sweeps", default="ratio,augmentation", help="comma-separated: ratio, augmentation")
     paper.add_argument("--standardize", action="store_true", help="standardise features (default raw, as the paper)")
     paper.add_argument("--seed", type=int, default=0, help="JAX base seed for --protocol jax (default 0)")
+    paper.add_argument("--classifier", default="logistic", help="logistic (JAX, default), rf or xgb (need .[paper])")
+    paper.add_argument("--solver", help="logistic fit: exact (default) or lbfgs-like-authors (sklearn, max_iter 1000)")
     paper.add_argument("--out", type=Path, help="output folder (default: runs/DATE-paper-FOLDER)")
     for command in (verify, paper):
         command.add_argument("--distributed", metavar="SPEC",
@@ -190,6 +192,9 @@ def run_paper(args) -> int:
     sweeps = [s.strip() for s in args.sweeps.split(",") if s.strip()]
     if not sweeps or any(s not in ("ratio", "augmentation") for s in sweeps):
         raise UsageError(f"--sweeps {args.sweeps!r}: allowed: ratio, augmentation (comma-separated)")
+    from synthlaw.models.library_classifiers import fit_problem
+    if problem := fit_problem(args.classifier, args.solver):
+        raise UsageError(problem)
     tasks = ["imbalance"] + (["spurious"] if args.spurious else [])
     try:
         tables = load_tables(args.data, args.label, args.spurious, args.methods)
@@ -216,7 +221,8 @@ def run_paper(args) -> int:
             for sweep in sweeps:
                 print(f"{task} {sweep} sweep, {len(tables.methods)} methods ...", file=sys.stderr, flush=True)
                 columns = run_sweep_on_tables(tables, sweep, task, protocol=args.protocol, seed=args.seed,
-                                              seed_size=seed_size, standardize=args.standardize)
+                                              seed_size=seed_size, standardize=args.standardize,
+                                              classifier=args.classifier, solver=args.solver)
                 summary = summarise(columns)
                 results[task, sweep] = (columns, summary, compare_stored(summary, tables.folder, sweep, task))
     info = {"data": str(args.data), "label": args.label, "spurious": args.spurious, "protocol": args.protocol,

@@ -65,6 +65,8 @@ def build_parser() -> Parser:
     paper.add_argument("--methods", nargs="+", help="stored synthetic methods of --data (default: every one found)")
     paper.add_argument("--sweeps", default="ratio,augmentation", help="comma-separated: ratio, augmentation")
     paper.add_argument("--standardize", action="store_true", help="standardise features (default raw, as the paper)")
+    paper.add_argument("--classifier", default="logistic", help="logistic (JAX, default), rf or xgb (need .[paper])")
+    paper.add_argument("--solver", help="logistic fit: exact (default) or lbfgs-like-authors (sklearn, max_iter 1000)")
     paper.add_argument("--seed", type=int, default=0,
                        help="JAX base seed: the CSV split, the generators, --protocol jax (default 0)")
     paper.add_argument("--out", type=Path, help="output folder (default: runs/DATE-paper-NAME)")
@@ -262,6 +264,9 @@ def run_paper(args) -> int:
     if set(generators) & {"all", "none"}:
         raise UsageError(f"--generators {args.generators!r}: 'all' and 'none' stand alone; allowed: {', '.join(ALLOWED)}")
     fit_on = comma_list("--fit-on", args.fit_on, FIT_ON)
+    from synthlaw.models.library_classifiers import fit_problem
+    if problem := fit_problem(args.classifier, args.solver):
+        raise UsageError(problem)
     tasks = ["imbalance"] + (["spurious"] if args.spurious else [])
     source = args.data.resolve().name if args.csv is None else args.csv.stem
     out = args.out or Path("runs") / f"{datetime.date.today():%Y-%m-%d}-paper-{source}"
@@ -308,7 +313,8 @@ def run_paper(args) -> int:
             for sweep in sweeps:
                 print(f"{task} {sweep} sweep, {len(tables.methods)} methods ...", file=sys.stderr, flush=True)
                 columns = run_sweep_on_tables(tables, sweep, task, protocol=args.protocol, seed=args.seed,
-                                              seed_size=seed_size, standardize=args.standardize)
+                                              seed_size=seed_size, standardize=args.standardize,
+                                              classifier=args.classifier, solver=args.solver)
                 summary = summarise(columns)
                 results[task, sweep] = (columns, summary, compare_stored(summary, tables.folder, sweep, task))
     info = {"data": str(args.data or args.csv), "label": args.label, "spurious": args.spurious,

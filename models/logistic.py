@@ -53,8 +53,9 @@ def lda_start(gram_pp, sum_1_d, n_1):
     """The weighted LDA rule w = S^{-1}(m_1 - m_0), b = -w.(m_0 + m_1)/2 + ln(n_1/n_0).
 
     Built from the weight Gram [X 1]' W [X 1] and the class-1 sum X'(w y): S is the pooled
-    within-class covariance, plus a 1e-6 relative jitter. For Gaussian classes it is the logistic
-    optimum up to O(1/sqrt(n)).
+    within-class covariance, plus a jitter of 1e-6 times each feature's own variance (so a column
+    scaled by 1e5 does not swamp the others). For Gaussian classes it is the logistic optimum up to
+    O(1/sqrt(n)).
     """
     d = sum_1_d.shape[0]
     n = jnp.maximum(gram_pp[d, d], 1e-12)
@@ -62,7 +63,7 @@ def lda_start(gram_pp, sum_1_d, n_1):
     n_0 = n - n_1
     m_1_d, m_0_d = sum_1_d / n_1, (gram_pp[:d, d] - sum_1_d) / n_0
     s_dd = (gram_pp[:d, :d] - n_0 * jnp.outer(m_0_d, m_0_d) - n_1 * jnp.outer(m_1_d, m_1_d)) / n
-    s_dd = s_dd + 1e-6 * (jnp.trace(s_dd) / d + 1e-12) * jnp.eye(d, dtype=s_dd.dtype)
+    s_dd = s_dd + jnp.diag(1e-6 * jnp.diagonal(s_dd) + 1e-12 * (jnp.trace(s_dd) / d + 1e-12))
     w_d = conjugate_gradient(s_dd, m_1_d - m_0_d, n_iter=2 * d)
     return jnp.append(w_d, -0.5 * w_d @ (m_0_d + m_1_d) + jnp.log(n_1 / n_0))
 

@@ -1,18 +1,27 @@
-"""The paper's real-data sweeps through the one sweep engine, one replicate per training set.
+"""The paper's real-data sweeps, one replicate per training set (a design).
 
-Every design (method x arm x grid point x seed) becomes a row of index_rm into one pool of table
-rows and a row of loss weights weight_rm, padded with weight 0 to the largest training set. The
-sweep engine (sims/sweep.py) vmaps fit_logistic (l2 = 1 / C, scikit-learn's C = 1 by default) and
-the test-set scores over the designs, in chunks sharded over the devices that resume inside
-sweep_settings, so a sweep traces once whatever its grid. The run is float64
-(jax.enable_x64 inside): the features are raw and the comparison with scikit-learn is to 0.002.
+Every design (method x arm x grid point x seed) is a list of rows of one pool of table rows with
+loss weights. The JAX fit ("exact": fit_logistic to the optimum, l2 = 1 / C, scikit-learn's C = 1
+by default) runs through the sweep engine (sims/sweep.py): designs are grouped into size buckets
+(size_buckets: power-of-2 size classes, merged where a compile costs more than the padding saved),
+each bucket padded with weight 0 to its largest design and run as one run_sweep call, vmapped and
+sharded over the devices in chunks that the sweep settings' memory budget sizes. A sweep so traces
+once per bucket, at most ceil(log2(largest / smallest)) + 1 times (`bucket_bound`), instead of
+padding every design to the largest (the augmentation sweep's train_all is all of train.csv).
+The library fits (models/library_classifiers: random forests, XGBoost, and the authors' unconverged
+lbfgs) run per design in parallel processes and are scored by the same JAX scorer. The run is
+float64 (jax.enable_x64 inside): the features are raw and the comparison with scikit-learn is to
+0.002.
 """
 
+import math
+import warnings
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from synthlaw.models.library_classifiers import EXTRA, SOLVER_NAMES, fit_designs, fit_name, missing_libraries
 from synthlaw.models.logistic import fit_logistic
 from synthlaw.sims.paper_rows import (PAPER_SEEDS, augmentation_designs, jax_take_from, paper_take,
                                       ratio_designs)
@@ -21,8 +30,8 @@ from synthlaw.sims.tables import Tables, spurious_bit
 from synthlaw.theory.risks.table_metrics import all_metrics
 
 N_STEPS = 20  # fit steps: 12 reach scikit-learn's exact optimum to 1e-6 on gender and craft
-CHUNK = 128
-TRACES = []  # one entry per trace of the program (tests assert a sweep traces once)
+COMPILE_COST = 1e8  # one compile ~ fitting 1e8 padded row x features (benchmarks/paper_memory.py)
+TRACES = []  # one entry per trace of the program (tests assert a sweep traces once per bucket)
 SWEEPS = {"ratio": ratio_designs, "augmentation": augmentation_designs}
 
 
@@ -37,16 +46,60 @@ def pool_of(tables: Tables, stems: list) -> tuple:
     return x_nd, y_n, offsets
 
 
-def design_masks(designs: list, offsets: dict) -> tuple:
-    """index_rm into the pool and weight_rm (0 on padding), m = the largest training set."""
-    sizes = [sum(len(rows) for _, rows, _ in d.parts) for d in designs]
-    index_rm = np.zeros((len(designs), max(sizes)), np.int32)
-    weight_rm = np.zeros((len(designs), max(sizes)), np.float64)
-    for r, d in enumerate(designs):
-        index_m = np.concatenate([offsets[stem] + rows for stem, rows, _ in d.parts])
-        weight_m = np.concatenate([np.full(len(rows), w) for _, rows, w in d.parts])
+def design_rows(designs: list, offsets: dict) -> tuple:
+    """Per design r: index_r[r] (rows of the pool) and weight_r[r] (loss weights), unpadded."""
+    index_r = [np.concatenate([offsets[stem] + rows for stem, rows, _ in d.parts]).astype(np.int32) for d in designs]
+    weight_r = [np.concatenate([np.full(len(rows), w) for _, rows, w in d.parts]) for d in designs]
+    return index_r, weight_r
+
+
+def size_buckets(sizes_r, d: int, *, pad_to_largest: bool = False) -> list:
+    """Groups of design positions, each one run_sweep call padded to its largest design.
+
+    Start from the classes k = ceil(log2 size) and merge adjacent classes where a compile costs
+    more than the padding it saves: a group costs COMPILE_COST + designs x largest size x d, and
+    dynamic programming over the classes minimises the sum. pad_to_largest puts every design in
+    one group (the old layout, kept for benchmarks/paper_memory.py).
+    """
+    sizes_r = np.asarray(sizes_r)
+    if pad_to_largest:
+        return [np.arange(len(sizes_r))]
+    k_r = np.ceil(np.log2(np.maximum(sizes_r, 1))).astype(int)
+    classes = np.unique(k_r)
+    count_c = np.array([(k_r == k).sum() for k in classes])
+    largest_c = np.array([sizes_r[k_r == k].max() for k in classes])
+    best, cut = [0.0], [0]  # best[j]: least cost of the first j classes; cut[j]: where its last group starts
+    for j in range(1, len(classes) + 1):
+        costs = [best[i] + COMPILE_COST + count_c[i:j].sum() * largest_c[j - 1] * d for i in range(j)]
+        cut.append(int(np.argmin(costs)))
+        best.append(min(costs))
+    groups, j = [], len(classes)
+    while j > 0:
+        groups.append(np.flatnonzero(np.isin(k_r, classes[cut[j]:j])))
+        j = cut[j]
+    return groups[::-1]
+
+
+def bucket_bound(sizes_r) -> int:
+    """Most buckets (so traces) a sweep of these sizes can have: ceil(log2(max / min)) + 1."""
+    return math.ceil(math.log2(max(sizes_r) / max(min(sizes_r), 1))) + 1
+
+
+def padded(index_r: list, weight_r: list) -> tuple:
+    """index_rm and weight_rm (0 on padding), m = the largest of these designs."""
+    m = max(len(i) for i in index_r)
+    index_rm = np.zeros((len(index_r), m), np.int32)
+    weight_rm = np.zeros((len(index_r), m), np.float64)
+    for r, (index_m, weight_m) in enumerate(zip(index_r, weight_r)):
         index_rm[r, : len(index_m)], weight_rm[r, : len(weight_m)] = index_m, weight_m
     return index_rm, weight_rm
+
+
+def replicate_bytes(m: int, d: int, t: int) -> int:
+    """Working memory of one float64 fit of m rows, d features, scored on t test rows: the gathered
+    (and standardised) rows and their weighted copy (3 m d), per-row state and step candidates
+    (about 40 m), test logits and masks (about 10 t). Measured in benchmarks/paper_memory.py."""
+    return 8 * (m * (3 * d + 40) + 10 * t)
 
 
 def test_groups(tables: Tables, task: str) -> tuple:
@@ -89,23 +142,81 @@ def design_replicate(pool: tuple, *, l2, n_groups: int, n_steps: int, standardiz
     return replicate
 
 
-def run_designs(tables: Tables, designs: list, task: str, *, C: float = 1.0, n_steps: int = N_STEPS,
-                standardize: bool = False, chunk: int = CHUNK, devices=None) -> dict:
-    """Score the designs in float64 through the sweep engine (one replicate per design, in chunks
-    sharded over the devices); a tidy table with their tags and the metric columns."""
+def scores(y_t, z_rt, g_t, m_t, n_groups: int) -> dict:
+    """all_metrics of every row of test logits z_rt (library fits), as NumPy columns."""
+    with jax.enable_x64(True):
+        metric = jax.vmap(lambda z_t: all_metrics(y_t, z_t, g_t, m_t, n_groups))
+        return {k: np.asarray(v) for k, v in metric(jnp.asarray(z_rt)).items()}
+
+
+def authors_convergence(name: str, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test_x_td, C, n_jobs):
+    """Per design, 1.0 if the authors' lbfgs fit (max_iter 1000) converged there, else 0.0; nan
+    with a warning naming the extra where scikit-learn is missing (tree fits: nan, nothing run)."""
+    if name in ("rf", "xgb"):
+        return np.full(len(index_r), np.nan)
+    if missing_libraries("lbfgs-like-authors"):
+        warnings.warn(f"authors_converged not measured: scikit-learn missing ({EXTRA})", stacklevel=3)
+        return np.full(len(index_r), np.nan)
+    return fit_designs("lbfgs-like-authors", pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test_x_td,
+                       C=C, n_jobs=n_jobs)[1]  # on raw features, as the authors
+
+
+def run_designs(tables: Tables, designs: list, task: str, *, classifier: str = "logistic", solver: str | None = None,
+                C: float = 1.0, n_steps: int = N_STEPS, standardize: bool = False, chunk: int | None = None,
+                devices=None, authors_check: bool = True, n_jobs: int | None = None,
+                pad_to_largest: bool = False) -> dict:
+    """Score the designs in float64; a tidy table with their tags, n_train, the metric columns,
+    `solver` (what fitted each design) and `authors_converged` (1/0: did the authors' lbfgs fit
+    converge on this design; nan where not measured, see authors_convergence).
+
+    classifier 'logistic' with solver 'exact' (default) runs the JAX fit through the sweep engine,
+    bucketed by size (chunk: replicates per chunk, else the sweep settings' memory budget sizes
+    them); 'lbfgs-like-authors', 'rf' and 'xgb' run per design on n_jobs processes.
+    authors_check=False skips the convergence fits of the exact solver (the column is then nan).
+    """
+    name = fit_name(classifier, solver)
     stems = sorted({stem for d in designs for stem, _, _ in d.parts})
     pool_x_nd, pool_y_n, offsets = pool_of(tables, stems)
-    index_rm, weight_rm = design_masks(designs, offsets)
+    index_r, weight_r = design_rows(designs, offsets)
+    seed_r = np.array([d.tags["seed"] for d in designs])
     test = tables.tables["test"]
     g_t, n_groups, m_t = test_groups(tables, task)
+    if name == "exact":
+        swept = exact_sweep(pool_x_nd, pool_y_n, index_r, weight_r, (test.x_nd, test.y_n, g_t, m_t), n_groups,
+                            l2=1.0 / C, n_steps=n_steps, standardize=standardize, chunk=chunk, devices=devices,
+                            pad_to_largest=pad_to_largest)
+        converged_r = (authors_convergence(name, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test.x_nd, C, n_jobs)
+                       if authors_check else np.full(len(designs), np.nan))
+    else:
+        z_rt, converged_r = fit_designs(name, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test.x_nd,
+                                        C=C, n_jobs=n_jobs, standardize=standardize)
+        swept = scores(test.y_n, z_rt, g_t, m_t, n_groups)
+    columns = {tag: np.array([d.tags[tag] for d in designs]) for tag in designs[0].tags}
+    columns["n_train"] = np.array([len(i) for i in index_r])
+    columns.update(swept)
+    columns["classifier"] = np.array([classifier] * len(designs))
+    columns["solver"] = np.array([SOLVER_NAMES[name]] * len(designs))
+    columns["authors_converged"] = converged_r
+    return columns
+
+
+def exact_sweep(pool_x_nd, pool_y_n, index_r, weight_r, test: tuple, n_groups: int, *, l2, n_steps, standardize,
+                chunk, devices, pad_to_largest) -> dict:
+    """The JAX fits, one run_sweep per size bucket; metric columns in design order."""
+    sizes_r = np.array([len(i) for i in index_r])
+    d, t = pool_x_nd.shape[1], len(test[1])
+    columns = {}
     with jax.enable_x64(True):
-        pool = tuple(jnp.asarray(a) for a in (pool_x_nd, pool_y_n, test.x_nd, test.y_n, g_t, m_t))
-        replicate = design_replicate(pool, l2=1.0 / C, n_groups=n_groups, n_steps=n_steps, standardize=standardize)
-        swept = run_sweep(replicate, key=jax.random.key(0), n_seeds=1, grid={"index": index_rm, "weight": weight_rm},
-                          chunk_size=chunk, devices=devices).columns
-    columns = {name: np.array([d.tags[name] for d in designs]) for name in designs[0].tags}
-    columns["n_train"] = (weight_rm > 0).sum(axis=1)
-    columns.update({k: v for k, v in swept.items() if k not in ("seed", "index", "weight")})
+        pool = tuple(jnp.asarray(a) for a in (pool_x_nd, pool_y_n, *test))
+        replicate = design_replicate(pool, l2=l2, n_groups=n_groups, n_steps=n_steps, standardize=standardize)
+        for bucket in size_buckets(sizes_r, d, pad_to_largest=pad_to_largest):
+            index_rm, weight_rm = padded([index_r[r] for r in bucket], [weight_r[r] for r in bucket])
+            swept = run_sweep(replicate, key=jax.random.key(0), n_seeds=1, grid={"index": index_rm, "weight": weight_rm},
+                              chunk_size=chunk, replicate_bytes=replicate_bytes(index_rm.shape[1], d, t),
+                              devices=devices).columns
+            for k, v in swept.items():
+                if k not in ("seed", "index", "weight"):
+                    columns.setdefault(k, np.zeros(len(index_r), v.dtype))[bucket] = v
     return columns
 
 
@@ -114,6 +225,7 @@ def run_sweep_on_tables(tables: Tables, sweep: str, task: str, *, protocol: str 
     """One sweep ('ratio' or 'augmentation') for every method of tables; a tidy table.
 
     protocol 'paper' picks the authors' rows (RandomState); 'jax' draws them from PRNGKey(seed).
+    fit: run_designs' options (classifier, solver, C, standardize, ...).
     """
     take = paper_take if protocol == "paper" else jax_take_from(jax.random.key(seed))
     n_rows = {stem: len(t.y_n) for stem, t in tables.tables.items()}

@@ -1,8 +1,10 @@
 """Seed summaries of the real-data sweeps, the comparison with the authors' stored JSON results
 (the a + b / N fit of the augmentation sweep is theory.scaling_law.fit_law with gamma = 1).
 
-Stored files are `{experiment}_log_{method}_{metric}.json`: {i: {arm_mean, arm_std}} with the
-std over seeds at ddof 0 (np.std), and for the augmentation sweep a final {"train_all_augment"}.
+Stored files are `{experiment}_{classifier}_{method}_{metric}.json` with classifier `log`, `rf` or
+`xgb`: {i: {arm_mean, arm_std}} with the std over seeds at ddof 0 (np.std), and for the augmentation
+sweep a final {"train_all_augment"}. The stored `*_log_cross` values are means over seeds of
+log(cross-entropy + 1e-15), so ours are too (balanced_log_ce, min_log_ce), with standard errors.
 """
 
 import json
@@ -17,15 +19,26 @@ EXPERIMENTS = {("ratio", "imbalance"): "imbalanced_class_vary_ratio",
                ("ratio", "spurious"): "spurious_corr_vary_ratio",
                ("augmentation", "spurious"): "spurious_corr_vary_additional"}
 ARMS = {"imbalanced": "imbalance_base", "balanced": "balance_base", "augmented": "balance_augment"}
-STORED_METRICS = {"balanced": ("balanced", None), "min": ("min", None), "worst": ("worst", None),
-                  "balanced_log_cross": ("balanced_ce", np.log), "min_log_cross": ("min_ce", np.log)}
-METRICS = ("balanced", "min", "worst", "balanced_ce", "min_ce")
+STORED_METRICS = {"balanced": "balanced", "min": "min", "worst": "worst",
+                  "balanced_log_cross": "balanced_log_ce", "min_log_cross": "min_log_ce"}
+STORED_CLASSIFIERS = {"logistic": "log", "rf": "rf", "xgb": "xgb"}
+METRICS = ("balanced", "min", "worst", "balanced_ce", "min_ce", "balanced_log_ce", "min_log_ce")
+
+
+def with_log_ce(columns: dict) -> dict:
+    """columns plus balanced_log_ce and min_log_ce = log(ce + 1e-15) per design, as the authors."""
+    return {**columns, "balanced_log_ce": np.log(columns["balanced_ce"] + 1e-15),
+            "min_log_ce": np.log(columns["min_ce"] + 1e-15)}
 
 
 def summarise(columns: dict) -> dict:
-    """Mean, std (ddof 0, as the paper) and standard error over seeds per (method, arm, i)."""
+    """Mean, std (ddof 0, as the paper) and standard error over seeds per (method, arm, i), with
+    `classifier`, `solver` (what fitted the point) and `authors_converged` (fraction of the point's
+    seeds where the authors' lbfgs fit converged; nan where not measured)."""
+    columns = with_log_ce(columns)
     keys = sorted({(m, a, int(i)) for m, a, i in zip(columns["method"], columns["arm"], columns["i"])})
-    rows = {"method": [], "arm": [], "i": [], "x": [], "n_seeds": []}
+    rows = {"method": [], "arm": [], "i": [], "x": [], "n_seeds": [], "classifier": [], "solver": [],
+            "authors_converged": []}
     grid = "ratio" if "ratio" in columns else "n_synthetic"
     for metric in METRICS:
         rows.update({f"{metric}_mean": [], f"{metric}_std": [], f"{metric}_se": []})
@@ -33,6 +46,9 @@ def summarise(columns: dict) -> dict:
         keep = (columns["method"] == method) & (columns["arm"] == arm) & (columns["i"] == i)
         rows["method"].append(method), rows["arm"].append(arm), rows["i"].append(i)
         rows["x"].append(float(columns[grid][keep][0])), rows["n_seeds"].append(int(keep.sum()))
+        rows["classifier"].append(str(columns["classifier"][keep][0])), rows["solver"].append(str(columns["solver"][keep][0]))
+        converged = columns["authors_converged"][keep]
+        rows["authors_converged"].append(float(converged.mean()) if np.isfinite(converged).all() else np.nan)
         for metric in METRICS:
             v = columns[metric][keep]
             sd = v.std(ddof=1) if len(v) > 1 else 0.0
@@ -41,18 +57,18 @@ def summarise(columns: dict) -> dict:
     return {k: np.asarray(v) for k, v in rows.items()}
 
 
-def stored_path(folder: Path, sweep: str, task: str, method: str, stored_metric: str) -> Path:
-    return Path(folder) / f"{EXPERIMENTS[sweep, task]}_log_{method}_{stored_metric}.json"
+def stored_path(folder: Path, sweep: str, task: str, method: str, stored_metric: str, classifier: str = "logistic") -> Path:
+    return Path(folder) / f"{EXPERIMENTS[sweep, task]}_{STORED_CLASSIFIERS[classifier]}_{method}_{stored_metric}.json"
 
 
 def compare_stored(summary: dict, folder: Path, sweep: str, task: str) -> list[dict]:
-    """One row per (method, metric, arm, i) with a stored value: ours, theirs, difference, and the
-    standard errors of both means (nan for log cross-entropies)."""
+    """One row per (method, metric, arm, i) with a stored value for the summary's classifier: ours,
+    theirs, difference, the standard errors of both means, the solver and authors_converged."""
     rows = []
     for r in range(len(summary["method"])):
         method, arm, i = summary["method"][r], summary["arm"][r], int(summary["i"][r])
-        for stored_metric, (metric, transform) in STORED_METRICS.items():
-            path = stored_path(folder, sweep, task, method, stored_metric)
+        for stored_metric, metric in STORED_METRICS.items():
+            path = stored_path(folder, sweep, task, method, stored_metric, str(summary["classifier"][r]))
             if not path.is_file():
                 continue
             entry = json.loads(path.read_text()).get(str(i), {})
@@ -62,11 +78,9 @@ def compare_stored(summary: dict, folder: Path, sweep: str, task: str) -> list[d
             # stored std is over the paper's seeds at ddof 0: se = std * sqrt(k / (k - 1)) / sqrt(k)
             k = len(PAPER_SEEDS)
             stored_se = entry.get(f"{ARMS.get(arm)}_std", float("nan")) / np.sqrt(k - 1)
-            ours = summary[f"{metric}_mean"][r]
-            ours = float(transform(ours)) if transform else float(ours)
-            se = float(summary[f"{metric}_se"][r]) if transform is None else float("nan")
+            ours = float(summary[f"{metric}_mean"][r])
             rows.append({"method": method, "metric": stored_metric, "arm": arm, "i": i, "ours": ours,
-                         "stored": float(theirs), "diff": ours - float(theirs), "se": se,
-                         "stored_se": float(stored_se) if transform is None else float("nan")})
+                         "stored": float(theirs), "diff": ours - float(theirs), "se": float(summary[f"{metric}_se"][r]),
+                         "stored_se": float(stored_se), "solver": str(summary["solver"][r]),
+                         "authors_converged": float(summary["authors_converged"][r])})
     return rows
-

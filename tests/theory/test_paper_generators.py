@@ -35,11 +35,10 @@ def test_imbalance_files_and_the_cache(tables, tmp_path):
     kw = dict(seed=0, data_dir=tmp_path / "d", checkpoint_dir=tmp_path / "c")
     first = generate(tables, "ros", "use", "imbalance", {"1": 50, "0": 20}, **kw)
     assert not first.reused and (first.tables["ros_use1"].y_n == 1).all() and len(first.tables["ros_use0"].y_n) == 20
-    # ros copies real rows: every drawn minority row is a label-1 row of seed + train (the registry
-    # generators draw in float32, so the copies are the float32 values)
+    # ros copies real rows exactly: every drawn minority row is a label-1 row of seed + train
     use_x = np.concatenate([tables.tables["seed"].x_nd, tables.tables["train"].x_nd])
     use_y = np.concatenate([tables.tables["seed"].y_n, tables.tables["train"].y_n])
-    real = {tuple(r) for r in use_x[use_y == 1].astype(np.float32).astype(np.float64)}
+    real = {tuple(r) for r in use_x[use_y == 1]}
     assert all(tuple(r) in real for r in first.tables["ros_use1"].x_nd)
     again = generate(tables, "ros", "use", "imbalance", {"1": 50, "0": 20}, **kw)
     assert again.reused and np.array_equal(again.tables["ros_use1"].x_nd, first.tables["ros_use1"].x_nd)

@@ -86,19 +86,19 @@ def pick_claims(text: str | None, registry: dict) -> list:
     unknown = [c for c in names if c.upper() not in registry]
     if unknown:
         raise UsageError(f"--claims: unknown claim id {unknown[0]!r}; allowed: {', '.join(registry)}")
-    return [registry[c.upper()] for c in dict.fromkeys(names)]
+    return [registry[c] for c in dict.fromkeys(c.upper() for c in names)]
 
 
-def check_out(out: Path) -> None:
+def check_out(out: Path, flag: str = "--out") -> None:
     """Refuse, before anything is computed, an output folder that is a file or cannot be written."""
     existing = out
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
         what = "is a file" if existing == out else f"lies under the file {existing}"
-        raise UsageError(f"--out {out}: {what}; give a folder")
+        raise UsageError(f"{flag} {out}: {what}; give a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"--out {out}: {existing} is not writable")
+        raise UsageError(f"{flag} {out}: {existing} is not writable")
 
 
 def read_overrides(path: Path | None, registry: dict) -> dict:
@@ -223,13 +223,12 @@ def run_report(args) -> int:
     if not ids:
         raise UsageError(f"report {args.dir}: holds no claim tables (CLAIM/table.csv with CLAIM/meta.json, "
                          f"as synthlaw verify --out {args.dir} writes them)")
-    check_out(args.dir)
+    check_out(args.dir, "report")
     start = time.perf_counter()
     outcomes = saved_outcomes(args.dir, ids, REGISTRY)
     if not outcomes:
         raise UsageError(f"report {args.dir}: none of its saved tables could be read (warnings above)")
-    info = {"rebuilt from": str(args.dir), "source fingerprint": source_fingerprint(),
-            "wall seconds": f"{time.perf_counter() - start:.1f}"}
+    info = {"rebuilt from": str(args.dir), "source fingerprint": source_fingerprint()}
     report = write_report(outcomes, args.dir, info)
     print(text_table(outcomes))
     print(f"\nreport: {report} and {report.with_suffix('.html').name}  ({time.perf_counter() - start:.1f} s)")

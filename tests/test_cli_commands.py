@@ -12,7 +12,6 @@ import pytest
 
 from synthlaw.cli import main, pick_claims
 from synthlaw.theory.claims import REGISTRY
-from synthlaw.theory.claims.catalogue import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = '[imb-1]\nn_min = 400\nseeds = 8\nseparation = [1.0]\nrho = [1.0, 4.0]\n'
@@ -111,6 +110,32 @@ def test_the_license_is_an_spdx_string_that_setuptools_77_reads():
     assert not any("License ::" in c for c in project["project"].get("classifiers", []))
 
 
+INTERRUPT_DURING_A_CLAIM = r"""
+import os, signal, sys, time
+from pathlib import Path
+import synthlaw.theory.runner.verify as verify
+from synthlaw.cli import main
+
+def measure_then_ctrl_c(claim, config, out_dir, **kwargs):
+    for name in ("00000.npz", "00001.npz", ".00002.npz.tmp"):  # two chunks done, one being written
+        path = Path(out_dir) / claim.id / "chunks" / "0123456789abcdef" / "000-0123" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(60)
+verify.run_claim = measure_then_ctrl_c
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_is_one_line_with_the_saved_chunks_and_exit_130(tmp_path):
+    child = subprocess.run([sys.executable, "-c", INTERRUPT_DURING_A_CLAIM, "verify", "--quick", "--claims", "IMB-1",
+                            "--out", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert child.returncode == 130, child.stderr[-2000:]
+    assert child.stderr.splitlines()[-1] == "interrupted; 2 chunks saved; rerun the same command to resume"
+    assert "Traceback" not in child.stderr
+
+
 INTERRUPT_AFTER_TWO_CHUNKS = r"""
 import os, signal, sys
 import synthlaw.sims.sweep as sweep
@@ -127,13 +152,14 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def test_ctrl_c_says_how_many_chunks_are_saved_and_a_rerun_resumes(tmp_path, capsys):
+@pytest.mark.slow
+def test_ctrl_c_in_a_real_sweep_saves_its_chunks_and_a_rerun_resumes(tmp_path, capsys):
     config = tmp_path / "tiny.toml"
     config.write_text(TINY)
     out = tmp_path / "out"
     argv = ["verify", "--quick", "--claims", "imb-1", "--config", str(config), "--memory-gb", "1e-5", "--out", str(out)]
     child = subprocess.run([sys.executable, "-c", INTERRUPT_AFTER_TWO_CHUNKS, *argv], capture_output=True, text=True,
-                           timeout=300)
+                           timeout=600)
     assert child.returncode == 130, child.stderr[-2000:]
     assert child.stderr.splitlines()[-1] == "interrupted; 2 chunks saved; rerun the same command to resume"
     assert "Traceback" not in child.stderr and len(list(out.rglob("*.npz"))) == 2
@@ -142,23 +168,14 @@ def test_ctrl_c_says_how_many_chunks_are_saved_and_a_rerun_resumes(tmp_path, cap
     assert not list(out.rglob("*.npz"))
 
 
-def test_force_says_it_discards_the_saved_chunks(tmp_path, capsys):
-    config = tmp_path / "tiny.toml"
-    config.write_text(TINY)
-    chunk = tmp_path / "IMB-1" / "chunks" / "0123456789abcdef" / "000-0123" / "00000.npz"
-    chunk.parent.mkdir(parents=True)
-    chunk.write_bytes(b"not a chunk of this config")
-    code, _, err = run(capsys, "verify", "--quick", "--claims", "IMB-1", "--config", str(config), "--force",
-                       "--out", str(tmp_path))
-    assert code == 0 and "--force: discarding the 1 chunks an interrupted run saved" in err
-    assert not chunk.exists()
-
-
-def test_the_default_output_folder_has_no_date(tmp_path, capsys, monkeypatch):
+def test_default_folder_has_no_date_and_force_says_it_discards_saved_chunks(tmp_path, capsys, monkeypatch):
     config = tmp_path / "tiny.toml"
     config.write_text(TINY)
     monkeypatch.chdir(tmp_path)
-    code, out, _ = run(capsys, "verify", "--quick", "--claims", "IMB-1", "--config", str(config))
-    assert code == 0 and (tmp_path / "runs" / "quick" / "IMB-1" / "table.csv").exists()
+    chunk = tmp_path / "runs" / "quick" / "IMB-1" / "chunks" / "0123456789abcdef" / "000-0123" / "00000.npz"
+    chunk.parent.mkdir(parents=True)
+    chunk.write_bytes(b"not a chunk of this config")
+    code, _, err = run(capsys, "verify", "--quick", "--claims", "imb-1", "--config", str(config), "--force")
+    assert code == 0 and "--force: discarding the 1 chunks an interrupted run saved" in err
+    assert not chunk.exists() and (tmp_path / "runs" / "quick" / "IMB-1" / "table.csv").exists()
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["quick"]
-

@@ -46,7 +46,9 @@ def figure_aug2(outcome):
     ax_c.set(xscale="log", yscale="log", xlabel="synthetic rows N",
              ylabel="balanced 0-1 excess", title="AUG-2: fitted generator")
     label_grid(ax_c, cfg.n_syn)
-    ax_c.legend()
+    handles, labels = ax_c.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize="small")
+    fig.set_figheight(fig.get_figheight() + 0.6)  # room for the legend's three rows
     rows = cols["panel"] == "floor"
     gens, est = seed_estimates(cols, "excess", "n_gen", rows)
     measured(ax_f, gens, est, f"measured, n = 0, N = {cfg.n_syn[-1]}")

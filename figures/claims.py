@@ -47,11 +47,11 @@ def figure_imb2(outcome):
     ax.plot(n_g, pred["excess"], marker="", **{**PREDICTION, "label": "prediction tr(HV)/2"})
     rival_power_law(ax, n_g, n_g[0], pred["excess"][0], -0.5, "rival slope -1/2")
     ax.axhline(pred["no_oversampling"], color="C3", linestyle="-.", linewidth=1.0,
-               label="no oversampling: E(rho, Delta) (predicted, n -> inf)")
+               label="no oversampling: E(rho, Delta), n -> inf")
     ax.set(xscale="log", yscale="log", xlabel="n_min (real minority rows)", ylabel="balanced 0-1 excess",
            title="IMB-2: oversampling with a perfect generator")
     label_grid(ax, n_g)
-    ax.legend()
+    ax.legend(loc="center")
     return fig
 
 

@@ -56,18 +56,17 @@ def seed_estimates(columns, value: str, x_key: str, rows):
 
 
 def state_checks(fig, outcome) -> None:
-    """Title the figure with the claim's verdict and both interval levels, and list each check's
-    prediction, measured value and interval (at LEVEL) and verdict below the panels."""
+    """Head the figure with the claim's verdict, both interval levels and each check's prediction,
+    measured value, interval (at LEVEL) and verdict (a suptitle, so the layout makes room for it)."""
     n_seeds = len(np.unique(outcome.columns["seed"]))
     verdict = "REPORTED (not pass/fail)" if outcome.claim.reported_only else outcome.verdict
-    fig.suptitle(f"{outcome.claim.id}: {verdict}. Error bars: {100 * FIGURE_LEVEL:g}% intervals over {n_seeds} "
-                 f"seeds; checks: {100 * LEVEL:g}% intervals", fontsize=8)
-    lines = [f"Checks ({100 * LEVEL:g}% intervals over seeds):"] if outcome.checks else []
+    lines = [f"{outcome.claim.id}: {verdict}. Error bars: {100 * FIGURE_LEVEL:g}% intervals over {n_seeds} seeds; "
+             f"checks: {100 * LEVEL:g}% intervals over seeds"]
     for c in outcome.checks:
         allowance = f" +- {c.allowance:.2g}" if c.allowance else ""
         rival = "" if c.rival is None else f"; rival {c.rival:.4g}"
         bound = "<= " if c.upper_bound else ""
         lines.append(f"{'PASS' if c.passed else 'FAIL'}  {c.label}: {c.quantity}: predicted {bound}{c.prediction:.4g}"
                      f"{allowance}, measured {c.measured.value:.4g} [{c.measured.lo:.4g}, {c.measured.hi:.4g}]{rival}")
-    if outcome.checks:
-        fig.text(0.0, 0.0, "\n".join(lines), ha="left", va="top", fontsize=6.5, linespacing=1.4)
+    fig.suptitle("\n".join(lines), x=0.0, ha="left", fontsize=7, linespacing=1.5)
+    fig.set_figheight(fig.get_figheight() + len(lines) * 7 * 1.5 / 72)  # the panels keep their height

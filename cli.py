@@ -206,7 +206,7 @@ def run_verify(args) -> int:
     print(text_table(outcomes))
     if kept:
         print(f"\nthe report also holds the saved {', '.join(o.claim.id for o in kept)} (not rerun now)")
-    print(f"\nreport: {report}  ({info['dtype']}, {info['wall seconds']} s)")
+    print(f"\nreport: {report} and {report.with_suffix('.html').name}  ({info['dtype']}, {info['wall seconds']} s)")
     return 1 if any(o.verdict == "FAIL" for o in outcomes) else 0
 
 

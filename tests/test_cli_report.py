@@ -1,6 +1,7 @@
 """synthlaw report DIR rebuilds the report from saved tables; a run of some claims adds to a folder's
 report; report.html is self-contained."""
 
+import json
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -128,3 +129,14 @@ def test_a_rebuilt_outcome_reuses_the_cached_prediction_and_judges_the_same(save
     outcome = load_outcome(claim, saved)
     fresh = claim.judge(outcome.columns, outcome.config, claim.predict(outcome.config))
     assert outcome.checks == fresh and not outcome.rerun
+
+
+def test_a_saved_table_that_no_longer_loads_is_named_and_left_out(saved, tmp_path, capsys):
+    folder = copy_without_report(saved, tmp_path / "copy")
+    meta = json.loads((folder / "AUG-4" / "meta.json").read_text())
+    meta["config"]["seeds"] = 1  # a config the claim no longer accepts
+    (folder / "AUG-4" / "meta.json").write_text(json.dumps(meta))
+    code, out, err = run(capsys, "report", str(folder))
+    assert code == 0 and "IMB-1" in out and "AUG-4" not in out
+    assert f"synthlaw: warning: {folder / 'AUG-4'}: saved table left out of the report (AUG-4.seeds = 1" in err
+    assert "## AUG-4" not in (folder / "report.md").read_text()

@@ -49,7 +49,8 @@ def markdown_html(text: str) -> str:
             blocks.append(f"<p>{inline(' '.join(para))}</p>")
             para.clear()
         if items:
-            blocks.append(f"<{list_tag}>" + "".join(f"<li>{inline(' '.join(i))}</li>" for i in items) + f"</{list_tag}>")
+            lis = "".join(f"<li>{inline(' '.join(i))}</li>" for i in items)
+            blocks.append(f"<{list_tag}>{lis}</{list_tag}>")
             items.clear()
 
     for line in text.splitlines():

@@ -94,7 +94,8 @@ def write_report(outcomes, out_dir: Path, run_info: dict, title: str = "synthlaw
         markdown.append(claim_section(o, f"{o.claim.id}.png", fingerprint))
         html_sections.append(html_section(o.claim, o.verdict, png, provenance(o, fingerprint), note_body(o.claim.id)))
     head = [f"# {title}", "", info, "", markdown_table(outcomes), ""]
-    write_atomic(out_dir / "report.html", html_page(title, info, html_table(HEADER, table_rows(outcomes)), html_sections))
+    table = html_table(HEADER, table_rows(outcomes))
+    write_atomic(out_dir / "report.html", html_page(title, info, table, html_sections))
     path = out_dir / "report.md"
     write_atomic(path, "\n".join(head + markdown))
     return path

@@ -40,12 +40,15 @@ def figure_aug2(outcome):
         n_g, est = seed_estimates(cols, "excess", "n_syn", rows)
         measured(ax_c, n_g, est, f"measured, n={n}, n_gen={g}", f"C{i}")
         ax_c.plot(n_g, pred["curve"][g], **{**PREDICTION, "color": f"C{i}", "label": f"formula, b={pred['b'][g]:.2g}"})
-        ax_c.axhline(pred["a"][g], color=f"C{i}", linestyle=":", linewidth=0.8)
-        ax_c.axhline(pred["no_augmentation"][g], color=f"C{i}", linestyle="-.", linewidth=0.8)
+        ax_c.axhline(pred["a"][g], color=f"C{i}", linestyle=":", linewidth=0.8, label=f"floor a, n_gen={g}")
+        ax_c.axhline(pred["no_augmentation"][g], color=f"C{i}", linestyle="-.", linewidth=0.8,
+                     label=f"no augmentation (N = 0), n={n}")
     ax_c.set(xscale="log", yscale="log", xlabel="synthetic rows N",
              ylabel="balanced 0-1 excess", title="AUG-2: fitted generator")
     label_grid(ax_c, cfg.n_syn)
-    ax_c.legend()
+    handles, labels = ax_c.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize="small")
+    fig.set_figheight(fig.get_figheight() + 0.6)  # room for the legend's three rows
     rows = cols["panel"] == "floor"
     gens, est = seed_estimates(cols, "excess", "n_gen", rows)
     measured(ax_f, gens, est, f"measured, n = 0, N = {cfg.n_syn[-1]}")

@@ -1,5 +1,6 @@
 """One figure per claim, drawn from a claim's result table and prediction (pure functions)."""
 
+import jax
 import numpy as np
 
 from synthlaw.figures.augmentation import FIGURES as AUGMENTATION_FIGURES
@@ -12,6 +13,7 @@ from synthlaw.figures.style import (
     panels,
     rival_power_law,
     seed_estimates,
+    state_checks,
 )
 from synthlaw.sims.gaussian import DIRECTIONS
 from synthlaw.theory.risks.gaussian import imbalance_excess
@@ -27,7 +29,7 @@ def figure_imb1(outcome):
         n_maj, est = seed_estimates(cols, "excess", "n_maj", rows)
         color = f"C{i}"
         measured(ax, n_maj / cfg.n_min, est, f"measured, Delta={sep:g}", color)
-        ax.plot(rho_dense, imbalance_excess(rho_dense, sep), **{**PREDICTION, "color": color,
+        ax.plot(rho_dense, jax.jit(imbalance_excess)(rho_dense, sep), **{**PREDICTION, "color": color,
                 "label": f"E(rho, Delta={sep:g})"})
     ax.set(xscale="log", xlabel="imbalance ratio rho = n_maj / n_min", ylabel="balanced 0-1 excess",
            title="IMB-1: the cost of imbalance")
@@ -44,10 +46,12 @@ def figure_imb2(outcome):
     measured(ax, n_g, est, "measured (perfect generator)")
     ax.plot(n_g, pred["excess"], marker="", **{**PREDICTION, "label": "prediction tr(HV)/2"})
     rival_power_law(ax, n_g, n_g[0], pred["excess"][0], -0.5, "rival slope -1/2")
+    ax.axhline(pred["no_oversampling"], color="C3", linestyle="-.", linewidth=1.0,
+               label="no oversampling: E(rho, Delta), n -> inf")
     ax.set(xscale="log", yscale="log", xlabel="n_min (real minority rows)", ylabel="balanced 0-1 excess",
            title="IMB-2: oversampling with a perfect generator")
     label_grid(ax, n_g)
-    ax.legend()
+    ax.legend(loc="center")
     return fig
 
 
@@ -114,6 +118,13 @@ def figure_imb4(outcome):
     label_grid(ax_d, cfg.d)
     handles, labels = ax_n.get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=len(labels))
+    return fig
+
+
+def claim_figure(outcome):
+    """The claim's figure, titled with its verdict and interval levels, its checks listed below."""
+    fig = FIGURES[outcome.claim.id](outcome)
+    state_checks(fig, outcome)
     return fig
 
 

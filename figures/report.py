@@ -1,11 +1,13 @@
-"""The verify report: a PASS/FAIL table for the terminal and report.md with one PNG per claim."""
+"""The verify report: a PASS/FAIL table for the terminal, and report.md and the self-contained
+report.html with one PNG per claim."""
 
 import io
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from synthlaw.figures.claims import FIGURES
+from synthlaw.figures.claims import claim_figure
+from synthlaw.figures.html import html_page, html_section, html_table
 from synthlaw.sims.store import write_atomic
 from synthlaw.theory.claims.intervals import LEVEL
 from synthlaw.theory.notes import note_text
@@ -47,34 +49,53 @@ def markdown_table(outcomes) -> str:
     return "\n".join(lines)
 
 
-def save_figure(fig, path: Path) -> None:
-    """Render to memory, then write atomically."""
+def png_bytes(fig) -> bytes:
+    """The figure rendered to PNG in memory (and closed)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     plt.close(fig)
-    write_atomic(path, buffer.getvalue())
+    return buffer.getvalue()
 
 
-def claim_section(outcome, png_name: str) -> str:
+def provenance(outcome, fingerprint: str) -> str:
+    """How this claim's table got here: measured now, reused, or saved earlier and not rerun; its
+    dtype, seed and source fingerprint (flagged when it differs from the current source)."""
+    meta = outcome.meta
+    how = ("measured now" if not outcome.reused else "reused saved table" if outcome.rerun
+           else "saved table, not rerun now: predicted and judged again")
+    measured = f", measured in {meta['measure_seconds']:.1f} s" if "measure_seconds" in meta else ""
+    source = meta.get("source", "?")
+    changed = f" (the current source is {fingerprint})" if fingerprint and source != fingerprint else ""
+    return (f"Config: `{outcome.config.as_dict()}` ({how}, {outcome.seconds:.1f} s{measured}; "
+            f"{meta.get('dtype', '?')}, seed {meta.get('seed', '?')}, source fingerprint {source}{changed}).")
+
+
+def note_body(claim_id: str) -> str:
+    """The claim's note without its title line (the section heading carries the title)."""
+    return note_text(claim_id).split("\n", 1)[1].strip()
+
+
+def claim_section(outcome, png_name: str, fingerprint: str) -> str:
     c = outcome.claim
-    source = "reused saved table" if outcome.reused else "measured now"
     lines = [f"## {c.id}: {c.title} ({outcome.verdict})", "", f"Source: {c.source}.", "",
-             f"![{c.id}]({png_name})", "", f"Config: `{outcome.config.as_dict()}` ({source}, {outcome.seconds:.1f} s).", ""]
-    lines += [note_text(c.id).split("\n", 1)[1].strip(), ""]
+             f"![{c.id}]({png_name})", "", provenance(outcome, fingerprint), "", note_body(c.id), ""]
     return "\n".join(lines)
 
 
-def write_report(outcomes, out_dir: Path, run_info: dict) -> Path:
-    """Write one PNG per claim and report.md into out_dir; return the report's path."""
+def write_report(outcomes, out_dir: Path, run_info: dict, title: str = "synthlaw verify report") -> Path:
+    """Write one PNG per claim, report.md and report.html into out_dir; return report.md's path."""
     out_dir = Path(out_dir)
-    sections = []
+    fingerprint = run_info.get("source fingerprint", "")
+    info = ", ".join(f"{k}: {v}" for k, v in run_info.items())
+    markdown, html_sections = [], []
     for o in outcomes:
-        png = f"{o.claim.id}.png"
-        save_figure(FIGURES[o.claim.id](o), out_dir / png)
-        sections.append(claim_section(o, png))
-    head = ["# synthlaw verify report", "",
-            ", ".join(f"{k}: {v}" for k, v in run_info.items()), "",
-            markdown_table(outcomes), ""]
+        png = png_bytes(claim_figure(o))
+        write_atomic(out_dir / f"{o.claim.id}.png", png)
+        markdown.append(claim_section(o, f"{o.claim.id}.png", fingerprint))
+        html_sections.append(html_section(o.claim, o.verdict, png, provenance(o, fingerprint), note_body(o.claim.id)))
+    head = [f"# {title}", "", info, "", markdown_table(outcomes), ""]
+    table = html_table(HEADER, table_rows(outcomes))
+    write_atomic(out_dir / "report.html", html_page(title, info, table, html_sections))
     path = out_dir / "report.md"
-    write_atomic(path, "\n".join(head + sections))
+    write_atomic(path, "\n".join(head + markdown))
     return path

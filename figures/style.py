@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from synthlaw.theory.claims.intervals import FIGURE_LEVEL, mean_ci  # noqa: E402
+from synthlaw.theory.claims.intervals import FIGURE_LEVEL, LEVEL, mean_ci  # noqa: E402
 
 PANEL_INCHES = (3.4, 2.6)
 RC = {"font.size": 9, "axes.titlesize": 9, "axes.labelsize": 9, "legend.fontsize": 7,
@@ -53,3 +53,20 @@ def seed_estimates(columns, value: str, x_key: str, rows):
     """The x values among rows and, per x, the mean of column `value` over seeds with its 95% interval."""
     xs = np.unique(columns[x_key][rows])
     return xs, [mean_ci(columns[value][rows & (columns[x_key] == x)], FIGURE_LEVEL) for x in xs]
+
+
+def state_checks(fig, outcome) -> None:
+    """Head the figure with the claim's verdict, both interval levels and each check's prediction,
+    measured value, interval (at LEVEL) and verdict (a suptitle, so the layout makes room for it)."""
+    n_seeds = len(np.unique(outcome.columns["seed"]))
+    verdict = "REPORTED (not pass/fail)" if outcome.claim.reported_only else outcome.verdict
+    lines = [f"{outcome.claim.id}: {verdict}. Error bars: {100 * FIGURE_LEVEL:g}% intervals over {n_seeds} seeds; "
+             f"checks: {100 * LEVEL:g}% intervals over seeds"]
+    for c in outcome.checks:
+        allowance = f" +- {c.allowance:.2g}" if c.allowance else ""
+        rival = "" if c.rival is None else f"; rival {c.rival:.4g}"
+        bound = "<= " if c.upper_bound else ""
+        lines.append(f"{'PASS' if c.passed else 'FAIL'}  {c.label}: {c.quantity}: predicted {bound}{c.prediction:.4g}"
+                     f"{allowance}, measured {c.measured.value:.4g} [{c.measured.lo:.4g}, {c.measured.hi:.4g}]{rival}")
+    fig.suptitle("\n".join(lines), x=0.0, ha="left", fontsize=7, linespacing=1.5)
+    fig.set_figheight(fig.get_figheight() + len(lines) * 7 * 1.5 / 72)  # the panels keep their height

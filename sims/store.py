@@ -1,8 +1,9 @@
 """Results on disk: tidy CSV tables and JSON metadata, written atomically.
 
 Every write goes to a temporary file in the target folder and is renamed into place, so an
-interrupted run never leaves a half-written file that a later run would trust. In a multi-host
-run only process 0 writes.
+interrupted run never leaves a half-written file that a later run would trust. Files get the
+mode a plain open() would give them (0o666 less the umask), not mkstemp's private 0o600, so others
+can read the results. In a multi-host run only process 0 writes.
 """
 
 import csv
@@ -31,12 +32,20 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, mode) as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def current_umask() -> int:
+    """The process's umask (reading it means setting it, so it is set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def table_to_csv(columns: dict) -> str:

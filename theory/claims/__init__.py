@@ -1,15 +1,14 @@
 """The claims: one module per claim joins an experiment to a prediction and judges it.
 
 Each module defines CLAIM (a claims.check.Claim). REGISTRY collects them in CLAIMS order, so a new
-claim is one new module here (plus its note and its figure).
+claim is one new module here (plus its note, its figure and its line in catalogue.toml). REGISTRY
+is built on first use, so that catalogue (ids and titles) can be read without importing JAX.
 """
 
 import importlib
 import pkgutil
 
-from synthlaw.theory.claims.check import Claim
-
-_SUPPORT = {"check", "intervals", "scaling_law", "spec"}
+_SUPPORT = {"catalogue", "check", "intervals", "scaling_law", "spec"}
 
 
 def _discover() -> dict:
@@ -21,4 +20,9 @@ def _discover() -> dict:
     return {c.id: c for c in claims}
 
 
-REGISTRY: dict[str, Claim] = _discover()
+def __getattr__(name: str):
+    """REGISTRY (id -> Claim), discovered once, on first access."""
+    if name == "REGISTRY":
+        globals()["REGISTRY"] = _discover()
+        return globals()["REGISTRY"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,13 +4,14 @@ Each claim's results live in OUT/CLAIM/: table.csv (tidy, one row per seed and g
 meta.json (config, versions, dtype, seed, source fingerprint, hash). meta.json is written last,
 so a folder whose meta.json carries the current hash holds a complete table that a second run
 reuses; the hash covers the config, the dtype, the seed and the fingerprint of the package's
-source, so a changed source file makes the next run measure again.
+source, so a changed source file makes the next run measure again. The prediction is cached
+beside them (runner/saved.py).
 """
 
 import platform
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jax
@@ -22,6 +23,7 @@ from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, agreed, sweep_settings
 from synthlaw.theory.claims.check import Check, Claim, verdict
 from synthlaw.theory.claims.spec import Config
 from synthlaw.theory.runner.fingerprint import source_fingerprint
+from synthlaw.theory.runner.saved import cached_prediction
 
 
 class NonFiniteResult(RuntimeError):
@@ -40,7 +42,8 @@ def check_finite(claim_id: str, columns: dict) -> None:
 
 @dataclass
 class Outcome:
-    """A claim's run: its config, measurement table, prediction and checks."""
+    """A claim's run: its config, measurement table, prediction and checks; meta is its meta.json.
+    rerun is False for a claim rebuilt from its saved table without being run (synthlaw report)."""
 
     claim: Claim
     config: Config
@@ -49,6 +52,8 @@ class Outcome:
     checks: list[Check]
     seconds: float
     reused: bool
+    meta: dict = field(default_factory=dict)
+    rerun: bool = True
 
     @property
     def verdict(self) -> str:
@@ -70,15 +75,21 @@ def dtype_name() -> str:
     return "float64" if jax.config.jax_enable_x64 else "float32"
 
 
+def claim_identity(claim: Claim, config: Config, seed: int) -> dict:
+    """What a saved table depends on; its hash names the table's chunk folder and is kept in meta.json."""
+    return {"claim": claim.id, "config": config.as_dict(), "dtype": dtype_name(), "seed": seed,
+            "source": source_fingerprint()}
+
+
 def run_claim(claim: Claim, config: Config, out_dir: Path, *, force: bool, seed: int = 0,
               memory_budget: int = DEFAULT_MEMORY_BUDGET) -> Outcome:
     """Measure claim (or reuse a saved table with the same hash), then predict and judge.
 
     While measuring, finished sweep chunks are kept in CLAIM/chunks/HASH/, so a run that was
-    interrupted resumes where it stopped; they are removed once the table is written.
+    interrupted resumes where it stopped; they are removed once the table is written, and at the
+    start of a run with force.
     """
-    identity = {"claim": claim.id, "config": config.as_dict(), "dtype": dtype_name(), "seed": seed,
-                "source": source_fingerprint()}
+    identity = claim_identity(claim, config, seed)
     digest = config_hash(identity)
     folder = Path(out_dir) / claim.id
     meta_path = folder / "meta.json"
@@ -86,21 +97,21 @@ def run_claim(claim: Claim, config: Config, out_dir: Path, *, force: bool, seed:
     reused = agreed(not force and meta_path.exists() and read_json(meta_path).get("hash") == digest)
     if reused:
         columns = read_table(folder / "table.csv")
+        meta = read_json(meta_path)
     else:
-        chunks = folder / "chunks" / digest
         if force and is_writer():
-            shutil.rmtree(chunks, ignore_errors=True)
-        with sweep_settings(checkpoint=chunks, memory_budget=memory_budget):
+            shutil.rmtree(folder / "chunks", ignore_errors=True)
+        with sweep_settings(checkpoint=folder / "chunks" / digest, memory_budget=memory_budget):
             columns = claim.measure(config, claim_key(claim.id, seed))
         check_finite(claim.id, columns)
         write_table(folder / "table.csv", columns)
-        write_json(meta_path, {**identity, "hash": digest, "versions": versions(),
-                               "measure_seconds": time.perf_counter() - start})
+        meta = {**identity, "hash": digest, "versions": versions(), "measure_seconds": time.perf_counter() - start}
+        write_json(meta_path, meta)
         if is_writer():
             shutil.rmtree(folder / "chunks", ignore_errors=True)
-    prediction = claim.predict(config)
+    prediction = cached_prediction(claim, config, folder)
     checks = claim.judge(columns, config, prediction)
-    return Outcome(claim, config, columns, prediction, checks, time.perf_counter() - start, reused)
+    return Outcome(claim, config, columns, prediction, checks, time.perf_counter() - start, reused, meta)
 
 
 def claim_key(claim_id: str, seed: int):

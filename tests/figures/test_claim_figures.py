@@ -1,0 +1,64 @@
+"""Each verify figure states its verdict, its interval levels and its checks' values; IMB-2 shows the
+cost without oversampling; every line of AUG-2's curve panel is named in a legend."""
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from synthlaw.figures.claims import FIGURES, claim_figure
+from synthlaw.theory.claims import REGISTRY
+from synthlaw.theory.claims.check import Check
+from synthlaw.theory.claims.intervals import Estimate
+
+
+def grid_table(x_name, xs, seeds=4, **extra):
+    """A tidy table: every x for every seed, excess falling in x."""
+    seed_r, x_r = np.repeat(np.arange(seeds), len(xs)), np.tile(np.asarray(xs), seeds)
+    rng = np.random.default_rng(0)
+    return {"seed": seed_r, x_name: x_r, "excess": 1.0 / x_r * (1 + 0.1 * rng.standard_normal(len(x_r))),
+            **{k: np.resize(np.asarray(v), len(x_r)) for k, v in extra.items()}}
+
+
+def imb2_outcome():
+    claim = REGISTRY["IMB-2"]
+    config = claim.config(True, {"n_min": [500, 1000, 2000]})
+    checks = [Check("n_min 500..2000", "log-log slope in n", -1.0, Estimate(-1.02, -1.3, -0.8), rival=-0.5),
+              Check("n_min 500..2000", "whole curve", 1.0, Estimate(1.4, 1.2, 1.6))]
+    prediction = {"excess": 1.0 / np.array([500.0, 1000, 2000]), "no_oversampling": 0.0537}
+    return SimpleNamespace(claim=claim, config=config, columns=grid_table("n_min", config.n_min), checks=checks,
+                           prediction=prediction, verdict="FAIL")
+
+
+def test_a_figure_states_verdict_levels_and_each_checks_values():
+    outcome = imb2_outcome()
+    head = claim_figure(outcome).get_suptitle()
+    assert head.startswith("IMB-2: FAIL. Error bars: 95% intervals over 4 seeds; checks: 99.9% intervals")
+    assert "PASS  n_min 500..2000: log-log slope in n: predicted -1, measured -1.02 [-1.3, -0.8]; rival -0.5" in head
+    assert "FAIL  n_min 500..2000: whole curve: predicted 1, measured 1.4 [1.2, 1.6]" in head
+
+
+def test_imb2_shows_the_cost_without_oversampling():
+    (ax,) = FIGURES["IMB-2"](imb2_outcome()).axes
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    label = "no oversampling: E(rho, Delta), n -> inf"
+    assert label in lines and np.allclose(lines[label].get_ydata(), 0.0537)
+
+
+def test_every_line_of_aug2_is_named():
+    claim = REGISTRY["AUG-2"]
+    config = claim.quick
+    curve = grid_table("n_syn", config.n_syn, panel="curve", n_gen=config.n_gen[0])
+    second = grid_table("n_syn", config.n_syn, panel="curve", n_gen=config.n_gen[1])
+    floor = grid_table("n_gen", config.n_gen_floor, panel="floor", n_syn=config.n_syn[-1])
+    columns = {k: np.concatenate([curve[k], second[k], floor[k]]) for k in curve}
+    g_0, g_1 = config.n_gen
+    prediction = {"curve": {g: 1.0 / np.asarray(config.n_syn, float) for g in config.n_gen}, "b": {g_0: -9.9, g_1: 1.2},
+                  "a": {g_0: 1e-3, g_1: 1e-5}, "no_augmentation": {g_0: 2e-3, g_1: 3e-3},
+                  "floor": 1.0 / np.asarray(config.n_gen_floor, float)}
+    fig = FIGURES["AUG-2"](SimpleNamespace(claim=claim, config=config, columns=columns, prediction=prediction))
+    curves = fig.axes[0]
+    named = {text.get_text() for text in fig.legends[0].get_texts()}
+    in_error_bars = {id(artist) for c in curves.containers for artist in c.get_children()}
+    drawn = [line.get_label() for line in curves.get_lines() if id(line) not in in_error_bars]
+    drawn += [c.get_label() for c in curves.containers]
+    assert len(drawn) == 8 and all(not label.startswith("_") and label in named for label in drawn)

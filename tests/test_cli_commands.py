@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from synthlaw.cli import main, pick_claims
+from synthlaw.cli import main
+from synthlaw.cli.claims import pick_claims
 from synthlaw.theory.claims import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]

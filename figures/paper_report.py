@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from synthlaw.figures.paper import METRICS, figure_augmentation, figure_losses, figure_ratio, method_label
-from synthlaw.figures.report import save_figure
+from synthlaw.figures.report import png_bytes
 from synthlaw.sims.store import write_atomic
 from synthlaw.theory.runner.paper_law import direction, fit_augmentation, law_text
 
@@ -112,7 +112,7 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
                   "a hash of the method, fit-on rows, task, seed, row counts and synthlaw's source.", ""]
         trained = [f for f in fits if len(f.loss_s)]
         if trained:
-            save_figure(figure_losses(trained), out_dir / "generator_loss.png")
+            write_atomic(out_dir / "generator_loss.png", png_bytes(figure_losses(trained)))
             lines += ["![generator training loss](generator_loss.png)", ""]
     seed_size = int(run_info.get("seed size", 200))
     for (task, sweep), (columns, summary, rows) in results.items():
@@ -122,7 +122,7 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
         for metric in METRICS:
             figure = figure_ratio(summary, rows, task, metric) if sweep == "ratio" else \
                 figure_augmentation(summary, rows, law, task, metric)
-            save_figure(figure, out_dir / f"{name}_{metric}.png")
+            write_atomic(out_dir / f"{name}_{metric}.png", png_bytes(figure))
             lines += [f"![{name} {metric}]({name}_{metric}.png)", ""]
             if law:
                 lines += law_table(law, metric) + [""]

@@ -1,6 +1,7 @@
 """The paper sweeps' fits: size buckets, the authors' unconverged lbfgs, and the library classifiers'
 scores (models/library_classifiers.py, theory/experiments/paper_sweeps.py)."""
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -8,8 +9,10 @@ import numpy as np
 import pytest
 
 from synthlaw.sims.paper_rows import PAPER_SEEDS, paper_take, ratio_designs
+from synthlaw.figures.paper_report import convergence_text
 from synthlaw.sims.tables import load_tables
 from synthlaw.theory.experiments import paper_sweeps
+from synthlaw.theory.runner.paper_results import compare_stored, summarise
 
 DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
 needs_data = pytest.mark.skipif(not (DATA / "gender").is_dir(), reason=f"shared data folder {DATA} missing")
@@ -40,6 +43,8 @@ def scaled_folder(tmp: Path) -> Path:
         rows = [",".join(repr(float(c) * 1e5) if k == j else c for k, c in enumerate(line.split(",")))
                 for line in lines[1:]]
         (tmp / f"{stem}.csv").write_text("\n".join([lines[0], *rows]) + "\n")
+    for stored in (DATA / "gender").glob("imbalanced_class_vary_ratio_log_synthetic_allseed_*.json"):
+        shutil.copy(stored, tmp)  # into a temporary folder only: the stored results the report explains
     return tmp
 
 
@@ -51,11 +56,13 @@ def test_authors_lbfgs_is_flagged_unconverged_on_a_badly_scaled_column_and_match
 
     with tempfile.TemporaryDirectory() as tmp:
         tables = load_tables(scaled_folder(Path(tmp)), "gender", methods=["synthetic_allseed"])
-    n_rows = {stem: len(t.y_n) for stem, t in tables.tables.items()}
-    designs = [d for d in ratio_designs(n_rows, "synthetic_allseed", "imbalance", 200, PAPER_SEEDS, paper_take)
-               if d.tags["i"] in (8, 9) and d.tags["arm"] == "balanced"]
-    authors = paper_sweeps.run_designs(tables, designs, "imbalance", solver="lbfgs-like-authors")
-    exact = paper_sweeps.run_designs(tables, designs, "imbalance")
+        n_rows = {stem: len(t.y_n) for stem, t in tables.tables.items()}
+        designs = [d for d in ratio_designs(n_rows, "synthetic_allseed", "imbalance", 200, PAPER_SEEDS, paper_take)
+                   if d.tags["i"] in (8, 9) and d.tags["arm"] == "balanced"]
+        authors = paper_sweeps.run_designs(tables, designs, "imbalance", solver="lbfgs-like-authors")
+        exact = paper_sweeps.run_designs(tables, designs, "imbalance")
+        report = "".join(convergence_text(compare_stored(summarise(exact), Path(tmp), "ratio", "imbalance")))
+    assert "did not converge at 2 compared points" in report and "i = 8" in report and "i = 9" in report
     assert 0 < authors["authors_converged"].sum() < len(designs)  # measured: 4 of 10 converge
     np.testing.assert_array_equal(exact["authors_converged"], authors["authors_converged"])
     assert set(authors["solver"]) == {"sklearn LogisticRegression lbfgs max_iter=1000"}
@@ -68,3 +75,14 @@ def test_authors_lbfgs_is_flagged_unconverged_on_a_badly_scaled_column_and_match
         model = LogisticRegression(C=1, max_iter=1000, random_state=d.tags["seed"]).fit(x_md, y_m)
         assert authors["balanced"][r] == pytest.approx(balanced_accuracy_score(test.y_n, model.predict(test.x_nd)),
                                                        abs=1e-12)
+
+
+def test_the_report_names_the_points_where_the_authors_fit_did_not_converge():
+    row = {"method": "llm", "metric": "balanced", "arm": "balanced", "solver": "exact", "diff": 0.0}
+    converged = [{**row, "i": i, "authors_converged": 1.0} for i in range(3)]
+    assert "converged at every compared point (3 points)" in "".join(convergence_text(converged))
+    stalled = converged[:2] + [{**row, "i": 2, "authors_converged": 0.4}]
+    text = "".join(convergence_text(stalled))
+    assert "did not converge at 1 compared points" in text and "llm balanced i = 2 (40% of seeds converged)" in text
+    unmeasured = [{**r, "authors_converged": float("nan")} for r in converged]
+    assert "was not measured" in "".join(convergence_text(unmeasured))

@@ -66,7 +66,7 @@ def test_missing_folder_and_missing_file(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("protocol", ["paper", "jax"])
+@pytest.mark.parametrize("protocol", [pytest.param("paper", marks=pytest.mark.slow), "jax"])  # paper: 39 s
 def test_a_small_folder_runs_both_sweeps_and_writes_the_report(tmp_path, capsys, protocol):
     # seed size 4: 20 majority rows, 5 * 4 + 36 synthetic minority rows, 36 synthetic majority rows
     seed = HEADER + "0,0,0\n1,1,1\n2,0,0\n3,1,1\n"

@@ -75,6 +75,7 @@ print("ok", len(two["balanced"]))
 
 
 @needs_data
+@pytest.mark.slow  # 17 s; sharding itself is tested fast in tests/sims/test_sharding.py
 def test_two_devices_give_the_same_table_as_one():
     import os
     import subprocess

@@ -3,6 +3,7 @@
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
 from synthlaw.models.logistic import fit_logistic
 from synthlaw.sims.gaussian import draw, means_for_delta
@@ -10,6 +11,7 @@ from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess, oversampling_excess
 
 
+@pytest.mark.slow  # 47 s on the loaded 2-core machine
 def test_second_order_bias_matches_the_mean_of_simulated_fits():
     """E[theta_hat] - theta* of 20 000 fits at n = 1000 against the formula: within 4 Monte-Carlo
     SE plus the O(n^-2) remainder, estimated as (p/n) |bias| (p = 3 parameters)."""

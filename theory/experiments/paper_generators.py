@@ -26,8 +26,7 @@ from typing import NamedTuple
 import jax
 import numpy as np
 
-from synthlaw.models.table_generators import (PER_CLASS, REGISTRY_K, TRAINED, WHOLE_TABLE,
-                                              fit_table_generator)
+from synthlaw.models.table_generators import PER_CLASS, TRAINED, WHOLE_TABLE, fit_table_generator
 from synthlaw.sims.store import write_atomic
 from synthlaw.sims.tables import Table, Tables, read_csv, spurious_bit, to_table, write_csv
 from synthlaw.theory.runner.fingerprint import source_fingerprint
@@ -100,7 +99,7 @@ def cells_for(tables: Tables, task: str, generator, stem_sfx: str, n: int, j_s, 
 
 def smallest_class(tables: Tables, fit_on: str, task: str) -> tuple[int, int]:
     """The conditioning label with the fewest fit rows, and its count (smote and adasyn need more
-    than REGISTRY_K of each)."""
+    than their k = 5 neighbours of each)."""
     _, c_n, _ = problem(tables, task, fit_rows(tables, fit_on))
     labels, counts = np.unique(c_n, return_counts=True)
     return int(labels[np.argmin(counts)]), int(counts.min())

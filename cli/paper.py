@@ -43,6 +43,7 @@ def paper_inputs(args, sweeps: list, tasks: list, generators: list, fit_on: list
     from synthlaw.sims.paper_rows import real_stems, rows_needed
     from synthlaw.sims.table_split import SEED_SIZE, TEST_FRACTION, split_table, split_tables
     from synthlaw.sims.tables import check_rows, load_tables
+    from synthlaw.models.table_generators import REGISTRY_K
     from synthlaw.theory.experiments.paper_generators import smallest_class
 
     import jax
@@ -78,9 +79,10 @@ def paper_inputs(args, sweeps: list, tasks: list, generators: list, fit_on: list
         for method in set(generators) & {"smote", "adasyn"}:
             for mode in fit_on:
                 label, count = smallest_class(tables, mode, task)
-                if count <= 5:
+                if count <= REGISTRY_K:
                     raise UsageError(f"--generators {method}: the {task} task's conditioning label {label} has {count} "
-                                     f"--fit-on {mode} rows; {method} needs more than 5 (raise --seed-size or fit on use)")
+                                     f"--fit-on {mode} rows; {method} needs more than {REGISTRY_K} "
+                                     "(raise --seed-size or fit on use)")
     return tables, split
 
 

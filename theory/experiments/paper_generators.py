@@ -99,7 +99,7 @@ def cells_for(tables: Tables, task: str, generator, stem_sfx: str, n: int, j_s, 
 
 def smallest_class(tables: Tables, fit_on: str, task: str) -> tuple[int, int]:
     """The conditioning label with the fewest fit rows, and its count (smote and adasyn need more
-    than their k = 5 neighbours of each)."""
+    than REGISTRY_K of each, models/table_generators.py)."""
     _, c_n, _ = problem(tables, task, fit_rows(tables, fit_on))
     labels, counts = np.unique(c_n, return_counts=True)
     return int(labels[np.argmin(counts)]), int(counts.min())

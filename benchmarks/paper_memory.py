@@ -66,8 +66,7 @@ def child(folder: str, sweep: str, layout: str) -> None:
     padded_rows = sum(len(b) * sizes_r[b].max() for b in buckets)
     traces = len(paper_sweeps.TRACES)
     loaded = time.perf_counter()
-    columns = paper_sweeps.run_designs(tables, designs, "imbalance", authors_check=False,
-                                       pad_to_largest=pad, chunk=128 if pad else None)
+    columns = paper_sweeps.run_designs(tables, designs, "imbalance", pad_to_largest=pad, chunk=128 if pad else None)
     seconds = time.perf_counter() - loaded
     assert np.isfinite(columns["balanced"]).all()
     print(json.dumps({"sweep": sweep, "layout": layout, "designs": len(designs), "seconds": seconds,

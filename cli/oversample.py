@@ -31,17 +31,11 @@ def sampling_strategy_arg(text: str):
         raise UsageError(f"--sampling-strategy {text!r}: allowed: auto or a float in (0, 1]") from None
 
 
-def csv_cell(value: float) -> str:
-    """A number as the shortest text that reads back to it; whole numbers without '.0'."""
-    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-
-
 def run_oversample(args) -> int:
     import numpy as np
 
     from synthlaw import samplers
-    from synthlaw.sims.store import write_atomic
-    from synthlaw.sims.tables import TableError, read_csv
+    from synthlaw.sims.tables import TableError, read_csv, write_csv
 
     strategy = sampling_strategy_arg(args.sampling_strategy)
     try:
@@ -63,8 +57,7 @@ def run_oversample(args) -> int:
     except ValueError as err:
         raise UsageError(f"--method {args.method} on {args.csv}: {err}") from None
     rows = np.insert(x_res, column, y_res, axis=1)
-    lines = [",".join(header)] + [",".join(csv_cell(float(v)) for v in row) for row in rows]
-    write_atomic(args.out, "\n".join(lines) + "\n")
+    write_csv(args.out, header, rows)
     before, after = (dict(zip(*np.unique(y, return_counts=True))) for y in (y_n, y_res))
     counts = ", ".join(f"{c}: {before[c]} -> {after[c]}" for c in after)
     print(f"oversample: {args.method} on {args.csv}, rows per {args.label} {counts}; wrote {args.out} "

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from synthlaw.sims.store import write_table
+from synthlaw.sims.store import write_atomic
 
 REAL_FILES = ("seed", "train", "train0", "train1", "test")
 GROUP_FILES = ("train_pos", "train_neg")
@@ -144,9 +144,15 @@ def find_bad_cell(path: Path, header: list, lines: list, rows: list) -> None:
                 raise TableError(f"{path}: line {line}, column {name!r}: {cell!r} is not a number") from None
 
 
+def csv_cell(value: float) -> str:
+    """A number as the shortest text that reads back to it; whole numbers without '.0'."""
+    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+
+
 def write_csv(path: Path, header: list, cells_nd: np.ndarray) -> None:
-    """Atomically write float cells under header (full precision), readable by read_csv."""
-    write_table(path, {name: cells_nd[:, j].astype(np.float64) for j, name in enumerate(header)})
+    """Atomically write numeric cells under header (full precision), readable by read_csv."""
+    lines = [",".join(header)] + [",".join(csv_cell(float(v)) for v in row) for row in cells_nd]
+    write_atomic(path, "\n".join(lines) + "\n")
 
 
 def to_table(path: Path, header: list, cells: np.ndarray, columns: list, label: str, spurious) -> Table:

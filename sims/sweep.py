@@ -3,11 +3,15 @@
 A replicate function maps (key, point) to a dict of arrays, where point is a dict of scalars (one
 grid point). It acts on one replicate and must have static shapes: sizes that vary over the grid
 are carried as traced scalars and applied as 0/1 loss-weight masks on rows padded to the largest
-size. The engine vmaps it over the replicate axis, shards that axis over the devices with a
-`Mesh` and `NamedSharding`, and runs it in equal chunks sized from a memory budget, so the whole
-sweep traces and compiles once. Replicates of the same seed share their key: every grid point
-sees the same real data.
+size. Replicates of the same seed share their key, so every grid point of a seed sees the same
+draws, and smaller sizes take nested prefixes of them (common random numbers): the engine vmaps
+over the points inside each seed, so what a replicate draws from its key alone is computed once
+per seed. Seeds are sharded over the devices (`jax.shard_map` on a one-axis `Mesh`), and each
+device walks its seeds a block at a time (`lax.map`), so a block's fits run to convergence while
+their rows sit in cache. The sweep runs in calls of equal shape, so it traces and compiles once.
 
+The bootstrap over seeds (theory/claims/intervals.py) stays valid under common random numbers:
+seeds are independent and it resamples whole curves, one per seed, never single points.
 Inside `sweep_settings(checkpoint=FOLDER)` each finished chunk is saved atomically, and a rerun
 after an interruption loads the chunks already done instead of recomputing them.
 
@@ -35,6 +39,13 @@ from synthlaw.sims.store import config_hash, write_atomic
 
 REPLICATE_AXIS = "replicate"
 DEFAULT_MEMORY_BUDGET = 4 * 2**30
+SEED_BLOCK = 1  # seeds a lax.map step computes together (measured: benchmarks/sweep_speed.py --blocks)
+CHUNKS = 8  # compiled calls a sweep is cut into by default, for progress and resume
+# The claims' random bit generator. XLA's RngBitGenerator ("rbg") compiles in a fraction of
+# threefry's time on CPU (a sweep's draw: 0.5-1 s against 5-7 s) and gives the same tables on 1
+# and 2 devices (tests/sims/test_sharding.py); split and fold_in stay threefry's. Measured side by
+# side in benchmarks/sweep_speed.py.
+KEY_IMPL = "rbg"
 _SETTINGS = contextvars.ContextVar("sweep_settings", default=None)
 
 
@@ -56,6 +67,11 @@ def sweep_settings(*, checkpoint: Path | None = None, memory_budget: int = DEFAU
         yield
     finally:
         _SETTINGS.reset(token)
+
+
+def sweep_key(seed: int):
+    """The key a sweep starts from: seed under KEY_IMPL."""
+    return jax.random.key(seed, impl=KEY_IMPL)
 
 
 def start_distributed(spec: str) -> None:
@@ -105,14 +121,21 @@ def replicate_mesh(devices=None) -> Mesh:
     return Mesh(np.asarray(devices), (REPLICATE_AXIS,), **axis_types)
 
 
-def chunk_length(n_rep: int, n_dev: int, chunk_size: int | None, replicate_bytes: int | None) -> int:
-    """Replicates per chunk: chunk_size, else what the memory budget allows, rounded up to a
-    multiple of the device count."""
-    settings = _SETTINGS.get() or {"memory_budget": DEFAULT_MEMORY_BUDGET}
-    if chunk_size is None:
-        chunk_size = n_rep if replicate_bytes is None else max(1, settings["memory_budget"] // replicate_bytes)
-    chunk = min(chunk_size, n_rep)
-    return -(-chunk // n_dev) * n_dev
+def seeds_per_call(n_seeds: int, n_points: int, n_dev: int, chunk_size: int | None) -> int:
+    """Seeds per compiled call (a checkpoint chunk): chunk_size replicates' worth, else about an
+    eighth of the seeds (progress and resume granularity), a multiple of n_dev * SEED_BLOCK."""
+    step = n_dev * SEED_BLOCK
+    wanted = -(-n_seeds // CHUNKS) if chunk_size is None else max(1, chunk_size // n_points)
+    return -(-min(wanted, n_seeds) // step) * step
+
+
+def points_per_call(n_points: int, replicate_bytes: int | None) -> int:
+    """Grid points per compiled call: all of them, unless SEED_BLOCK seeds' worth of their
+    replicates would pass the memory budget (large grids of one seed, as the paper sweeps)."""
+    if replicate_bytes is None:
+        return n_points
+    budget = (_SETTINGS.get() or {"memory_budget": DEFAULT_MEMORY_BUDGET})["memory_budget"]
+    return max(1, min(n_points, budget // (SEED_BLOCK * replicate_bytes)))
 
 
 def run_sweep(
@@ -124,73 +147,92 @@ def run_sweep(
     chunk_size: int | None = None,
     replicate_bytes: int | None = None,
     devices=None,
+    progress: Callable | None = None,
 ) -> SweepResult:
-    """Run replicate_fn on every (seed, grid point); grid maps names to equal-length 1-D arrays.
+    """Run replicate_fn on every (seed, grid point); grid maps names to equal-length arrays.
 
-    chunk_size bounds how many replicates run at once; without it, replicate_bytes (an estimate
-    of one replicate's working memory) and the settings' memory budget set it. All chunks share
-    one compiled program.
+    chunk_size: replicates per compiled call (the checkpoint and progress unit); by default about
+    an eighth of the seeds a call. replicate_bytes (an estimate of one replicate's working memory)
+    and the settings' memory budget bound the grid points of one call. All calls share one
+    compiled program. progress(done, total) is called after each call (see sims/progress.py).
     """
     names = list(grid)
     n_points = len(next(iter(grid.values())))
-    seed_r = np.repeat(np.arange(n_seeds), n_points)
-    point_r = np.tile(np.arange(n_points), n_seeds)
-    inputs = {"seed": seed_r, **{name: np.asarray(grid[name])[point_r] for name in names}}
-    n_rep = len(seed_r)
-
+    point_values = {name: np.asarray(grid[name]) for name in names}
     mesh = replicate_mesh(devices)
-    chunk = chunk_length(n_rep, mesh.devices.size, chunk_size, replicate_bytes)
+    n_dev = mesh.devices.size
+    seed_call = seeds_per_call(n_seeds, n_points, n_dev, chunk_size)
+    point_call = points_per_call(n_points, replicate_bytes)
     batched, traces = compiled_sweep(replicate_fn, tuple(names), mesh)
     traces_before = len(traces)
-    sharding = NamedSharding(mesh, PartitionSpec(REPLICATE_AXIS))
-    saved = chunk_files(key, inputs, chunk)
-    outputs, n_run = [], 0
-    for index, start in enumerate(range(0, n_rep, chunk)):
-        stop = min(start + chunk, n_rep)
+    seed_sharding = NamedSharding(mesh, PartitionSpec(REPLICATE_AXIS))
+    replicated = NamedSharding(mesh, PartitionSpec())
+    saved = chunk_files(key, {"seed": np.arange(n_seeds), **point_values}, (seed_call, point_call))
+    calls = [(s, p) for p in range(0, n_points, point_call) for s in range(0, n_seeds, seed_call)]
+    blocks, n_run = {}, 0
+    for index, (s_start, p_start) in enumerate(calls):
+        s_stop, p_stop = min(s_start + seed_call, n_seeds), min(p_start + point_call, n_points)
         path = None if saved is None else saved / f"{index:05d}.npz"
         if path is not None and agreed(path.exists()):
-            outputs.append(dict(np.load(path)))
-            continue
-        take = np.minimum(np.arange(start, start + chunk), stop - 1)
-        chunk_inputs = {name: to_devices(value[take], sharding) for name, value in inputs.items()}
-        result = jax.tree.map(lambda a: to_host(a)[: stop - start], batched(key, chunk_inputs))
-        n_run += 1
-        if path is not None:
-            buffer = io.BytesIO()
-            np.savez(buffer, **result)
-            write_atomic(path, buffer.getvalue())
-        outputs.append(result)
-    merged = jax.tree.map(lambda *parts: np.concatenate(parts), *outputs)
+            blocks[s_start, p_start] = dict(np.load(path))
+        else:
+            seeds = np.minimum(np.arange(s_start, s_start + seed_call), s_stop - 1)  # padding repeats the last
+            take = np.minimum(np.arange(p_start, p_start + point_call), p_stop - 1)
+            points = {name: to_devices(value[take], replicated) for name, value in point_values.items()}
+            out = batched(key, to_devices(seeds, seed_sharding), points)
+            blocks[s_start, p_start] = jax.tree.map(lambda a: to_host(a)[: s_stop - s_start, : p_stop - p_start], out)
+            n_run += 1
+            if path is not None:
+                buffer = io.BytesIO()
+                np.savez(buffer, **blocks[s_start, p_start])
+                write_atomic(path, buffer.getvalue())
+        if progress is not None:
+            progress(index + 1, len(calls))
+    rows = [jax.tree.map(lambda *parts: np.concatenate(parts, axis=1),
+                         *[blocks[s, p] for p in range(0, n_points, point_call)])
+            for s in range(0, n_seeds, seed_call)]
+    merged = jax.tree.map(lambda *parts: np.concatenate(parts).reshape(n_seeds * n_points, *parts[0].shape[2:]), *rows)
+    inputs = {"seed": np.repeat(np.arange(n_seeds), n_points),
+              **{name: np.tile(value, (n_seeds,) + (1,) * (value.ndim - 1)) for name, value in point_values.items()}}
     return SweepResult({**inputs, **flatten_columns(merged)}, len(traces) - traces_before, n_run)
 
 
-def chunk_files(key, inputs: dict, chunk: int) -> Path | None:
+def chunk_files(key, inputs: dict, chunk: tuple) -> Path | None:
     """The checkpoint folder of this sweep's chunks, named by its order and inputs; None if off."""
     settings = _SETTINGS.get()
     if settings is None or settings["checkpoint"] is None:
         return None
-    identity = {"key": np.asarray(jax.random.key_data(key)).tolist(), "chunk": chunk,
+    identity = {"key": np.asarray(jax.random.key_data(key)).tolist(), "impl": str(jax.random.key_impl(key)),
+                "chunk": list(chunk),
                 "inputs": {name: value.tolist() for name, value in inputs.items()}}
     return Path(settings["checkpoint"]) / f"{next(settings['count']):03d}-{config_hash(identity)}"
 
 
 @functools.lru_cache(maxsize=64)
 def compiled_sweep(replicate_fn: Callable, names: tuple, mesh: Mesh):
-    """jit(vmap(replicate_fn)) over the replicate axis, sharded over mesh, and its trace log.
+    """The sweep's one program, (key, seeds, points) -> outputs (seed, point, ...), and its trace log.
 
-    Cached per replicate function, so repeated sweeps of the same function (benchmarks, chunks)
-    reuse one compilation for each input shape.
+    Seeds are sharded over mesh (shard_map); on each device lax.map walks them SEED_BLOCK at a
+    time, and each block vmaps replicate_fn over the seeds and, inside, over the grid points.
+    A seed's key is the same at every point, so whatever a replicate computes from the key alone
+    (the real rows, the synthetic draws at the largest size) is not batched over the points: it
+    is drawn once per seed, and smaller sizes use its prefixes (common random numbers). The
+    fits of a block run to the end while its rows sit in cache. Cached per replicate function,
+    so repeated sweeps of the same function reuse one compilation for each input shape.
     """
     traces = []
 
-    def one(key, inputs_r):
+    def one_seed(key, seed, points):
         traces.append(1)
-        point = {name: inputs_r[name] for name in names}
-        return replicate_fn(jax.random.fold_in(key, inputs_r["seed"]), point)
+        seed_key = jax.random.fold_in(key, seed)
+        return jax.vmap(lambda point: replicate_fn(seed_key, {name: point[name] for name in names}))(points)
 
-    replicated = NamedSharding(mesh, PartitionSpec())
-    sharded = NamedSharding(mesh, PartitionSpec(REPLICATE_AXIS))
-    return jax.jit(jax.vmap(one, in_axes=(None, 0)), in_shardings=(replicated, sharded)), traces
+    def local(key, seeds, points):
+        return jax.lax.map(lambda seed: one_seed(key, seed, points), seeds, batch_size=SEED_BLOCK)
+
+    spec, whole = PartitionSpec(REPLICATE_AXIS), PartitionSpec()
+    sharded = jax.shard_map(local, mesh=mesh, in_specs=(whole, spec, whole), out_specs=spec)
+    return jax.jit(sharded), traces
 
 
 def flatten_columns(outputs: dict) -> dict:

@@ -19,7 +19,7 @@ import numpy as np
 
 import synthlaw
 from synthlaw.sims.store import config_hash, is_writer, read_json, read_table, write_json, write_table
-from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, agreed, sweep_settings
+from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, agreed, sweep_key, sweep_settings
 from synthlaw.theory.claims.check import Check, Claim, verdict
 from synthlaw.theory.claims.spec import Config
 from synthlaw.theory.runner.fingerprint import source_fingerprint
@@ -116,4 +116,4 @@ def run_claim(claim: Claim, config: Config, out_dir: Path, *, force: bool, seed:
 
 def claim_key(claim_id: str, seed: int):
     """The claim's key for a base seed: each claim draws its own random stream."""
-    return jax.random.fold_in(jax.random.key(seed), int(config_hash({"id": claim_id})[:8], 16))
+    return jax.random.fold_in(sweep_key(seed), int(config_hash({"id": claim_id})[:8], 16))

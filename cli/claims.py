@@ -113,6 +113,7 @@ def run_verify(args) -> int:
     if args.x64:
         jax.config.update("jax_enable_x64", True)
     from synthlaw.figures.report import text_table, write_report
+    from synthlaw.sims.progress import progress_line
     from synthlaw.sims.store import config_hash
     from synthlaw.theory.claims import REGISTRY
     from synthlaw.theory.runner.fingerprint import source_fingerprint
@@ -131,8 +132,9 @@ def run_verify(args) -> int:
             print(f"      --force: discarding the {discarded} chunks an interrupted run saved" if discarded else
                   f"      resuming from the {resumed} chunks an interrupted run saved", file=sys.stderr, flush=True)
         try:
-            outcome = run_claim(claim, config, out, force=args.force, seed=args.seed,
-                                memory_budget=int(args.memory_gb * 2**30))
+            with progress_line(claim.id):
+                outcome = run_claim(claim, config, out, force=args.force, seed=args.seed,
+                                    memory_budget=int(args.memory_gb * 2**30))
         except NonFiniteResult as err:
             print(f"synthlaw: error: {err}", file=sys.stderr)
             return 1

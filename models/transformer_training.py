@@ -15,6 +15,7 @@ import optax
 from flax import nnx
 
 from synthlaw.models.transformer import GaussianTransformer, TransformerConfig, gaussian_nll
+from synthlaw.sims import progress
 from synthlaw.sims.gaussian_tasks import draw_tasks
 
 
@@ -87,4 +88,5 @@ def train_in_blocks(run_block, params, train: TrainConfig, *, key):
     for i, n_steps in enumerate([train.block] * n_blocks + ([rest] if rest else [])):
         params, opt_state, loss_s = run_block(params, opt_state, jax.random.fold_in(key, i), n_steps)
         losses.append(loss_s)
+        progress.report("training steps", min((i + 1) * train.block, train.steps), train.steps)
     return params, np.asarray(jnp.concatenate(losses))

@@ -35,6 +35,7 @@ import numpy as np
 from jax.experimental import multihost_utils
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from synthlaw.sims import progress
 from synthlaw.sims.store import config_hash, write_atomic
 
 REPLICATE_AXIS = "replicate"
@@ -147,14 +148,13 @@ def run_sweep(
     chunk_size: int | None = None,
     replicate_bytes: int | None = None,
     devices=None,
-    progress: Callable | None = None,
 ) -> SweepResult:
     """Run replicate_fn on every (seed, grid point); grid maps names to equal-length arrays.
 
     chunk_size: replicates per compiled call (the checkpoint and progress unit); by default about
     an eighth of the seeds a call. replicate_bytes (an estimate of one replicate's working memory)
     and the settings' memory budget bound the grid points of one call. All calls share one
-    compiled program. progress(done, total) is called after each call (see sims/progress.py).
+    compiled program. Each finished call is reported to sims/progress.py.
     """
     names = list(grid)
     n_points = len(next(iter(grid.values())))
@@ -186,8 +186,7 @@ def run_sweep(
                 buffer = io.BytesIO()
                 np.savez(buffer, **blocks[s_start, p_start])
                 write_atomic(path, buffer.getvalue())
-        if progress is not None:
-            progress(index + 1, len(calls))
+        progress.report("sweep chunks", index + 1, len(calls))
     rows = [jax.tree.map(lambda *parts: np.concatenate(parts, axis=1),
                          *[blocks[s, p] for p in range(0, n_points, point_call)])
             for s in range(0, n_seeds, seed_call)]

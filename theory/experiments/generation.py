@@ -16,6 +16,7 @@ from synthlaw.models.registry import TrueLaw, generator
 from synthlaw.models.tabular_transformer import TabularConfig, train_tabular
 from synthlaw.models.transformer import TransformerConfig
 from synthlaw.models.transformer_training import TrainConfig, train_generator
+from synthlaw.sims import progress
 from synthlaw.sims.gaussian import draw, means_for_delta
 from synthlaw.sims.sweep import run_sweep
 from synthlaw.theory.risks.gaussian import balanced_error, bayes_balanced_error
@@ -105,4 +106,5 @@ def measure_oversamplers(config, key) -> dict:
             cols = oversampler_replicate(config, d, jax.random.fold_in(jax.random.fold_in(key, d), seed))
             n = len(cols["generator"])
             parts.append({"seed": np.full(n, seed), "d": np.full(n, d), **cols})
+            progress.report("transformers trained and scored", len(parts), len(config.d) * config.seeds)
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}

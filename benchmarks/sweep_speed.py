@@ -192,7 +192,7 @@ def main():
     m_s = sizes(args.sizes)
     grid = {"n_min": np.full(args.sizes, N_MIN), "n_maj": np.full(args.sizes, N_MAJ), "m": m_s,
             "separation": np.full(args.sizes, SEPARATION), "shift": np.zeros(args.sizes), "angle": np.zeros(args.sizes)}
-    replicate = oversampling_replicate(shapes_for(D, grid), registry.generator("perfect"), l2=L2)
+    replicate = oversampling_replicate(shapes_for(D, grid), (registry.generator("perfect"),), l2=L2)
     sweep = lambda: run_sweep(replicate, key=jax.random.key(0), n_seeds=args.seeds, grid=grid)
     sweep_compile = median_seconds(sweep, 1)
     sweep_s = median_seconds(sweep, args.repeats)

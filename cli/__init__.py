@@ -7,6 +7,7 @@ import sys
 from importlib import metadata
 
 from synthlaw.cli import claims, oversample, paper
+from synthlaw.cli.compile_cache import enable_compile_cache
 from synthlaw.cli.usage import USAGE_ERROR, Parser, UsageError
 
 INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
@@ -46,6 +47,8 @@ def main(argv=None) -> int:
         if args.command is None:
             print(parser.format_help(), file=sys.stderr, end="")
             return USAGE_ERROR
+        if args.command not in ("list", "explain"):  # the two that never import JAX
+            enable_compile_cache()
         code = COMMANDS[args.command](args)
         sys.stdout.flush()
         return code

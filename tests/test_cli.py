@@ -79,7 +79,7 @@ def test_explain_prints_the_note(capsys):
     assert code == 0 and "ln(rho)" in out and "Negative controls" in out
 
 
-def test_verify_writes_report_and_reuses_results(tmp_path, capsys):
+def test_verify_writes_report_and_reuses_results(tmp_path, capsys, compile_cache):
     config = tmp_path / "tiny.toml"
     config.write_text(TINY_IMB_1)
     argv = ["verify", "--quick", "--claims", "IMB-1", "--config", str(config), "--out", str(tmp_path)]
@@ -88,10 +88,23 @@ def test_verify_writes_report_and_reuses_results(tmp_path, capsys):
     for name in ("report.md", "IMB-1.png", "IMB-1/table.csv", "IMB-1/meta.json"):
         assert (tmp_path / name).exists(), name
     assert not list(tmp_path.rglob("*.tmp"))
+    assert any(compile_cache.iterdir())  # the compiled sweep is kept for the next run
     code, out2, err = run(capsys, *argv)
     assert "reused" in err and out2.splitlines()[:-1] == out.splitlines()[:-1]
     code, _, err = run(capsys, *argv, "--force")
     assert "measured" in err
+
+
+def test_compile_cache_folder(monkeypatch, tmp_path):
+    from synthlaw.cli.compile_cache import cache_folder
+
+    monkeypatch.setenv("SYNTHLAW_COMPILE_CACHE", "off")
+    assert cache_folder() is None
+    monkeypatch.setenv("SYNTHLAW_COMPILE_CACHE", str(tmp_path))
+    assert cache_folder() == tmp_path
+    monkeypatch.delenv("SYNTHLAW_COMPILE_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_folder() == tmp_path / "synthlaw" / "xla"
 
 
 def test_calibrate_writes_its_tables(tmp_path, capsys):

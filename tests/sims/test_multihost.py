@@ -29,7 +29,7 @@ from synthlaw.theory.experiments.oversampling import oversampling_replicate, sha
 start_distributed(sys.argv[1])
 grid = {k: np.asarray(v) for k, v in json.loads(sys.argv[3]).items()}
 with sweep_settings(checkpoint=Path(sys.argv[2])):
-    columns = run_sweep(oversampling_replicate(shapes_for(5, grid), registry.generator("perfect")), key=jax.random.key(0),
+    columns = run_sweep(oversampling_replicate(shapes_for(5, grid), (registry.generator("perfect"),)), key=jax.random.key(0),
                         n_seeds=5, grid=grid, chunk_size=6).columns
 print(json.dumps({"process": jax.process_index(), "devices": len(jax.devices()),
                   "local": len(jax.local_devices()), "excess": columns["excess"].tolist()}))
@@ -59,7 +59,7 @@ def test_two_processes_give_the_one_process_table_and_only_process_0_writes(tmp_
     assert sorted(r["process"] for r in reports) == [0, 1]
     assert all(r["devices"] == 2 and r["local"] == 1 for r in reports)
 
-    one = run_sweep(oversampling_replicate(shapes_for(5, GRID), registry.generator("perfect")), key=jax.random.key(0),
+    one = run_sweep(oversampling_replicate(shapes_for(5, GRID), (registry.generator("perfect"),)), key=jax.random.key(0),
                     n_seeds=5, grid=GRID, devices=jax.devices()[:1]).columns
     for report in reports:
         np.testing.assert_allclose(report["excess"], one["excess"], rtol=1e-5, atol=1e-7)

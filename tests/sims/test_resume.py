@@ -37,7 +37,7 @@ from synthlaw.theory.experiments.oversampling import oversampling_replicate, sha
 def case():
     grid = {"n_min": np.array([50, 80]), "n_maj": np.array([200, 200]), "m": np.array([150, 120]),
             "separation": np.full(2, 2.0), "shift": np.zeros(2), "angle": np.zeros(2)}
-    return oversampling_replicate(shapes_for(3, grid), registry.generator("smote")), grid
+    return oversampling_replicate(shapes_for(3, grid), (registry.generator("smote"),)), grid
 """
 
 

@@ -18,7 +18,7 @@ grid = {"n_min": np.array([200, 300, 400]), "n_maj": np.array([800, 800, 800]), 
         "separation": np.full(3, 2.0), "shift": np.zeros(3), "angle": np.zeros(3)}
 key = sweep_key(0)
 for name in ("perfect", "plugin"):  # the plug-in's fitted covariance takes a batched Cholesky
-    replicate = oversampling_replicate(shapes_for(5, grid), registry.generator(name))
+    replicate = oversampling_replicate(shapes_for(5, grid), (registry.generator(name),))
     two = run_sweep(replicate, key=key, n_seeds=5, grid=grid, chunk_size=6).columns
     one = run_sweep(replicate, key=key, n_seeds=5, grid=grid, devices=jax.devices()[:1]).columns
     # each device runs the same one-seed blocks as one device does: the same numbers, bit for bit

@@ -3,7 +3,6 @@
 import dataclasses
 from typing import ClassVar
 
-import jax
 import numpy as np
 
 from synthlaw.models.registry import GENERATORS, generator
@@ -36,19 +35,29 @@ class Imb4Config(Config):
 
 
 def measure(config, key):
-    """Excess for each generator against n_min (at d_for_n) and against d (at n_min_for_d)."""
+    """Excess for each generator against n_min (at d_for_n) and against d (at n_min_for_d).
+
+    One sweep per dimension d serves every generator and both panels: a point's generator is an
+    index into the sweep's generators ('none' adds no rows), so each seed's generators are
+    compared on the same real rows, and the whole claim compiles one program per d.
+    """
+    names = [name for name in config.generators if name != NO_OVERSAMPLING]
+    gens = tuple(generator(name) for name in names)
     parts = []
-    for gi, name in enumerate(config.generators):
-        gen = None if name == NO_OVERSAMPLING else generator(name)
-        gen_key = jax.random.fold_in(key, gi)
-        panels = [("n_min", config.d_for_n, config.n_min)] + [("d", d, (config.n_min_for_d,)) for d in config.d]
-        for panel, d, sizes in panels:
-            points = [{"separation": config.separation, "n_min": n, "n_maj": int(round(config.rho * n)),
-                       "m": 0 if gen is None else int(round(config.rho * n)) - n} for n in sizes]
-            cols = measure_oversampling(gen_key, gen, points, d=d, seeds=config.seeds)
-            n = len(cols["seed"])
-            cols.update(generator=np.full(n, name), panel=np.full(n, panel), d=np.full(n, d))
-            parts.append(cols)
+    for d in sorted(set(config.d) | {config.d_for_n}):
+        panels = [("n_min", config.n_min)] * (d == config.d_for_n) + [("d", (config.n_min_for_d,))] * (d in config.d)
+        sizes = sorted({n for _, panel_sizes in panels for n in panel_sizes})
+        points = [{"separation": config.separation, "n_min": n, "n_maj": int(round(config.rho * n)),
+                   "m": 0 if name == NO_OVERSAMPLING else int(round(config.rho * n)) - n,
+                   "generator": 0 if name == NO_OVERSAMPLING else names.index(name)}
+                  for name in config.generators for n in sizes]
+        cols = measure_oversampling(key, gens, points, d=d, seeds=config.seeds)
+        n_sizes = len(sizes)
+        cols["generator"] = np.array(config.generators)[np.arange(len(cols["seed"])) // n_sizes % len(config.generators)]
+        for panel, panel_sizes in panels:
+            keep = np.isin(cols["n_min"], panel_sizes)
+            parts.append({**{k: v[keep] for k, v in cols.items()}, "panel": np.full(keep.sum(), panel),
+                          "d": np.full(keep.sum(), d)})
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 

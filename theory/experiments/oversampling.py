@@ -38,10 +38,21 @@ def shapes_for(d: int, grid: dict) -> Shapes:
     return Shapes(d, int(np.max(grid["n_min"])), int(np.max(grid["n_maj"])), int(np.max(grid["m"])))
 
 
-def oversampling_replicate(shapes: Shapes, gen: Generator | None, l2: float = 0.0):
+def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: float = 0.0):
     """Replicate function (key, point) -> {"excess"}: the balanced 0-1 excess of the logistic fit
-    on n_min minority, n_maj majority and m synthetic minority rows from gen (cov = I_d; None:
-    no synthetic rows)."""
+    on n_min minority, n_maj majority and m synthetic minority rows (cov = I_d).
+
+    gens: the generators of the sweep (empty: no synthetic rows). With several, point["generator"]
+    indexes them, and all of a seed's generators see the same real rows (a paired comparison).
+    """
+
+    def synthetic(key, x_min_nd, point, law):
+        if not gens or shapes.m_max == 0:
+            return x_min_nd[:0]
+        branches = [lambda k, x, n, g=g: g.fn(k, x, shapes.m_max, n_real=n, law=law).x_nd for g in gens]
+        if len(branches) == 1:
+            return branches[0](key, x_min_nd, point["n_min"])
+        return jax.lax.switch(point["generator"], branches, key, x_min_nd, point["n_min"])
 
     def replicate(key, point):
         key_0, key_1, key_syn = jax.random.split(key, 3)
@@ -49,11 +60,8 @@ def oversampling_replicate(shapes: Shapes, gen: Generator | None, l2: float = 0.
         cov_dd = jnp.eye(shapes.d)
         x_min_nd = draw(key_0, shapes.n_min_max, mu_0_d, cov_dd)
         x_maj_nd = draw(key_1, shapes.n_maj_max, mu_1_d, cov_dd)
-        if gen is None:
-            x_syn_nd = x_min_nd[:0]
-        else:
-            law = TrueLaw(mu_0_d, cov_dd, point["shift"] * shift_direction(shapes.d, point["angle"]))
-            x_syn_nd = gen.fn(key_syn, x_min_nd, shapes.m_max, n_real=point["n_min"], law=law).x_nd
+        law = TrueLaw(mu_0_d, cov_dd, point["shift"] * shift_direction(shapes.d, point["angle"]))
+        x_syn_nd = synthetic(key_syn, x_min_nd, point, law)
         x_nd = jnp.concatenate([x_min_nd, x_syn_nd, x_maj_nd])
         y_n = jnp.concatenate([jnp.zeros(len(x_min_nd) + len(x_syn_nd)), jnp.ones(shapes.n_maj_max)])
         weight_n = jnp.concatenate([
@@ -70,19 +78,28 @@ def oversampling_replicate(shapes: Shapes, gen: Generator | None, l2: float = 0.
 
 def oversampling_grid(points: list[dict]) -> dict:
     """Grid columns n_min, n_maj, m (synthetic rows), separation, shift, angle from points with keys
-    n_min, n_maj, m, separation and optionally shift and direction (a key of sims.gaussian.DIRECTIONS)."""
-    return {"n_min": np.array([p["n_min"] for p in points]), "n_maj": np.array([p["n_maj"] for p in points]),
+    n_min, n_maj, m, separation and optionally shift and direction (a key of sims.gaussian.DIRECTIONS),
+    and a generator column where points carry a generator index."""
+    grid = {"n_min": np.array([p["n_min"] for p in points]), "n_maj": np.array([p["n_maj"] for p in points]),
             "m": np.array([p["m"] for p in points]),
             "separation": np.array([float(p["separation"]) for p in points]),
             "shift": np.array([float(p.get("shift", 0.0)) for p in points]),
             "angle": np.array([DIRECTIONS[p.get("direction", "parallel")] for p in points])}
+    if any("generator" in p for p in points):
+        grid["generator"] = np.array([p.get("generator", 0) for p in points])
+    return grid
 
 
-def measure_oversampling(key, gen: Generator | None, points: list[dict], *, d: int, seeds: int,
-                         l2: float = 0.0) -> dict:
-    """One oversampling sweep over the grid points: tidy columns with an excess column."""
+def measure_oversampling(key, gens: Generator | None | tuple[Generator, ...], points: list[dict], *, d: int,
+                         seeds: int, l2: float = 0.0) -> dict:
+    """One oversampling sweep over the grid points: tidy columns with an excess column.
+
+    gens: one generator, None (no synthetic rows), or several, which points pick by their
+    "generator" index: one compiled program then serves them all.
+    """
+    gens = () if gens is None else (gens,) if isinstance(gens, Generator) else tuple(gens)
     grid = oversampling_grid(points)
     shapes = shapes_for(d, grid)
     itemsize = jnp.zeros(()).dtype.itemsize
-    return run_sweep(oversampling_replicate(shapes, gen, l2=l2), key=key, n_seeds=seeds, grid=grid,
+    return run_sweep(oversampling_replicate(shapes, gens, l2=l2), key=key, n_seeds=seeds, grid=grid,
                      replicate_bytes=shapes.replicate_bytes(itemsize)).columns

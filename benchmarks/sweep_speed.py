@@ -1,18 +1,20 @@
-"""How fast the sweep fits, side by side in one run (issues 2 and 6).
+"""How fast the sweep runs, side by side in one run (issues 2, 6 and 12).
 
 Grid: seeds x synthetic sizes; d = 10; n_min = 500 minority and n_maj = 2000 majority rows plus m
 perfect synthetic minority rows, m up to 1500 (n = 2500..4000); logistic regression with C = 1.
 Printed, each as fits per second and a ratio to the scikit-learn loop:
-- the whole vmapped sweep (simulate, generate, fit, exact risk), compiled, against the same loop
-  written with NumPy draws, scikit-learn fits and SciPy risks;
-- the fit stage alone, vmapped, on pre-drawn padded data: on 1 device, on 1 device pinned to one
-  core, and on 2 CPU devices (children started with --xla_force_host_platform_device_count=2 or
-  a one-core affinity);
-- a NumPy-batched Newton reference (einsum over all fits at once);
+- the whole sweep (simulate, generate, fit, exact risk) through sims/sweep.py, against the same
+  loop written with NumPy draws, scikit-learn fits and SciPy risks (its draws, too, are made once
+  per seed at the largest size, as the engine's common random numbers are);
+- the same whole sweep with each random bit generator (threefry, rbg, unsafe_rbg), with the
+  normal transform by erfinv (jax.random.normal) or Box-Muller, and with 1, 2, 4 or 8 seeds a
+  lax.map block;
+- the fit stage alone on pre-drawn data, shaped as the engine runs it (a seed's rows shared by
+  its grid points, one seed a block), on 1 device, on one core and on 2 CPU devices (children
+  started with --xla_force_host_platform_device_count=2 or a one-core affinity), and as one vmap
+  over every fit with its own copy of the rows (the engine before issue 12);
 - a Python loop over scikit-learn LogisticRegression(C=1).fit on the same data;
-- compile time against run time; where the whole sweep's time goes (drawing normals vs fitting);
-  the fit stage's share of the float32 matmul peak and of the memory read bandwidth, both
-  measured in this process.
+- compile time against run time; the draws' share of the whole sweep.
 
     python benchmarks/sweep_speed.py [--seeds 64] [--sizes 8] [--repeats 3]
 """
@@ -30,13 +32,16 @@ import numpy as np
 from scipy.special import ndtr
 from sklearn.linear_model import LogisticRegression
 
+from synthlaw.models import gaussian_generators, registry
 from synthlaw.models.logistic import fit_logistic
+from synthlaw.sims import sweep
 from synthlaw.sims.sweep import replicate_mesh, run_sweep
-from synthlaw.models import registry
+from synthlaw.theory.experiments import oversampling
 from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 
 D, N_MIN, N_MAJ, SEPARATION, L2 = 10, 500, 2000, 2.0, 1.0
-NEWTON_STEPS = 6  # fit_logistic's default steps after the LDA start
+IMPLS = ("threefry2x32", "rbg", "unsafe_rbg")
+BLOCKS = (1, 2, 4, 8)
 
 
 def median_seconds(run, repeats):
@@ -52,65 +57,62 @@ def sizes(n_sizes):
     return np.linspace(0, N_MAJ - N_MIN, n_sizes).round().astype(int)
 
 
-def padded_problems(n_seeds, n_sizes):
-    """x (R, n_max, d), y and 0/1 weights: every fit padded to n = N_MIN + N_MAJ + max m."""
+def seed_problems(n_seeds, n_sizes):
+    """x (S, n_max, d) and y, one copy per seed, and 0/1 weights (S, P, n_max) per grid point."""
     rng = np.random.default_rng(0)
     mu = np.zeros(D)
     mu[0] = SEPARATION / 2
     m_s = sizes(n_sizes)
     n_max = N_MIN + N_MAJ + m_s[-1]
-    x, y, weight = [], [], []
-    for _ in range(n_seeds):
-        x_seed = np.concatenate([rng.normal(size=(N_MIN + m_s[-1], D)) - mu, rng.normal(size=(N_MAJ, D)) + mu])
-        y_seed = np.concatenate([np.zeros(N_MIN + m_s[-1]), np.ones(N_MAJ)])
-        for m in m_s:
-            x.append(x_seed)
-            y.append(y_seed)
-            weight.append((np.arange(n_max) < N_MIN + m) | (y_seed == 1))
-    return np.asarray(x, np.float32), np.asarray(y, np.float32), np.asarray(weight, np.float32)
+    y = np.concatenate([np.zeros(N_MIN + m_s[-1]), np.ones(N_MAJ)])
+    x = np.stack([np.concatenate([rng.normal(size=(N_MIN + m_s[-1], D)) - mu, rng.normal(size=(N_MAJ, D)) + mu])
+                  for _ in range(n_seeds)])
+    weight_p = np.stack([(np.arange(n_max) < N_MIN + m) | (y == 1) for m in m_s])
+    return x.astype(np.float32), y.astype(np.float32), np.broadcast_to(weight_p, (n_seeds, *weight_p.shape)).astype(np.float32)
 
 
-def fit_stage(x, y, weight, devices):
-    """The vmapped fit over all problems, sharded over devices; returns a runner and compile seconds."""
+def fit_stage(x, y, weight, devices, shared=True):
+    """The fits, sharded over seeds on devices; shared: the engine's shape (lax.map over seeds,
+    one seed's rows shared by its points), else one vmap over every fit with its own rows.
+    Returns a runner and the compile seconds."""
     mesh = replicate_mesh(devices)
-    sharding = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec("replicate"))
-    fit = jax.jit(jax.vmap(lambda a, b, c: fit_logistic(a, b, c, l2=L2)), in_shardings=(sharding,) * 3)
-    args = [jax.device_put(a, sharding) for a in (x, y, weight)]
+    spec = jax.sharding.PartitionSpec("replicate")
+    fit = lambda a, c: fit_logistic(a, jnp.asarray(y), c, l2=L2)
+    if shared:
+        per_seed = lambda a, c_p: jax.vmap(lambda c: fit(a, c))(c_p)
+        local = lambda a, c: jax.lax.map(lambda args: per_seed(*args), (a, c), batch_size=1)
+        run = jax.jit(jax.shard_map(local, mesh=mesh, in_specs=(spec, spec), out_specs=spec))
+        args = (x, weight)
+    else:
+        n_points = weight.shape[1]
+        run = jax.jit(jax.vmap(fit), in_shardings=(jax.sharding.NamedSharding(mesh, spec),) * 2)
+        args = (np.repeat(x, n_points, axis=0), weight.reshape(-1, weight.shape[-1]))
+    args = [jax.device_put(a, jax.sharding.NamedSharding(mesh, spec)) for a in args]
     start = time.perf_counter()
-    jax.block_until_ready(fit(*args))
-    return (lambda: jax.block_until_ready(fit(*args))), time.perf_counter() - start
+    jax.block_until_ready(run(*args))
+    return (lambda: jax.block_until_ready(run(*args))), time.perf_counter() - start
 
 
-def numpy_newton(x, y, weight):
-    """Batched Newton in NumPy (float32, from zero, 12 full steps with np.linalg.solve)."""
-    x = np.concatenate([x, np.ones_like(x[..., :1])], axis=-1)
-    p = x.shape[-1]
-    penalty = np.full(p, L2, np.float32)
-    penalty[-1] = 0
-    theta = np.zeros(x.shape[::2], np.float32)
-    for _ in range(12):
-        prob = 1 / (1 + np.exp(-np.einsum("rnp,rp->rn", x, theta)))
-        grad = np.einsum("rnp,rn->rp", x, weight * (prob - y)) + penalty * theta
-        hess = np.einsum("rnp,rnq->rpq", x * (weight * prob * (1 - prob))[..., None], x) + np.diag(penalty + 1e-6)
-        theta = theta - np.linalg.solve(hess, grad[..., None])[..., 0]
-    return theta
-
-
-def sklearn_loop(x, y, weight):
-    for a, b, c in zip(x, y, weight):
-        keep = c > 0
-        LogisticRegression(C=1.0 / L2, max_iter=1000).fit(a[keep], b[keep])
+def sklearn_loop(x, weight):
+    for x_seed, weight_p in zip(x, weight):
+        for weight_n in weight_p:
+            keep = weight_n > 0
+            y_n = np.r_[np.zeros(keep.sum() - N_MAJ), np.ones(N_MAJ)]
+            LogisticRegression(C=1.0 / L2, max_iter=1000).fit(x_seed[keep], y_n)
 
 
 def sklearn_sweep(n_seeds, n_sizes):
-    """The whole sweep as a Python loop: NumPy draws, scikit-learn fit, exact risk by SciPy."""
+    """The whole sweep as a Python loop: NumPy draws (once per seed, prefixes per size), a
+    scikit-learn fit, the exact risk by SciPy."""
     rng = np.random.default_rng(1)
     mu = np.zeros(D)
     mu[0] = SEPARATION / 2
+    m_s = sizes(n_sizes)
     excess = []
     for _ in range(n_seeds):
-        for m in sizes(n_sizes):
-            x = np.concatenate([rng.normal(size=(N_MIN + m, D)) - mu, rng.normal(size=(N_MAJ, D)) + mu])
+        x_min, x_maj = rng.normal(size=(N_MIN + m_s[-1], D)) - mu, rng.normal(size=(N_MAJ, D)) + mu
+        for m in m_s:
+            x = np.concatenate([x_min[: N_MIN + m], x_maj])
             y = np.r_[np.zeros(N_MIN + m), np.ones(N_MAJ)]
             fit = LogisticRegression(C=1.0 / L2, max_iter=1000).fit(x, y)
             w, b = fit.coef_[0], fit.intercept_[0]
@@ -120,37 +122,36 @@ def sklearn_sweep(n_seeds, n_sizes):
     return excess
 
 
-def fit_flops(n, p, steps):
-    """Per fit: two Grams [X 1]' diag(c) [X 1] (LDA start, Hessian), 2np^2 + 4np each, four
-    matrix-vector products at the start (8np), and per step two (4np), the three candidate losses
-    and curvature (~30n) and CG on the p x p system (2p iterations of 2p^2)."""
-    return 2 * (2 * n * p * p + 4 * n * p) + 8 * n * p + steps * (4 * n * p + 30 * n + 4 * p**3)
+def box_muller_draw(key, n: int, mu_d, chol_dd):
+    """sims.gaussian.draw with the normals by Box-Muller from the key's uniform bits."""
+    half = -(-n * mu_d.shape[0] // 2)
+    u_2h = jax.random.uniform(key, (2, half), mu_d.dtype, minval=jnp.finfo(mu_d.dtype).tiny)
+    radius_h, angle_h = jnp.sqrt(-2.0 * jnp.log(u_2h[0])), 2.0 * jnp.pi * u_2h[1]
+    z_nd = jnp.concatenate([radius_h * jnp.cos(angle_h), radius_h * jnp.sin(angle_h)])[: n * mu_d.shape[0]]
+    return mu_d[None, :] + z_nd.reshape(n, -1) @ chol_dd.T
 
 
-def fit_passes(steps):
-    """Reads of the (n, d) data per fit: a Gram reads it and writes and reads its scaled copy (3
-    each), four products at the start, two per step."""
-    return 2 * 3 + 4 + 2 * steps
+def whole_sweep(args, grid, impl="rbg", block=1, draw=None):
+    """(seconds compiled, first-call seconds) of the engine's whole sweep with this bit generator,
+    seeds per block and draw function (None: sims.gaussian.draw, erfinv normals)."""
+    saved = sweep.SEED_BLOCK, oversampling.draw, gaussian_generators.draw
+    sweep.SEED_BLOCK = block
+    if draw is not None:
+        oversampling.draw = gaussian_generators.draw = draw
+    try:
+        replicate = oversampling_replicate(shapes_for(D, grid), (registry.generator("perfect"),), l2=L2)
+        jax.clear_caches()  # the perfect generator's own jit must see the draw under test
+        key = jax.random.key(0, impl=impl)
+        run = lambda: run_sweep(replicate, key=key, n_seeds=args.seeds, grid=grid, chunk_size=args.seeds * args.sizes)
+        first = median_seconds(run, 1)
+        return median_seconds(run, args.repeats), first
+    finally:
+        sweep.SEED_BLOCK, oversampling.draw, gaussian_generators.draw = saved
 
 
-def matmul_peak_gflops(size=2048, repeats=5):
-    a = jax.random.normal(jax.random.key(0), (size, size), jnp.float32)
-    mm = jax.jit(lambda u: u @ u)
-    jax.block_until_ready(mm(a))
-    return 2 * size**3 / median_seconds(lambda: jax.block_until_ready(mm(a)), repeats) / 1e9
-
-
-def read_bandwidth_gbs(n_floats=2**26, repeats=5):
-    """Bytes per second of a jitted sum over a 256 MB float32 array."""
-    a = jnp.ones(n_floats, jnp.float32)
-    total = jax.jit(jnp.sum)
-    jax.block_until_ready(total(a))
-    return 4 * n_floats / median_seconds(lambda: jax.block_until_ready(total(a)), repeats) / 1e9
-
-
-def draw_seconds(n_fits, m_max, repeats):
-    """The sweep's random draws alone: the replicate's three blocks of standard normals (threefry)."""
-    keys = jax.random.split(jax.random.key(0), n_fits)
+def draw_seconds(n_seeds, m_max, repeats, impl="rbg"):
+    """The sweep's draws alone, once per seed as the engine makes them: minority + synthetic, majority."""
+    keys = jax.random.split(jax.random.key(0, impl=impl), n_seeds)
 
     def draw(key):
         return sum(jax.random.normal(k, (rows, D)).sum(0) for k, rows in zip(jax.random.split(key, 3), (N_MIN, N_MAJ, m_max)))
@@ -164,7 +165,7 @@ def child_fit_stage(args):
     """In a child process with its CPU devices set by the parent: the fit stage's seconds."""
     if args.one_core:  # before the XLA client starts its threads, which inherit the affinity
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    x, y, weight = padded_problems(args.seeds, args.sizes)
+    x, y, weight = seed_problems(args.seeds, args.sizes)
     run, _ = fit_stage(x, y, weight, jax.devices())
     print(json.dumps({"devices": len(jax.devices()), "seconds": median_seconds(run, args.repeats)}))
 
@@ -192,54 +193,48 @@ def main():
     m_s = sizes(args.sizes)
     grid = {"n_min": np.full(args.sizes, N_MIN), "n_maj": np.full(args.sizes, N_MAJ), "m": m_s,
             "separation": np.full(args.sizes, SEPARATION), "shift": np.zeros(args.sizes), "angle": np.zeros(args.sizes)}
-    replicate = oversampling_replicate(shapes_for(D, grid), (registry.generator("perfect"),), l2=L2)
-    sweep = lambda: run_sweep(replicate, key=jax.random.key(0), n_seeds=args.seeds, grid=grid)
-    sweep_compile = median_seconds(sweep, 1)
-    sweep_s = median_seconds(sweep, args.repeats)
-    n_max = N_MIN + N_MAJ + m_s[-1]
-    draws_s = draw_seconds(n_fits, m_s[-1], args.repeats)
+    sweep_s, sweep_first = whole_sweep(args, grid)
+    variants = [(f"whole sweep, {impl} keys", whole_sweep(args, grid, impl=impl)) for impl in IMPLS]
+    variants.append(("whole sweep, rbg keys, Box-Muller normals", whole_sweep(args, grid, draw=box_muller_draw)))
+    variants += [(f"whole sweep, rbg keys, {b} seeds a block", whole_sweep(args, grid, block=b)) for b in BLOCKS[1:]]
+    draws_s = draw_seconds(args.seeds, m_s[-1], args.repeats)
+    draws_threefry_s = draw_seconds(args.seeds, m_s[-1], args.repeats, impl="threefry2x32")
+    sklearn_sweep_s = median_seconds(lambda: sklearn_sweep(args.seeds, args.sizes), 1)
 
-    x, y, weight = padded_problems(args.seeds, args.sizes)
+    x, y, weight = seed_problems(args.seeds, args.sizes)
     fit_run, fit_compile = fit_stage(x, y, weight, jax.devices()[:1])
     fit_s = median_seconds(fit_run, args.repeats)
+    unshared_run, _ = fit_stage(x, y, weight, jax.devices()[:1], shared=False)
+    unshared_s = median_seconds(unshared_run, args.repeats)
     pinned = hasattr(os, "sched_setaffinity")
     fit_one_core_s = child_seconds(args, 1, one_core=True) if pinned else float("nan")
     fit2_s = child_seconds(args, 2)
-    numpy_s = median_seconds(lambda: numpy_newton(x, y, weight), 1)
-    sklearn_s = median_seconds(lambda: sklearn_loop(x, y, weight), args.repeats)
-    sklearn_sweep_s = median_seconds(lambda: sklearn_sweep(args.seeds, args.sizes), 1)
-    peak, bandwidth = matmul_peak_gflops(), read_bandwidth_gbs()
-    flops, passes = fit_flops(n_max, D + 1, NEWTON_STEPS), fit_passes(NEWTON_STEPS)
-    achieved = n_fits * flops / fit_s / 1e9
-    moved = n_fits * passes * n_max * D * 4 / fit_s / 1e9
+    sklearn_s = median_seconds(lambda: sklearn_loop(x, weight), 1)
 
+    n_max = N_MIN + N_MAJ + m_s[-1]
     print(f"grid: {args.seeds} seeds x {args.sizes} synthetic sizes = {n_fits} logistic fits, d = {D}, "
           f"n = {N_MIN + N_MAJ}..{n_max} (padded to {n_max}), jax {jax.__version__}, "
           f"{jax.devices()[0].platform}, {os.cpu_count()} cores")
     rows = [("whole sweep: simulate + fit + risk (1 device)", sweep_s, sklearn_sweep_s),
+            *[(name, seconds, sklearn_sweep_s) for name, (seconds, _) in variants],
             ("scikit-learn loop: NumPy draw + fit + risk", sklearn_sweep_s, sklearn_sweep_s),
-            ("fit stage, vmapped (1 device)", fit_s, sklearn_s),
-            ("fit stage, vmapped (1 device, one core)", fit_one_core_s, sklearn_s),
-            ("fit stage, vmapped (2 CPU devices)", fit2_s, sklearn_s),
-            ("NumPy-batched Newton (12 steps)", numpy_s, sklearn_s),
+            ("fit stage, rows shared per seed (1 device)", fit_s, sklearn_s),
+            ("fit stage, rows shared per seed (one core)", fit_one_core_s, sklearn_s),
+            ("fit stage, rows shared per seed (2 CPU devices)", fit2_s, sklearn_s),
+            ("fit stage, one vmap, rows per fit (before)", unshared_s, sklearn_s),
             ("scikit-learn loop: fit only", sklearn_s, sklearn_s)]
-    print(f"{'method':<48}{'seconds':>9}{'fits/s':>10}{'x sklearn':>11}")
+    print(f"{'method':<52}{'seconds':>9}{'fits/s':>10}{'x sklearn':>11}")
     for name, seconds, reference in rows:
-        print(f"{name:<48}{seconds:>9.3f}{n_fits / seconds:>10.0f}{reference / seconds:>11.1f}")
+        print(f"{name:<52}{seconds:>9.3f}{n_fits / seconds:>10.0f}{reference / seconds:>11.1f}")
     print("(x sklearn: the sweep rows against the scikit-learn sweep loop, the fit rows against the fit loop)")
-    print(f"compile: whole sweep first call {sweep_compile:.2f} s vs {sweep_s:.2f} s compiled; "
+    print(f"compile: whole sweep first call {sweep_first:.2f} s vs {sweep_s:.2f} s compiled "
+          f"(threefry keys: {variants[0][1][1]:.2f} s vs {variants[0][1][0]:.2f} s); "
           f"fit stage first call {fit_compile:.2f} s vs {fit_s:.3f} s")
-    print(f"2 CPU devices against 1 device: {fit_s / fit2_s:.2f}x; against 1 device on one core: "
-          f"{fit_one_core_s / fit2_s:.2f}x (1 device already spreads over {len(os.sched_getaffinity(0)) if pinned else '?'} "
-          f"cores: {fit_one_core_s / fit_s:.2f}x over one core)")
-    print(f"whole sweep: drawing its {n_max} x {D} normals per replicate alone takes {draws_s:.3f} s "
-          f"({100 * draws_s / sweep_s:.0f}% of the sweep, {draws_s / (n_fits * n_max * D) * 1e9:.1f} ns a number)")
-    print(f"FLOPs per fit (n = {n_max}, p = {D + 1}, LDA start + Hessian + {NEWTON_STEPS} steps): "
-          f"{flops / 1e6:.1f} MFLOP; fit stage reaches {achieved:.1f} GFLOP/s = {100 * achieved / peak:.0f}% "
-          f"of the {peak:.0f} GFLOP/s float32 matmul peak (2048^2, this process)")
-    print(f"data passes per fit: about {passes} over {n_max * D * 4 / 1e3:.0f} kB; fit stage moves "
-          f"{moved:.1f} GB/s = {100 * moved / bandwidth:.0f}% of the {bandwidth:.1f} GB/s read bandwidth "
-          f"(jitted sum of 256 MB, this process)")
+    print(f"2 CPU devices against 1 device: {fit_s / fit2_s:.2f}x; 1 device against one core: "
+          f"{fit_one_core_s / fit_s:.2f}x")
+    print(f"draws, once per seed ({N_MIN + N_MAJ + m_s[-1]} x {D} normals): {draws_s:.3f} s with rbg = "
+          f"{100 * draws_s / sweep_s:.0f}% of the whole sweep ({draws_s / (args.seeds * n_max * D) * 1e9:.1f} ns a "
+          f"number); threefry {draws_threefry_s:.3f} s ({draws_threefry_s / (args.seeds * n_max * D) * 1e9:.1f} ns)")
 
 
 if __name__ == "__main__":

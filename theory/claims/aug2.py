@@ -45,13 +45,11 @@ def measure(config, key):
     """Panel 'curve': excess against N per regime (n, n_gen); panel 'floor': generator-only fits (n = 0)."""
     gen = generator(config.generator)
     law = {"d": config.d, "separation": config.separation, "weight": config.weight, "seeds": config.seeds}
-    curve = measure_augmentation(key, gen, [{"n": n, "n_syn": m, "n_gen": g} for n, g in zip(config.n, config.n_gen)
-                                            for m in config.n_syn], **law)
-    floor = measure_augmentation(key, gen, [{"n": 0, "n_syn": config.n_syn[-1], "n_gen": g}
-                                            for g in config.n_gen_floor], **law)
-    parts = [{**curve, "panel": np.full(len(curve["seed"]), "curve")},
-             {**floor, "panel": np.full(len(floor["seed"]), "floor")}]
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    curve = [{"n": n, "n_syn": m, "n_gen": g} for n, g in zip(config.n, config.n_gen) for m in config.n_syn]
+    floor = [{"n": 0, "n_syn": config.n_syn[-1], "n_gen": g} for g in config.n_gen_floor]
+    columns = measure_augmentation(key, gen, curve + floor, **law)  # one sweep, one compiled program
+    columns["panel"] = np.tile(["curve"] * len(curve) + ["floor"] * len(floor), config.seeds)
+    return columns
 
 
 def predict(config):

@@ -11,7 +11,9 @@ device walks its seeds a block at a time (`lax.map`), so a block's fits run to c
 their rows sit in cache. The sweep runs in calls of equal shape, so it traces and compiles once.
 
 The bootstrap over seeds (theory/claims/intervals.py) stays valid under common random numbers:
-seeds are independent and it resamples whole curves, one per seed, never single points.
+seeds are independent and it resamples whole curves, one per seed, never single points
+(tests/sims/test_common_random_numbers.py measures its coverage).
+
 Inside `sweep_settings(checkpoint=FOLDER)` each finished chunk is saved atomically, and a rerun
 after an interruption loads the chunks already done instead of recomputing them.
 
@@ -40,7 +42,7 @@ from synthlaw.sims.store import config_hash, write_atomic
 
 REPLICATE_AXIS = "replicate"
 DEFAULT_MEMORY_BUDGET = 4 * 2**30
-SEED_BLOCK = 1  # seeds a lax.map step computes together (measured: benchmarks/sweep_speed.py --blocks)
+SEED_BLOCK = 1  # seeds a lax.map step computes together (benchmarks/sweep_speed.py measures 1, 2, 4, 8)
 CHUNKS = 8  # compiled calls a sweep is cut into by default, for progress and resume
 # The claims' random bit generator. XLA's RngBitGenerator ("rbg") compiles in a fraction of
 # threefry's time on CPU (a sweep's draw: 0.5-1 s against 5-7 s) and gives the same tables on 1

@@ -9,6 +9,17 @@ from pathlib import Path
 from synthlaw.cli.usage import UsageError, add_distributed, check_out, join_hosts
 
 
+RNGS = ("threefry2x32", "rbg")  # jax_default_prng_impl values that --rng offers
+
+
+def set_numerics(args) -> None:
+    """--x64 and --rng, set before anything is traced."""
+    import jax
+
+    jax.config.update("jax_enable_x64", bool(args.x64))
+    jax.config.update("jax_default_prng_impl", args.rng)
+
+
 def add_parsers(commands) -> None:
     verify = commands.add_parser("verify", help="run claims and print a PASS/FAIL table")
     verify.add_argument("--quick", action="store_true", help="small grids and fewer seeds (minutes)")
@@ -20,6 +31,10 @@ def add_parsers(commands) -> None:
     verify.add_argument("--config", type=Path, help="TOML file: a [CLAIM-ID] table of overrides per claim")
     verify.add_argument("--x64", action="store_true", help="simulate and fit in float64 (default float32)")
     verify.add_argument("--seed", type=int, default=0, help="base random seed (default 0)")
+    verify.add_argument("--rng", choices=RNGS, default=RNGS[0],
+                        help="random bit generator (default threefry2x32, JAX's default); rbg (XLA's RngBitGenerator) "
+                             "compiles each sweep faster on CPU and draws another stream: its tables, and so some "
+                             "verdicts, differ (README, Performance)")
     verify.add_argument("--memory-gb", type=float, default=4.0,
                         help="memory a sweep chunk may use, in GiB (default 4); larger grids run in chunks")
     calibrate = commands.add_parser("calibrate", help="measure each check's size and power over many base seeds")
@@ -32,6 +47,7 @@ def add_parsers(commands) -> None:
     calibrate.add_argument("--config", type=Path, help="TOML file: a [CLAIM-ID] table of overrides per claim")
     calibrate.add_argument("--x64", action="store_true", help="simulate and fit in float64 (default float32)")
     calibrate.add_argument("--seed", type=int, default=0, help="base random seed (default 0)")
+    calibrate.add_argument("--rng", choices=RNGS, default=RNGS[0], help="random bit generator, as for verify")
     calibrate.add_argument("--memory-gb", type=float, default=4.0, help="memory a sweep chunk may use, in GiB")
     explain = commands.add_parser("explain", help="print a claim's statement, assumptions and check")
     explain.add_argument("claim", nargs="?", help="a claim id, e.g. IMB-1 (any case); none: list the claims")
@@ -110,8 +126,7 @@ def run_verify(args) -> int:
 
     join_hosts(args.distributed)
 
-    if args.x64:
-        jax.config.update("jax_enable_x64", True)
+    set_numerics(args)
     from synthlaw.figures.report import text_table, write_report
     from synthlaw.sims.progress import progress_line
     from synthlaw.sims.store import config_hash
@@ -143,7 +158,7 @@ def run_verify(args) -> int:
         outcomes.append(outcome)
     run_ids = {o.claim.id for o in outcomes}
     kept = saved_outcomes(out, [i for i in saved_claim_ids(out, REGISTRY) if i not in run_ids], REGISTRY)
-    info = {"mode": mode, "dtype": dtype_name(), "seed": args.seed, "devices": len(jax.devices()),
+    info = {"mode": mode, "dtype": dtype_name(), "rng": args.rng, "seed": args.seed, "devices": len(jax.devices()),
             "source fingerprint": source_fingerprint(), "wall seconds": f"{time.perf_counter() - start:.1f}"}
     order = list(REGISTRY)
     report = write_report(sorted(outcomes + kept, key=lambda o: order.index(o.claim.id)), out, info)
@@ -180,10 +195,7 @@ def run_report(args) -> int:
 
 
 def run_calibrate(args) -> int:
-    import jax
-
-    if args.x64:
-        jax.config.update("jax_enable_x64", True)
+    set_numerics(args)
     from synthlaw.theory.claims import REGISTRY
     from synthlaw.theory.runner.calibrate import calibration_table, run_calibration
 

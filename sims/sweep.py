@@ -44,11 +44,6 @@ REPLICATE_AXIS = "replicate"
 DEFAULT_MEMORY_BUDGET = 4 * 2**30
 SEED_BLOCK = 1  # seeds a lax.map step computes together (benchmarks/sweep_speed.py measures 1, 2, 4, 8)
 CHUNKS = 8  # compiled calls a sweep is cut into by default, for progress and resume
-# The claims' random bit generator. XLA's RngBitGenerator ("rbg") compiles in a fraction of
-# threefry's time on CPU (a sweep's draw: 0.5-1 s against 5-7 s) and gives the same tables on 1
-# and 2 devices (tests/sims/test_sharding.py); split and fold_in stay threefry's. Measured side by
-# side in benchmarks/sweep_speed.py.
-KEY_IMPL = "rbg"
 _SETTINGS = contextvars.ContextVar("sweep_settings", default=None)
 
 
@@ -70,11 +65,6 @@ def sweep_settings(*, checkpoint: Path | None = None, memory_budget: int = DEFAU
         yield
     finally:
         _SETTINGS.reset(token)
-
-
-def sweep_key(seed: int):
-    """The key a sweep starts from: seed under KEY_IMPL."""
-    return jax.random.key(seed, impl=KEY_IMPL)
 
 
 def start_distributed(spec: str) -> None:

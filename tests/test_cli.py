@@ -95,6 +95,29 @@ def test_verify_writes_report_and_reuses_results(tmp_path, capsys, compile_cache
     assert "measured" in err
 
 
+def test_rng_picks_the_bit_generator_and_is_part_of_the_saved_identity(tmp_path, capsys):
+    import jax
+
+    from synthlaw.sims.store import read_json, read_table
+
+    config = tmp_path / "tiny.toml"
+    config.write_text(TINY_IMB_1)
+    tables = {}
+    try:
+        for rng in ("threefry2x32", "rbg"):
+            out = tmp_path / rng
+            code, _, err = run(capsys, "verify", "--quick", "--claims", "IMB-1", "--config", str(config),
+                               "--out", str(out), "--rng", rng)
+            assert code == 0, err
+            assert read_json(out / "IMB-1" / "meta.json")["rng"] == rng
+            tables[rng] = read_table(out / "IMB-1" / "table.csv")["excess"]
+    finally:
+        jax.config.update("jax_default_prng_impl", "threefry2x32")
+    assert not (tables["rbg"] == tables["threefry2x32"]).all()  # another stream
+    code, _, err = run(capsys, "verify", "--rng", "philox", "--out", str(tmp_path / "o"))
+    assert code == 2 and "--rng" in err and "philox" in err and len(err.strip().splitlines()) == 1
+
+
 def test_compile_cache_folder(monkeypatch, tmp_path):
     from synthlaw.cli.compile_cache import cache_folder
 

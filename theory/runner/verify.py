@@ -19,7 +19,7 @@ import numpy as np
 
 import synthlaw
 from synthlaw.sims.store import config_hash, is_writer, read_json, read_table, write_json, write_table
-from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, agreed, sweep_key, sweep_settings
+from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, agreed, sweep_settings
 from synthlaw.theory.claims.check import Check, Claim, verdict
 from synthlaw.theory.claims.spec import Config
 from synthlaw.theory.runner.fingerprint import source_fingerprint
@@ -75,9 +75,14 @@ def dtype_name() -> str:
     return "float64" if jax.config.jax_enable_x64 else "float32"
 
 
+def rng_name() -> str:
+    """The random bit generator that jax.random.key uses in this process (--rng)."""
+    return str(jax.config.jax_default_prng_impl)
+
+
 def claim_identity(claim: Claim, config: Config, seed: int) -> dict:
     """What a saved table depends on; its hash names the table's chunk folder and is kept in meta.json."""
-    return {"claim": claim.id, "config": config.as_dict(), "dtype": dtype_name(), "seed": seed,
+    return {"claim": claim.id, "config": config.as_dict(), "dtype": dtype_name(), "rng": rng_name(), "seed": seed,
             "source": source_fingerprint()}
 
 
@@ -116,4 +121,4 @@ def run_claim(claim: Claim, config: Config, out_dir: Path, *, force: bool, seed:
 
 def claim_key(claim_id: str, seed: int):
     """The claim's key for a base seed: each claim draws its own random stream."""
-    return jax.random.fold_in(sweep_key(seed), int(config_hash({"id": claim_id})[:8], 16))
+    return jax.random.fold_in(jax.random.key(seed), int(config_hash({"id": claim_id})[:8], 16))

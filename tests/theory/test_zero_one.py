@@ -60,9 +60,10 @@ def test_plugin_covariance_matches_finite_differences_of_the_gradient():
         return np.stack(cols, axis=1)
 
     commute = np.einsum("ik,jl->ijlk", np.eye(d), np.eye(d)).reshape(d * d, d * d)
-    cov_grad = sum(jacobian(i, "mu_d", (d,)) @ jacobian(i, "mu_d", (d,)).T / m
-                   + jacobian(i, "cov_dd", (d, d)) @ (np.eye(d * d) + commute) @ jacobian(i, "cov_dd", (d, d)).T / (m - 1)
-                   for i in (0, 1))
+    cov_grad = 0.0
+    for i in (0, 1):
+        j_mean, j_cov = jacobian(i, "mu_d", (d,)), jacobian(i, "cov_dd", (d, d))
+        cov_grad = cov_grad + j_mean @ j_mean.T / m + j_cov @ (np.eye(d * d) + commute) @ j_cov.T / (m - 1)
     a_inv = np.linalg.inv(me.hessian_A(theta_p, sources))
     # central differences: truncation O(h^2) ~ 1e-8, rounding O(eps / h) ~ 1e-12, relative
     np.testing.assert_allclose(plugin_covariance(theta_p, sources, (0, 1), m), a_inv @ cov_grad @ a_inv, rtol=1e-6)

@@ -9,43 +9,53 @@ grad R . E[theta_hat - theta*] and the variance tr(H V)/2, all exact (notes/IMB-
 import functools
 import math
 
-import jax
-import jax.numpy as jnp
+import numpy as np
 from scipy.optimize import brentq
 
-from synthlaw.sims.gaussian import DIRECTIONS, means_for_delta, shift_direction
+from synthlaw.sims.gaussian import DIRECTIONS
 from synthlaw.theory.predictions import m_estimation as me
-from synthlaw.theory.risks.gaussian import balanced_error, bayes_balanced_error, bayes_rule, imbalance_excess
+from synthlaw.theory.predictions import zero_one
 
 
 def gaussian_law(d, separation):
-    """float64 mu_0, mu_1 and cov = I_d (call inside jax.enable_x64)."""
-    mu_0_d, mu_1_d = (jnp.asarray(m, jnp.float64) for m in means_for_delta(d, separation))
-    return mu_0_d, mu_1_d, jnp.eye(d, dtype=jnp.float64)
+    """float64 mu_0 = -Delta/2 e_1, mu_1 = +Delta/2 e_1 (sims.gaussian.means_for_delta) and cov = I_d."""
+    e_1_d = np.eye(d)[0]
+    return -0.5 * separation * e_1_d, 0.5 * separation * e_1_d, np.eye(d)
+
+
+def shift_direction(d, angle):
+    """cos(angle) e_1 + sin(angle) e_2 in float64 (sims.gaussian.shift_direction)."""
+    if d < 2 and math.sin(angle) != 0.0:
+        raise ValueError(f"a shift at angle {angle:g} from e_1 needs d >= 2, got d = {d}")
+    return np.append([math.cos(angle), math.sin(angle)], np.zeros(max(d - 2, 0)))[:d]
+
+
+def bayes_rule_p(mu_0_d, mu_1_d, cov_dd):
+    """theta_p = (w, b) of the balanced Bayes rule w = cov^{-1}(mu_1 - mu_0), b = -w.(mu_0 + mu_1)/2."""
+    w_d = np.linalg.solve(cov_dd, mu_1_d - mu_0_d)
+    return np.append(w_d, -0.5 * w_d @ (mu_0_d + mu_1_d))
 
 
 def limit_imbalance_excess(rho, separation) -> float:
     """E(rho, Delta) of IMB-1: the n -> infinity excess without oversampling."""
-    with jax.enable_x64(True):
-        return float(imbalance_excess(jnp.float64(rho), jnp.float64(separation)))
+    return zero_one.imbalance_excess(rho, separation)
 
 
 def oversampling_excess(d, separation, n_min, n_maj, m, shift=0.0, direction="parallel") -> me.ExcessTerms:
     """E[excess] to O(1/n) of the fit on n_min + m synthetic (shift delta) minority and n_maj rows."""
-    with jax.enable_x64(True):
-        mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
-        u_d = shift_direction(d, DIRECTIONS[direction]).astype(jnp.float64)
-        sources = [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj)), me.Source(mu_0_d, cov_dd, 0.0, float(n_min))]
-        if m > 0:
-            sources.append(me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, float(m)))
-        start_p = jnp.append(*bayes_rule(mu_0_d, mu_1_d, cov_dd))
-        return me.expected_excess(rule_risk, (mu_0_d, mu_1_d, cov_dd), bayes_balanced_error(separation), sources,
-                                  start_p)
+    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
+    u_d = shift_direction(d, DIRECTIONS[direction])
+    sources = [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj)), me.Source(mu_0_d, cov_dd, 0.0, float(n_min))]
+    if m > 0:
+        sources.append(me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, float(m)))
+    return me.expected_excess(rule_risk(mu_0_d, mu_1_d, cov_dd), zero_one.bayes_balanced_error(separation),
+                              sources, bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
 
 
-def rule_risk(theta_p, mu_0_d, mu_1_d, cov_dd):
-    """Balanced 0-1 risk of theta_p = (w, b)."""
-    return balanced_error(theta_p[:-1], theta_p[-1], mu_0_d, mu_1_d, cov_dd)
+def rule_risk(mu_0_d, mu_1_d, cov_dd):
+    """theta_p -> the balanced 0-1 risk of theta_p = (w, b), its gradient and Hessian."""
+    a_kp, q_pp = zero_one.class_directions(mu_0_d, mu_1_d, cov_dd)
+    return lambda theta_p: zero_one.mean_probit(theta_p, a_kp, q_pp)
 
 
 @functools.lru_cache(maxsize=64)

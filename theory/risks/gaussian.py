@@ -4,6 +4,8 @@ Risks are closed forms (0-1) or Gauss-Hermite quadrature over the one-dimensiona
 u = w.x + b ~ N(w.mu + b, w' cov w) (cross-entropy). Nothing here uses a test sample.
 """
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -12,10 +14,14 @@ from jax.scipy.stats import norm
 GH_ORDER = 128
 
 
+@functools.lru_cache(maxsize=8)
 def standard_normal_nodes(order: int = GH_ORDER):
-    """Nodes z_k and weights p_k with sum_k p_k f(z_k) ~= E f(Z), Z ~ N(0, 1)."""
+    """Nodes z_k and weights p_k with sum_k p_k f(z_k) ~= E f(Z), Z ~ N(0, 1) (computed once per
+    order, read-only: the predictions ask for them thousands of times)."""
     z_k, p_k = np.polynomial.hermite_e.hermegauss(order)
-    return z_k, p_k / np.sqrt(2.0 * np.pi)
+    p_k = p_k / np.sqrt(2.0 * np.pi)
+    z_k.flags.writeable = p_k.flags.writeable = False
+    return z_k, p_k
 
 
 def projection(w_d, b, mu_d, cov_dd):

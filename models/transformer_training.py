@@ -48,10 +48,19 @@ def task_loss(graphdef, params, x_btd):
     return gaussian_nll(x_btd, mean_btd, log_var_btd)
 
 
+@partial(jax.jit, static_argnames=("model_config", "train"))
+def init_state(key, *, model_config: TransformerConfig, train: TrainConfig):
+    """A fresh model's params and optimiser state, and the key its training data comes from, in one
+    compiled call (built op by op, the initialisers would compile one program each)."""
+    key_init, key_data = jax.random.split(key)
+    params = nnx.split(GaussianTransformer(model_config, rngs=nnx.Rngs(params=key_init)), nnx.Param)[1]
+    return params, optimizer(train).init(params), key_data
+
+
 @partial(jax.jit, static_argnames=("graphdef", "model_config", "train", "n_steps"))
-def train_block(graphdef, params, opt_state, key, *, model_config: TransformerConfig, train: TrainConfig,
+def train_block(graphdef, params, opt_state, key_data, i, *, model_config: TransformerConfig, train: TrainConfig,
                 n_steps: int):
-    """n_steps AdamW steps, each on a fresh batch of tasks. Returns params, opt_state, loss_s."""
+    """Block i: n_steps AdamW steps, each on a fresh batch of tasks. Returns params, opt_state, loss_s."""
     tx = optimizer(train)
 
     def step(carry, key_step):
@@ -62,31 +71,37 @@ def train_block(graphdef, params, opt_state, key, *, model_config: TransformerCo
         updates, opt_state = tx.update(grads, opt_state, params)
         return (optax.apply_updates(params, updates), opt_state), loss
 
-    (params, opt_state), loss_s = jax.lax.scan(step, (params, opt_state), jax.random.split(key, n_steps))
+    key_s = jax.random.split(jax.random.fold_in(key_data, i), n_steps)
+    (params, opt_state), loss_s = jax.lax.scan(step, (params, opt_state), key_s)
     return params, opt_state, loss_s
+
+
+def graph_of(build):
+    """The graphdef of the module build() returns, without computing its parameters."""
+    return nnx.split(nnx.eval_shape(build), nnx.Param)[0]
 
 
 def train_generator(model_config: TransformerConfig, train: TrainConfig, *, key):
     """A freshly initialised GaussianTransformer trained for train.steps. Returns (model, loss_s)."""
-    key_init, key_data = jax.random.split(key)
-    model = GaussianTransformer(model_config, rngs=nnx.Rngs(params=key_init))
-    graphdef, params = nnx.split(model, nnx.Param)
-    run = lambda p, o, k, n: train_block(graphdef, p, o, k, model_config=model_config, train=train, n_steps=n)
-    params, loss_s = train_in_blocks(run, params, train, key=key_data)
+    graphdef = graph_of(lambda: GaussianTransformer(model_config, rngs=nnx.Rngs(0)))
+    params, opt_state, key_data = init_state(key, model_config=model_config, train=train)
+    run = lambda p, o, i, n: train_block(graphdef, p, o, key_data, i, model_config=model_config, train=train,
+                                         n_steps=n)
+    params, loss_s = train_in_blocks(run, params, opt_state, train)
     return nnx.merge(graphdef, params), loss_s
 
 
-def train_in_blocks(run_block, params, train: TrainConfig, *, key):
+def train_in_blocks(run_block, params, opt_state, train: TrainConfig):
     """train.steps steps as jitted blocks of train.block steps (and one shorter rest block).
 
-    run_block(params, opt_state, key, n_steps) -> (params, opt_state, loss_s). Returns the trained
-    params and the loss of every step.
+    run_block(params, opt_state, i, n_steps) -> (params, opt_state, loss_s) runs block i, whose
+    keys come from fold_in(key, i). Returns the trained params and the loss of every step (on the
+    last axis: params stacked over seeds give a loss per seed and step).
     """
-    opt_state = optimizer(train).init(params)
     n_blocks, rest = divmod(train.steps, train.block)
     losses = []
     for i, n_steps in enumerate([train.block] * n_blocks + ([rest] if rest else [])):
-        params, opt_state, loss_s = run_block(params, opt_state, jax.random.fold_in(key, i), n_steps)
+        params, opt_state, loss_s = run_block(params, opt_state, i, n_steps)
         losses.append(loss_s)
         progress.report("training steps", min((i + 1) * train.block, train.steps), train.steps)
-    return params, np.asarray(jnp.concatenate(losses))
+    return params, np.asarray(jnp.concatenate(losses, axis=-1))

@@ -63,9 +63,9 @@ def judge(columns, config, prediction):
 CLAIM = Claim(
     id="GEN-1", order=120, title="In-context generation near the Bayes limit",
     source="CLAIMS.md GEN-1; derived analogue of the abstract's third result (linear in d, see note)",
-    quick=Gen1Config(d=2, tau=2.0, sigma=1.0, context=32, layers=2, width=64, heads=4, steps=1500, batch=64,
+    quick=Gen1Config(d=2, tau=2.0, sigma=1.0, context=32, layers=2, width=32, heads=4, steps=1000, batch=64,
                      learning_rate=3e-3, eval_tasks=512, factor=1.25, seeds=16),
-    full=Gen1Config(d=4, tau=2.0, sigma=1.0, context=64, layers=2, width=64, heads=4, steps=6000, batch=64,
+    full=Gen1Config(d=4, tau=2.0, sigma=1.0, context=64, layers=2, width=32, heads=4, steps=1500, batch=64,
                     learning_rate=2e-3, eval_tasks=1024, factor=1.25, seeds=32),
     measure=measure_in_context, predict=predict, judge=judge,
     mutations=(Mutation("t-exponent + 0.2", predict=shifted(0.2, "t_exponent")),

@@ -45,6 +45,6 @@ CLAIM = Claim(
     quick=Gen2Config(separation=2.0, rho=4.0, n_min=100, d=(2, 4), generators=GENERATORS_SCORED, n_bins=16, layers=2,
                      width=32, heads=4, steps=600, batch=128, learning_rate=1e-2, temperature=1.0, seeds=3),
     full=Gen2Config(separation=2.0, rho=4.0, n_min=100, d=(2, 3, 4), generators=GENERATORS_SCORED, n_bins=16,
-                    layers=2, width=32, heads=4, steps=1500, batch=128, learning_rate=1e-2, temperature=1.0, seeds=10),
+                    layers=2, width=32, heads=4, steps=600, batch=128, learning_rate=1e-2, temperature=1.0, seeds=10),
     measure=measure_oversamplers, predict=predict, judge=judge, reported_only=True,
 )

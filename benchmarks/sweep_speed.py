@@ -7,12 +7,12 @@ Printed, each as fits per second and a ratio to the scikit-learn loop:
   loop written with NumPy draws, scikit-learn fits and SciPy risks (its draws, too, are made once
   per seed at the largest size, as the engine's common random numbers are);
 - the same whole sweep with each random bit generator (threefry, rbg, unsafe_rbg), with the
-  normal transform by erfinv (jax.random.normal) or Box-Muller, and with 1, 2, 4 or 8 seeds a
-  lax.map block;
+  normal transform by erfinv (jax.random.normal) or Box-Muller, with 1, 2, 4 or 8 seeds a
+  lax.map block, and on one core and on 2 CPU devices (children started with a one-core
+  affinity or --xla_force_host_platform_device_count=2);
 - the fit stage alone on pre-drawn data, shaped as the engine runs it (a seed's rows shared by
-  its grid points, one seed a block), on 1 device, on one core and on 2 CPU devices (children
-  started with --xla_force_host_platform_device_count=2 or a one-core affinity), and as one vmap
-  over every fit with its own copy of the rows (the engine before issue 12);
+  its grid points, one seed a block), on 1 device, on one core and on 2 CPU devices, and as one
+  vmap over every fit with its own copy of the rows (the engine before issue 12);
 - a Python loop over scikit-learn LogisticRegression(C=1).fit on the same data;
 - compile time against run time; the draws' share of the whole sweep.
 
@@ -131,7 +131,7 @@ def box_muller_draw(key, n: int, mu_d, chol_dd):
     return mu_d[None, :] + z_nd.reshape(n, -1) @ chol_dd.T
 
 
-def whole_sweep(args, grid, impl="rbg", block=1, draw=None):
+def whole_sweep(args, grid, impl="threefry2x32", block=1, draw=None):
     """(seconds compiled, first-call seconds) of the engine's whole sweep with this bit generator,
     seeds per block and draw function (None: sims.gaussian.draw, erfinv normals)."""
     saved = sweep.SEED_BLOCK, oversampling.draw, gaussian_generators.draw
@@ -161,22 +161,30 @@ def draw_seconds(n_seeds, m_max, repeats, impl="rbg"):
     return median_seconds(lambda: jax.block_until_ready(draw(keys)), repeats)
 
 
-def child_fit_stage(args):
-    """In a child process with its CPU devices set by the parent: the fit stage's seconds."""
+def child_stages(args):
+    """In a child process with its CPU devices set by the parent: the fit stage's and the whole
+    sweep's seconds."""
     if args.one_core:  # before the XLA client starts its threads, which inherit the affinity
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     x, y, weight = seed_problems(args.seeds, args.sizes)
     run, _ = fit_stage(x, y, weight, jax.devices())
-    print(json.dumps({"devices": len(jax.devices()), "seconds": median_seconds(run, args.repeats)}))
+    print(json.dumps({"devices": len(jax.devices()), "fit": median_seconds(run, args.repeats),
+                      "sweep": whole_sweep(args, sweep_grid(args))[0]}))
+
+
+def sweep_grid(args):
+    return {"n_min": np.full(args.sizes, N_MIN), "n_maj": np.full(args.sizes, N_MAJ), "m": sizes(args.sizes),
+            "separation": np.full(args.sizes, SEPARATION), "shift": np.zeros(args.sizes), "angle": np.zeros(args.sizes)}
 
 
 def child_seconds(args, n_devices, one_core=False):
-    """The fit stage in a child with n_devices CPU devices, pinned to one core if asked (Linux)."""
+    """The fit stage and whole sweep in a child with n_devices CPU devices, pinned to one core if
+    asked (Linux): {"fit": seconds, "sweep": seconds}."""
     env = {**os.environ, "XLA_FLAGS": f"--xla_force_host_platform_device_count={n_devices}", "JAX_PLATFORMS": "cpu"}
     cmd = [sys.executable, __file__, "--child", "--seeds", str(args.seeds), "--sizes", str(args.sizes),
            "--repeats", str(args.repeats)] + ["--one-core"] * one_core
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1200, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main():
@@ -188,17 +196,16 @@ def main():
     parser.add_argument("--one-core", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        return child_fit_stage(args)
+        return child_stages(args)
     n_fits = args.seeds * args.sizes
     m_s = sizes(args.sizes)
-    grid = {"n_min": np.full(args.sizes, N_MIN), "n_maj": np.full(args.sizes, N_MAJ), "m": m_s,
-            "separation": np.full(args.sizes, SEPARATION), "shift": np.zeros(args.sizes), "angle": np.zeros(args.sizes)}
+    grid = sweep_grid(args)
     sweep_s, sweep_first = whole_sweep(args, grid)
-    variants = [(f"whole sweep, {impl} keys", whole_sweep(args, grid, impl=impl)) for impl in IMPLS]
-    variants.append(("whole sweep, rbg keys, Box-Muller normals", whole_sweep(args, grid, draw=box_muller_draw)))
-    variants += [(f"whole sweep, rbg keys, {b} seeds a block", whole_sweep(args, grid, block=b)) for b in BLOCKS[1:]]
-    draws_s = draw_seconds(args.seeds, m_s[-1], args.repeats)
-    draws_threefry_s = draw_seconds(args.seeds, m_s[-1], args.repeats, impl="threefry2x32")
+    variants = [(f"whole sweep, {impl} keys", whole_sweep(args, grid, impl=impl)) for impl in IMPLS[1:]]
+    variants.append(("whole sweep, Box-Muller normals", whole_sweep(args, grid, draw=box_muller_draw)))
+    variants += [(f"whole sweep, {b} seeds a block", whole_sweep(args, grid, block=b)) for b in BLOCKS[1:]]
+    draws_s = draw_seconds(args.seeds, m_s[-1], args.repeats, impl="threefry2x32")
+    draws_rbg_s = draw_seconds(args.seeds, m_s[-1], args.repeats)
     sklearn_sweep_s = median_seconds(lambda: sklearn_sweep(args.seeds, args.sizes), 1)
 
     x, y, weight = seed_problems(args.seeds, args.sizes)
@@ -207,8 +214,9 @@ def main():
     unshared_run, _ = fit_stage(x, y, weight, jax.devices()[:1], shared=False)
     unshared_s = median_seconds(unshared_run, args.repeats)
     pinned = hasattr(os, "sched_setaffinity")
-    fit_one_core_s = child_seconds(args, 1, one_core=True) if pinned else float("nan")
-    fit2_s = child_seconds(args, 2)
+    one_core = child_seconds(args, 1, one_core=True) if pinned else {"fit": float("nan"), "sweep": float("nan")}
+    two = child_seconds(args, 2)
+    fit_one_core_s, fit2_s = one_core["fit"], two["fit"]
     sklearn_s = median_seconds(lambda: sklearn_loop(x, weight), 1)
 
     n_max = N_MIN + N_MAJ + m_s[-1]
@@ -217,6 +225,8 @@ def main():
           f"{jax.devices()[0].platform}, {os.cpu_count()} cores")
     rows = [("whole sweep: simulate + fit + risk (1 device)", sweep_s, sklearn_sweep_s),
             *[(name, seconds, sklearn_sweep_s) for name, (seconds, _) in variants],
+            ("whole sweep, one core", one_core["sweep"], sklearn_sweep_s),
+            ("whole sweep, 2 CPU devices", two["sweep"], sklearn_sweep_s),
             ("scikit-learn loop: NumPy draw + fit + risk", sklearn_sweep_s, sklearn_sweep_s),
             ("fit stage, rows shared per seed (1 device)", fit_s, sklearn_s),
             ("fit stage, rows shared per seed (one core)", fit_one_core_s, sklearn_s),
@@ -228,13 +238,13 @@ def main():
         print(f"{name:<52}{seconds:>9.3f}{n_fits / seconds:>10.0f}{reference / seconds:>11.1f}")
     print("(x sklearn: the sweep rows against the scikit-learn sweep loop, the fit rows against the fit loop)")
     print(f"compile: whole sweep first call {sweep_first:.2f} s vs {sweep_s:.2f} s compiled "
-          f"(threefry keys: {variants[0][1][1]:.2f} s vs {variants[0][1][0]:.2f} s); "
+          f"(rbg keys: {variants[0][1][1]:.2f} s vs {variants[0][1][0]:.2f} s); "
           f"fit stage first call {fit_compile:.2f} s vs {fit_s:.3f} s")
     print(f"2 CPU devices against 1 device: {fit_s / fit2_s:.2f}x; 1 device against one core: "
           f"{fit_one_core_s / fit_s:.2f}x")
-    print(f"draws, once per seed ({N_MIN + N_MAJ + m_s[-1]} x {D} normals): {draws_s:.3f} s with rbg = "
+    print(f"draws, once per seed ({N_MIN + N_MAJ + m_s[-1]} x {D} normals): {draws_s:.3f} s with threefry = "
           f"{100 * draws_s / sweep_s:.0f}% of the whole sweep ({draws_s / (args.seeds * n_max * D) * 1e9:.1f} ns a "
-          f"number); threefry {draws_threefry_s:.3f} s ({draws_threefry_s / (args.seeds * n_max * D) * 1e9:.1f} ns)")
+          f"number); rbg {draws_rbg_s:.3f} s ({draws_rbg_s / (args.seeds * n_max * D) * 1e9:.1f} ns)")
 
 
 if __name__ == "__main__":

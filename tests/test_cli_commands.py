@@ -120,6 +120,7 @@ INTERRUPT_DURING_A_CLAIM = r"""
 import os, signal, sys, time
 from pathlib import Path
 import synthlaw.theory.runner.verify as verify
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as a terminal's Ctrl-C meets it, even if started with & (SIG_IGN)
 from synthlaw.cli import main
 
 def measure_then_ctrl_c(claim, config, out_dir, **kwargs):
@@ -145,6 +146,7 @@ def test_ctrl_c_is_one_line_with_the_saved_chunks_and_exit_130(tmp_path):
 INTERRUPT_AFTER_TWO_CHUNKS = r"""
 import os, signal, sys
 import synthlaw.sims.sweep as sweep
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as a terminal's Ctrl-C meets it, even if started with & (SIG_IGN)
 from synthlaw.cli import main
 
 written = []

@@ -46,8 +46,17 @@ def test_list_names_every_claim_with_its_measured_times(capsys):
         assert shown == (["-"] if "quick_seconds" not in stored[claim_id] else [f"{stored[claim_id]['quick_seconds']:g}", "s"])
         full = rest[:1] if rest[0] == "-" else rest[:2]
         assert full == (["-"] if "full_seconds" not in stored[claim_id] else [f"{stored[claim_id]['full_seconds']:g}", "s"])
-    assert "full_seconds" not in stored["IMB-1"]  # so the loop checked that an unrecorded time prints "-"
     assert stored["measured"] in lines[-1]
+
+
+def test_list_prints_a_dash_for_an_unmeasured_time(capsys, monkeypatch):
+    from synthlaw.theory.claims import catalogue
+
+    read = catalogue._read()
+    unmeasured = {k: ({"title": v["title"]} if k == "IMB-1" else v) for k, v in read.items()}
+    monkeypatch.setattr(catalogue, "_read", lambda: unmeasured)
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and out.splitlines()[1].split()[:3] == ["IMB-1", "-", "-"]
 
 
 def test_explain_ignores_case_and_without_an_id_lists_the_claims(capsys):

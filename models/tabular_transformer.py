@@ -21,7 +21,7 @@ from flax import nnx
 from synthlaw.models.synthetic import Synthetic
 from synthlaw.models.table_tokens import Codebook, decode_levels, encode_levels, fit_codebook
 from synthlaw.models.transformer import Block
-from synthlaw.models.transformer_training import TrainConfig, graph_of, optimizer, train_in_blocks
+from synthlaw.models.transformer_training import TrainConfig, graph_of, init_state, optimizer, train_in_blocks
 
 
 @dataclass(frozen=True)
@@ -103,15 +103,6 @@ def token_loss(graphdef, params, tokens_bt):
 jitted_token_loss = jax.jit(token_loss, static_argnums=0)
 
 
-@partial(jax.jit, static_argnames=("config", "train"))
-def init_state(key, *, config: TabularConfig, train: TrainConfig):
-    """A fresh model's params, its optimiser state and the key its batches come from, in one
-    compiled call (built op by op, the initialisers would compile one program each)."""
-    key_init, key_data = jax.random.split(key)
-    params = nnx.split(TabularTransformer(config, rngs=nnx.Rngs(params=key_init)), nnx.Param)[1]
-    return params, optimizer(train).init(params), key_data
-
-
 @partial(jax.jit, static_argnames=("graphdef", "train", "n_steps"))
 def train_block(graphdef, params, opt_state, tokens_nt, key_data, i, *, train: TrainConfig, n_steps: int):
     """Block i: n_steps AdamW steps, each on train.batch rows drawn with replacement. Returns params,
@@ -150,7 +141,7 @@ def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, 
     config = replace(config, levels=tuple(int(k) for k in book.levels_d))
     tokens_nt = encode(jnp.asarray(x_nd), y_n, book, config)
     graphdef = graph_of(lambda: TabularTransformer(config, rngs=nnx.Rngs(0)))
-    params, opt_state, key_data = init_state(key, config=config, train=train)
+    params, opt_state, key_data = init_state(key, model=TabularTransformer, config=config, train=train)
     holdout_tokens_ht = None if holdout is None else encode(jnp.asarray(holdout[0]), holdout[1], book, config)
     holdout_loss_b, best = [], {}
 

@@ -48,12 +48,12 @@ def task_loss(graphdef, params, x_btd):
     return gaussian_nll(x_btd, mean_btd, log_var_btd)
 
 
-@partial(jax.jit, static_argnames=("model_config", "train"))
-def init_state(key, *, model_config: TransformerConfig, train: TrainConfig):
-    """A fresh model's params and optimiser state, and the key its training data comes from, in one
-    compiled call (built op by op, the initialisers would compile one program each)."""
+@partial(jax.jit, static_argnames=("model", "config", "train"))
+def init_state(key, *, model: type, config, train: TrainConfig):
+    """A fresh model(config)'s params and optimiser state, and the key its training data comes
+    from, in one compiled call (built op by op, the initialisers would compile one program each)."""
     key_init, key_data = jax.random.split(key)
-    params = nnx.split(GaussianTransformer(model_config, rngs=nnx.Rngs(params=key_init)), nnx.Param)[1]
+    params = nnx.split(model(config, rngs=nnx.Rngs(params=key_init)), nnx.Param)[1]
     return params, optimizer(train).init(params), key_data
 
 
@@ -84,7 +84,7 @@ def graph_of(build):
 def train_generator(model_config: TransformerConfig, train: TrainConfig, *, key):
     """A freshly initialised GaussianTransformer trained for train.steps. Returns (model, loss_s)."""
     graphdef = graph_of(lambda: GaussianTransformer(model_config, rngs=nnx.Rngs(0)))
-    params, opt_state, key_data = init_state(key, model_config=model_config, train=train)
+    params, opt_state, key_data = init_state(key, model=GaussianTransformer, config=model_config, train=train)
     run = lambda p, o, i, n: train_block(graphdef, p, o, key_data, i, model_config=model_config, train=train,
                                          n_steps=n)
     params, loss_s = train_in_blocks(run, params, opt_state, train)

@@ -2,7 +2,7 @@
 
     X_res, y_res = SMOTE(random_state=0).fit_resample(X, y)
 
-Each sampler is a thin layer over models/table_generators.fit_table_generator: it brings every
+Each sampler is a thin layer over tables/generators.fit_table_generator: it brings every
 class that `sampling_strategy` names to its target count and returns the original rows, then the
 new rows class by class in sorted class order, as imbalanced-learn does. X is a NumPy array or a
 numeric pandas DataFrame (y an array or a Series); the output has the input's type, a DataFrame
@@ -23,7 +23,7 @@ import inspect
 import jax
 import numpy as np
 
-from synthlaw.models.table_generators import fit_table_generator
+from synthlaw.tables.generators import fit_table_generator
 
 STRATEGIES = ("auto", "not majority", "minority", "not minority", "all")
 

@@ -1,7 +1,7 @@
 """Random forests and XGBoost on the shared tables against the authors' stored rf/xgb results.
 
 Augmentation sweep, synthetic_allseed rows, --protocol paper rows, the authors' settings
-(models/library_classifiers.py). Prints, per data set and classifier, ours and the stored mean of
+(tables/classifiers.py). Prints, per data set and classifier, ours and the stored mean of
 log balanced / minority cross-entropy at each i with both standard errors, the mean gap and how
 many points lie within 2 combined standard errors; and the wall time of the two ways to use the
 CPUs (joblib processes across designs against the library's own threads). Random forests are not
@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from synthlaw.models.library_classifiers import cpu_count, fit_designs
-from synthlaw.sims.paper_rows import PAPER_SEEDS, augmentation_designs, paper_take
-from synthlaw.sims.tables import load_tables
-from synthlaw.theory.experiments import paper_sweeps
-from synthlaw.theory.runner.paper_results import compare_stored, summarise
+from synthlaw.tables.classifiers import cpu_count, fit_designs
+from synthlaw.tables.rows import PAPER_SEEDS, augmentation_designs, paper_take
+from synthlaw.tables.read import load_tables
+from synthlaw.tables import sweeps as paper_sweeps
+from synthlaw.tables.stored import compare_stored, summarise
 
 LABELS = {"gender": "gender", "craft": "Target"}
 

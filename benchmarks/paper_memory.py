@@ -52,9 +52,9 @@ def child(folder: str, sweep: str, layout: str) -> None:
     """One configuration in this process: print a JSON line of its measurements."""
     import jax
 
-    from synthlaw.sims.paper_rows import PAPER_SEEDS, paper_take
-    from synthlaw.sims.tables import load_tables
-    from synthlaw.theory.experiments import paper_sweeps
+    from synthlaw.tables.rows import PAPER_SEEDS, paper_take
+    from synthlaw.tables.read import load_tables
+    from synthlaw.tables import sweeps as paper_sweeps
 
     start = time.perf_counter()
     tables = load_tables(Path(folder), "y", methods=["ros"])

@@ -3,7 +3,7 @@
 Grid: seeds x synthetic sizes; d = 10; n_min = 500 minority and n_maj = 2000 majority rows plus m
 perfect synthetic minority rows, m up to 1500 (n = 2500..4000); logistic regression with C = 1.
 Printed, each as fits per second and a ratio to the scikit-learn loop:
-- the whole sweep (simulate, generate, fit, exact risk) through sims/sweep.py, against the same
+- the whole sweep (simulate, generate, fit, exact risk) through sims/engine/sweep.py, against the same
   loop written with NumPy draws, scikit-learn fits and SciPy risks (its draws, too, are made once
   per seed at the largest size, as the engine's common random numbers are);
 - the same whole sweep with each random bit generator (threefry, rbg, unsafe_rbg), with the
@@ -34,8 +34,8 @@ from sklearn.linear_model import LogisticRegression
 
 from synthlaw.models import gaussian_generators, registry
 from synthlaw.models.logistic import fit_logistic
-from synthlaw.sims import sweep
-from synthlaw.sims.sweep import replicate_mesh, run_sweep
+from synthlaw.sims.engine import sweep
+from synthlaw.sims.engine.sweep import replicate_mesh, run_sweep
 from synthlaw.theory.experiments import oversampling
 from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 

@@ -2,7 +2,7 @@
 
 For each data folder (gender, craft), fit the transformer, SMOTE and ROS on (a) the seed rows and
 (b) the `use` rows (seed + train, what the authors fine-tuned GPT-2 on); write the class-0 and
-class-1 rows each method needs (sims/paper_rows.rows_needed) as {name}0.csv / {name}1.csv in a
+class-1 rows each method needs (tables/rows.rows_needed) as {name}0.csv / {name}1.csv in a
 temporary folder beside links to the real files and the authors' synthetic_allseed rows; run the
 paper's ratio sweep (protocol "paper") and print, per i, the balanced accuracy (mean +- se over
 the 5 seeds) of the `balanced` arm side by side. The transformer's rows are decoded both ways
@@ -23,12 +23,12 @@ from pathlib import Path
 import jax
 import numpy as np
 
-from synthlaw.models.table_generators import fit_table_generator
+from synthlaw.tables.generators import fit_table_generator
 from synthlaw.models.table_transformer import TransformerOptions
-from synthlaw.sims.paper_rows import rows_needed
-from synthlaw.sims.tables import REAL_FILES, load_tables, read_csv
-from synthlaw.theory.experiments.paper_sweeps import run_sweep_on_tables
-from synthlaw.theory.runner.paper_results import summarise
+from synthlaw.tables.rows import rows_needed
+from synthlaw.tables.read import REAL_FILES, load_tables, read_csv
+from synthlaw.tables.sweeps import run_sweep_on_tables
+from synthlaw.tables.stored import summarise
 
 LABELS = {"gender": "gender", "craft": "Target"}
 AUTHORS = "synthetic_allseed"

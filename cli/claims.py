@@ -128,8 +128,8 @@ def run_verify(args) -> int:
 
     set_numerics(args)
     from synthlaw.figures.report import text_table, write_report
-    from synthlaw.sims.progress import progress_line
-    from synthlaw.sims.store import config_hash
+    from synthlaw.sims.engine.progress import progress_line
+    from synthlaw.sims.engine.store import config_hash
     from synthlaw.theory.claims import REGISTRY
     from synthlaw.theory.runner.fingerprint import source_fingerprint
     from synthlaw.theory.runner.saved import saved_chunks, saved_claim_ids

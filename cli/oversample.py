@@ -35,7 +35,7 @@ def run_oversample(args) -> int:
     import numpy as np
 
     from synthlaw import samplers
-    from synthlaw.sims.tables import TableError, read_csv, write_csv
+    from synthlaw.tables.read import TableError, read_csv, write_csv
 
     strategy = sampling_strategy_arg(args.sampling_strategy)
     try:

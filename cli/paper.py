@@ -40,11 +40,11 @@ def add_parser(commands) -> None:
 def paper_inputs(args, sweeps: list, tasks: list, generators: list, fit_on: list, out: Path):
     """Tables of --data, or of the --csv split (not yet written), checked for every sweep, task and
     method; the split (or None)."""
-    from synthlaw.sims.paper_rows import real_stems, rows_needed
-    from synthlaw.sims.table_split import SEED_SIZE, TEST_FRACTION, split_table, split_tables
-    from synthlaw.sims.tables import check_rows, load_tables
-    from synthlaw.models.table_generators import REGISTRY_K
-    from synthlaw.theory.experiments.paper_generators import smallest_class
+    from synthlaw.tables.rows import real_stems, rows_needed
+    from synthlaw.tables.split import SEED_SIZE, TEST_FRACTION, split_table, split_tables
+    from synthlaw.tables.read import check_rows, load_tables
+    from synthlaw.tables.generators import REGISTRY_K
+    from synthlaw.tables.generate import smallest_class
 
     import jax
 
@@ -88,8 +88,8 @@ def paper_inputs(args, sweeps: list, tasks: list, generators: list, fit_on: list
 
 def run_paper(args) -> int:
     join_hosts(args.distributed)
-    from synthlaw.sims.tables import TableError
-    from synthlaw.theory.experiments.paper_generators import ALLOWED, FIT_ON
+    from synthlaw.tables.read import TableError
+    from synthlaw.tables.generate import ALLOWED, FIT_ON
 
     sweeps = comma_list("--sweeps", args.sweeps, ("ratio", "augmentation"))
     generators = [] if args.generators == "none" else list(ALLOWED) if args.generators == "all" else \
@@ -97,7 +97,7 @@ def run_paper(args) -> int:
     if set(generators) & {"all", "none"}:
         raise UsageError(f"--generators {args.generators!r}: 'all' and 'none' stand alone; allowed: {', '.join(ALLOWED)}")
     fit_on = comma_list("--fit-on", args.fit_on, FIT_ON)
-    from synthlaw.models.library_classifiers import fit_problem
+    from synthlaw.tables.classifiers import fit_problem
     if problem := fit_problem(args.classifier, args.solver):
         raise UsageError(problem)
     tasks = ["imbalance"] + (["spurious"] if args.spurious else [])
@@ -110,13 +110,13 @@ def run_paper(args) -> int:
     import jax
 
     from synthlaw.figures.paper_report import write_paper_report
-    from synthlaw.sims.paper_rows import rows_needed
-    from synthlaw.sims.store import is_writer, write_json, write_table
-    from synthlaw.sims.sweep import sweep_settings
-    from synthlaw.sims.table_split import write_split
-    from synthlaw.theory.experiments.paper_generators import generate
-    from synthlaw.theory.experiments.paper_sweeps import run_sweep_on_tables
-    from synthlaw.theory.runner.paper_results import EXPERIMENTS, compare_stored, summarise
+    from synthlaw.tables.rows import rows_needed
+    from synthlaw.sims.engine.store import is_writer, write_json, write_table
+    from synthlaw.sims.engine.sweep import sweep_settings
+    from synthlaw.tables.split import write_split
+    from synthlaw.tables.generate import generate
+    from synthlaw.tables.sweeps import run_sweep_on_tables
+    from synthlaw.tables.stored import EXPERIMENTS, compare_stored, summarise
 
     notes = list(tables.warnings)
     for note in notes:

@@ -50,7 +50,7 @@ def join_hosts(spec: str | None) -> None:
     """Start jax.distributed before any computation when --distributed is given."""
     if spec is None:
         return
-    from synthlaw.sims.sweep import start_distributed
+    from synthlaw.sims.engine.sweep import start_distributed
 
     try:
         start_distributed(spec)

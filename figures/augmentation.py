@@ -11,7 +11,7 @@ from synthlaw.figures.style import (
     rival_power_law,
     seed_estimates,
 )
-from synthlaw.theory.claims.scaling_law import fit_law, law_value
+from synthlaw.theory.stats.scaling_law import fit_law, law_value
 
 
 def figure_aug1(outcome):

@@ -1,6 +1,6 @@
 """Figures of `synthlaw paper`: the paper's real-data sweeps, every method overlaid, one figure per metric.
 
-Figures are pure functions of the result tables (theory.runner.paper_results.summarise and the
+Figures are pure functions of the result tables (tables.stored.summarise and the
 per-seed columns). Every metric is drawn as a loss (1 - accuracy, or the cross-entropy), so that
 lower is better everywhere and the a + b / N law reads as AUG-2 states it. synthlaw's seed means
 (filled markers, 2 standard errors) sit beside the authors' stored means (hollow markers, from

@@ -7,8 +7,8 @@ import numpy as np
 
 from synthlaw.figures.paper import METRICS, figure_augmentation, figure_losses, figure_ratio, method_label
 from synthlaw.figures.report import png_bytes
-from synthlaw.sims.store import write_atomic
-from synthlaw.theory.runner.paper_law import direction, fit_augmentation, law_text
+from synthlaw.sims.engine.store import write_atomic
+from synthlaw.tables.law import direction, fit_augmentation, law_text
 
 INTRO = """\
 The paper's recipe for an imbalanced table: fit a generator on real rows, draw minority rows from

@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 
 from synthlaw.figures.claims import claim_figure
 from synthlaw.figures.html import html_page, html_section, html_table
-from synthlaw.sims.store import write_atomic
-from synthlaw.theory.claims.intervals import LEVEL
+from synthlaw.sims.engine.store import write_atomic
+from synthlaw.theory.stats.intervals import LEVEL
 from synthlaw.theory.notes import note_text
 
 HEADER = ("claim", "check", "prediction", "measurement", f"{100 * LEVEL:g}% CI", "allowance", "rival", "verdict")

@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from synthlaw.theory.claims.intervals import FIGURE_LEVEL, LEVEL, mean_ci  # noqa: E402
+from synthlaw.theory.stats.intervals import FIGURE_LEVEL, LEVEL, mean_ci  # noqa: E402
 
 PANEL_INCHES = (3.4, 2.6)
 RC = {"font.size": 9, "axes.titlesize": 9, "axes.labelsize": 9, "legend.fontsize": 7,

@@ -7,7 +7,7 @@ An unknown name raises UnknownGenerator; nothing falls back to a default.
 
 ADASYN (models/adasyn.py) is not registered: its weights count the other classes' rows among
 each row's nearest neighbours, and this signature carries only the rows of the class being
-synthesised. It is fitted on a whole table by models/table_generators.py instead.
+synthesised. It is fitted on a whole table by tables/generators.py instead.
 """
 
 from typing import Callable, NamedTuple

@@ -16,7 +16,7 @@ import numpy as np
 from flax import nnx
 
 from synthlaw.models.transformer import GaussianTransformer, TransformerConfig
-from synthlaw.sims.store import write_atomic
+from synthlaw.sims.engine.store import write_atomic
 
 CONFIG_KEY = "__config__"
 EXTRA_PREFIX = "__extra__/"

@@ -15,7 +15,7 @@ import optax
 from flax import nnx
 
 from synthlaw.models.transformer import GaussianTransformer, TransformerConfig, gaussian_nll
-from synthlaw.sims import progress
+from synthlaw.sims.engine import progress
 from synthlaw.sims.gaussian_tasks import draw_tasks
 
 

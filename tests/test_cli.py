@@ -98,7 +98,7 @@ def test_verify_writes_report_and_reuses_results(tmp_path, capsys, compile_cache
 def test_rng_picks_the_bit_generator_and_is_part_of_the_saved_identity(tmp_path, capsys):
     import jax
 
-    from synthlaw.sims.store import read_json, read_table
+    from synthlaw.sims.engine.store import read_json, read_table
 
     config = tmp_path / "tiny.toml"
     config.write_text(TINY_IMB_1)

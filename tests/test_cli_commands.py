@@ -154,7 +154,7 @@ def test_ctrl_c_is_one_line_with_the_saved_chunks_and_exit_130(tmp_path):
 
 INTERRUPT_AFTER_TWO_CHUNKS = r"""
 import os, signal, sys
-import synthlaw.sims.sweep as sweep
+import synthlaw.sims.engine.sweep as sweep
 signal.signal(signal.SIGINT, signal.default_int_handler)  # as a terminal's Ctrl-C meets it, even if started with & (SIG_IGN)
 from synthlaw.cli import main
 

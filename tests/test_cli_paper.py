@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from synthlaw.cli import main
-from synthlaw.sims.store import read_table
+from synthlaw.sims.engine.store import read_table
 
 DATA = Path(__file__).parents[1] / ".." / "shared" / "data"
 HEADER = "a,b,y\n"

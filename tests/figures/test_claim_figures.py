@@ -8,7 +8,7 @@ import numpy as np
 from synthlaw.figures.claims import FIGURES, claim_figure
 from synthlaw.theory.claims import REGISTRY
 from synthlaw.theory.claims.check import Check
-from synthlaw.theory.claims.intervals import Estimate
+from synthlaw.theory.stats.intervals import Estimate
 
 
 def grid_table(x_name, xs, seeds=4, **extra):

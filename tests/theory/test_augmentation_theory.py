@@ -3,9 +3,9 @@
 import jax
 import numpy as np
 
-from synthlaw.sims.sweep import run_sweep
+from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.models.registry import generator
-from synthlaw.theory.claims.scaling_law import bootstrap_law, fit_law
+from synthlaw.theory.stats.scaling_law import bootstrap_law, fit_law
 from synthlaw.theory.experiments.augmentation import AugShapes, augmentation_replicate
 from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant, plugin_floor
 from synthlaw.theory.predictions.oversampling import oversampling_excess

@@ -12,10 +12,10 @@ import jax
 import numpy as np
 import pytest
 
-from synthlaw.sims.store import read_table
-from synthlaw.sims.sweep import run_sweep
+from synthlaw.sims.engine.store import read_table
+from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
-from synthlaw.theory.claims.intervals import mean_ci
+from synthlaw.theory.stats.intervals import mean_ci
 from synthlaw.theory.claims.spec import Config, rule
 from synthlaw.theory.runner.verify import claim_key
 from synthlaw.theory.runner.calibrate import (

@@ -26,7 +26,7 @@ def test_experiments_import_no_prediction(path):
 def test_predictions_draw_nothing(path):
     found = imports(path)
     assert not [n for m, n in found if n in SAMPLERS]
-    assert not [m for m, _ in found if m.startswith(("synthlaw.theory.experiments", "synthlaw.sims.sweep"))]
+    assert not [m for m, _ in found if m.startswith(("synthlaw.theory.experiments", "synthlaw.sims.engine.sweep"))]
 
 
 def test_the_layout_has_exactly_the_concerns():

@@ -6,7 +6,7 @@ import shutil
 import numpy as np
 import pytest
 
-from synthlaw.sims.store import read_json
+from synthlaw.sims.engine.store import read_json
 from synthlaw.theory.claims import REGISTRY
 from synthlaw.theory.runner import verify
 from synthlaw.theory.runner.fingerprint import PACKAGE_ROOT, SOURCE_FOLDERS, source_fingerprint

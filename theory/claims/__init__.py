@@ -8,7 +8,7 @@ is built on first use, so that catalogue (ids and titles) can be read without im
 import importlib
 import pkgutil
 
-_SUPPORT = {"catalogue", "check", "intervals", "scaling_law", "spec"}
+_SUPPORT = {"catalogue", "check", "spec"}
 
 
 def _discover() -> dict:

@@ -8,8 +8,8 @@ import numpy as np
 
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
-from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.claims.scaling_law import bootstrap_inverse_quadratic, bootstrap_law, fit_law
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
+from synthlaw.theory.stats.scaling_law import bootstrap_inverse_quadratic, bootstrap_law, fit_law
 from synthlaw.theory.claims.spec import Config, at_least, one_of, rule, seeds, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant, plugin_floor

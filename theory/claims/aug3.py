@@ -7,7 +7,7 @@ import numpy as np
 
 from synthlaw.models.registry import generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
-from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
 from synthlaw.theory.claims.spec import Config, at_least, rule, seeds, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.predictions.augmentation import shifted_generator_excess

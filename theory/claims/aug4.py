@@ -10,7 +10,7 @@ from scipy.optimize import minimize_scalar
 from synthlaw.models.registry import generator
 from synthlaw.sims.gaussian import DIRECTIONS
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
-from synthlaw.theory.claims.intervals import argmin_ci, by_seed, curve_ratio, grid_argmin
+from synthlaw.theory.stats.intervals import argmin_ci, by_seed, curve_ratio, grid_argmin
 from synthlaw.theory.claims.spec import Config, at_least, imbalance_ratio, one_of, rule, seeds, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import oversampling_excess

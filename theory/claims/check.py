@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
-from synthlaw.theory.claims.intervals import Estimate
+from synthlaw.theory.stats.intervals import Estimate
 from synthlaw.theory.claims.spec import Config
 
 

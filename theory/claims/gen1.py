@@ -6,7 +6,7 @@ from typing import ClassVar
 import numpy as np
 
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, shifted
-from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, loglog_slope, mean_ci
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, loglog_slope, mean_ci
 from synthlaw.theory.claims.spec import TransformerSize, above, at_least, rule, seeds
 from synthlaw.theory.experiments.generation import measure_in_context
 from synthlaw.theory.predictions.in_context import kl_bayes, kl_prior

@@ -7,7 +7,7 @@ from typing import ClassVar
 import numpy as np
 
 from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
-from synthlaw.theory.claims.intervals import positive_mean_ci
+from synthlaw.theory.stats.intervals import positive_mean_ci
 from synthlaw.theory.claims.spec import Config, at_least, rule, seeds
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import oversampling_excess

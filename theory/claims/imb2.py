@@ -7,7 +7,7 @@ import numpy as np
 
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
-from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
 from synthlaw.theory.claims.spec import Config, at_least, imbalance_ratio, one_of, seeds, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess, oversampling_excess

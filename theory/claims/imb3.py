@@ -10,7 +10,7 @@ import numpy as np
 from synthlaw.models.registry import generator
 from synthlaw.sims.gaussian import DIRECTIONS
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
-from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, crossing, crossing_ci, curve_ratio, loglog_slope
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, crossing, crossing_ci, curve_ratio, loglog_slope
 from synthlaw.theory.claims.spec import Config, at_least, imbalance_ratio, one_of, rule, seeds, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import finite_break_even_shift, oversampling_excess

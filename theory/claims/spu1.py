@@ -7,7 +7,7 @@ import numpy as np
 
 from synthlaw.models.registry import generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
-from synthlaw.theory.claims.intervals import mean_ci
+from synthlaw.theory.stats.intervals import mean_ci
 from synthlaw.theory.claims.spec import Config, at_least, rule, seeds
 from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
 from synthlaw.theory.predictions import spurious as ps

@@ -7,7 +7,7 @@ import numpy as np
 
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
-from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
 from synthlaw.theory.claims.spec import Config, at_least, one_of, rule, seeds
 from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
 from synthlaw.theory.predictions import spurious as ps

@@ -7,7 +7,7 @@ import numpy as np
 
 from synthlaw.models.registry import generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled, shifted
-from synthlaw.theory.claims.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
 from synthlaw.theory.claims.spec import Config, at_least, rule, seeds
 from synthlaw.theory.experiments.spurious import measure_spu
 from synthlaw.theory.predictions import spurious as ps

@@ -15,7 +15,7 @@ from synthlaw.models.group_generators import generate_groups
 from synthlaw.models.logistic import fit_logistic
 from synthlaw.models.registry import Generator
 from synthlaw.sims.gaussian import draw, means_for_delta, shift_direction
-from synthlaw.sims.sweep import padding_mask, run_sweep
+from synthlaw.sims.engine.sweep import padding_mask, run_sweep
 from synthlaw.theory.risks.gaussian import balanced_error, bayes_balanced_error
 
 

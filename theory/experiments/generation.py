@@ -18,9 +18,9 @@ from synthlaw.models.registry import TrueLaw, generator
 from synthlaw.models.tabular_transformer import TabularConfig, train_tabular
 from synthlaw.models.transformer import TransformerConfig
 from synthlaw.models.transformer_training import TrainConfig, train_generator
-from synthlaw.sims import progress
+from synthlaw.sims.engine import progress
 from synthlaw.sims.gaussian import draw, means_for_delta
-from synthlaw.sims.sweep import run_sweep
+from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.theory.risks.gaussian import balanced_error, bayes_balanced_error
 from synthlaw.theory.risks.generation_quality import frechet_distance, gaussian_fit_kl, memorisation_rate, mmd2
 from synthlaw.theory.risks.in_context import expected_kl

@@ -3,7 +3,7 @@
 The grid point carries the sizes (n_min, n_maj, m synthetic rows), the separation Delta, the
 shifted generator's shift delta and the shift's angle from mu_1 - mu_0 in the (e_1, e_2) plane.
 IMB-1..4 and AUG-4 in CLAIMS. Rows are padded to the largest sizes of the sweep and masked by
-loss weights (sims/sweep.py).
+loss weights (sims/engine/sweep.py).
 """
 
 from typing import NamedTuple
@@ -15,7 +15,7 @@ import numpy as np
 from synthlaw.models.logistic import fit_logistic
 from synthlaw.models.registry import Generator, TrueLaw
 from synthlaw.sims.gaussian import DIRECTIONS, draw, means_for_delta, shift_direction
-from synthlaw.sims.sweep import padding_mask, run_sweep
+from synthlaw.sims.engine.sweep import padding_mask, run_sweep
 from synthlaw.theory.risks.gaussian import balanced_error, bayes_balanced_error
 
 class Shapes(NamedTuple):

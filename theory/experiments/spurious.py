@@ -9,7 +9,7 @@ from synthlaw.models.group_generators import generate_groups
 from synthlaw.models.logistic import fit_logistic
 from synthlaw.models.registry import Generator
 from synthlaw.sims.spurious import GROUP_Y, MINORITY, draw_groups, group_counts, group_means, means_for
-from synthlaw.sims.sweep import padding_mask, run_sweep
+from synthlaw.sims.engine.sweep import padding_mask, run_sweep
 from synthlaw.theory.risks.spurious import balanced_group_error, bayes_group_error, group_errors, worst_group_error
 
 

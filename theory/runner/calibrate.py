@@ -16,8 +16,8 @@ from pathlib import Path
 import jax
 import numpy as np
 
-from synthlaw.sims.store import write_atomic, write_table
-from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, sweep_settings
+from synthlaw.sims.engine.store import write_atomic, write_table
+from synthlaw.sims.engine.sweep import DEFAULT_MEMORY_BUDGET, sweep_settings
 from synthlaw.theory.claims.check import Check, Claim, Mutation, verdict
 from synthlaw.theory.claims.spec import Config
 from synthlaw.theory.runner.verify import claim_key

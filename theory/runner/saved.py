@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from synthlaw.sims.store import config_hash, read_json, read_table, write_atomic
-from synthlaw.sims.sweep import agreed
+from synthlaw.sims.engine.store import config_hash, read_json, read_table, write_atomic
+from synthlaw.sims.engine.sweep import agreed
 from synthlaw.theory.claims.check import Claim
 from synthlaw.theory.claims.spec import Config
 from synthlaw.theory.runner.fingerprint import source_fingerprint

@@ -18,8 +18,8 @@ import jax
 import numpy as np
 
 import synthlaw
-from synthlaw.sims.store import config_hash, is_writer, read_json, read_table, write_json, write_table
-from synthlaw.sims.sweep import DEFAULT_MEMORY_BUDGET, agreed, sweep_settings
+from synthlaw.sims.engine.store import config_hash, is_writer, read_json, read_table, write_json, write_table
+from synthlaw.sims.engine.sweep import DEFAULT_MEMORY_BUDGET, agreed, sweep_settings
 from synthlaw.theory.claims.check import Check, Claim, verdict
 from synthlaw.theory.claims.spec import Config
 from synthlaw.theory.runner.fingerprint import source_fingerprint

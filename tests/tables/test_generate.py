@@ -4,8 +4,8 @@ import jax
 import numpy as np
 import pytest
 
-from synthlaw.sims.table_split import split_table, split_tables
-from synthlaw.theory.experiments.paper_generators import generate
+from synthlaw.tables.split import split_table, split_tables
+from synthlaw.tables.generate import generate
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from synthlaw.sims.sweep import padding_mask, points_per_call, run_sweep, seeds_per_call, sweep_settings
+from synthlaw.sims.engine.sweep import padding_mask, points_per_call, run_sweep, seeds_per_call, sweep_settings
 
 
 def noisy(key, point):

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from synthlaw.sims.tables import TableError, check_rows, discover_methods, load_tables, read_csv, write_csv
+from synthlaw.tables.read import TableError, check_rows, discover_methods, load_tables, read_csv, write_csv
 
 DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
 needs_data = pytest.mark.skipif(not (DATA / "gender").is_dir(), reason=f"shared data folder {DATA} missing")

@@ -1,5 +1,5 @@
 """The paper sweeps' fits: size buckets, the authors' unconverged lbfgs, and the library classifiers'
-scores (models/library_classifiers.py, theory/experiments/paper_sweeps.py)."""
+scores (tables/classifiers.py, tables/sweeps.py)."""
 
 import shutil
 import tempfile
@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from synthlaw.sims.paper_rows import PAPER_SEEDS, paper_take, ratio_designs
+from synthlaw.tables.rows import PAPER_SEEDS, paper_take, ratio_designs
 from synthlaw.figures.paper_report import convergence_text
-from synthlaw.sims.tables import load_tables
-from synthlaw.theory.experiments import paper_sweeps
-from synthlaw.theory.runner.paper_results import compare_stored, summarise
+from synthlaw.tables.read import load_tables
+from synthlaw.tables import sweeps as paper_sweeps
+from synthlaw.tables.stored import compare_stored, summarise
 
 DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
 needs_data = pytest.mark.skipif(not (DATA / "gender").is_dir(), reason=f"shared data folder {DATA} missing")

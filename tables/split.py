@@ -15,7 +15,7 @@ from typing import NamedTuple
 import jax
 import numpy as np
 
-from synthlaw.sims.tables import TableError, Tables, check_seed, read_csv, to_table, write_csv
+from synthlaw.tables.read import TableError, Tables, check_seed, read_csv, to_table, write_csv
 
 SEED_SIZE = 200
 TEST_FRACTION = 0.3

@@ -1,4 +1,4 @@
-"""models/library_classifiers: names, the optional extra, and scores through the JAX scorer."""
+"""tables/classifiers: names, the optional extra, and scores through the JAX scorer."""
 
 import subprocess
 import sys
@@ -6,8 +6,8 @@ import sys
 import numpy as np
 import pytest
 
-from synthlaw.models.library_classifiers import fit_designs, fit_name, fit_problem, probability_logits
-from synthlaw.theory.risks.table_metrics import all_metrics
+from synthlaw.tables.classifiers import fit_designs, fit_name, fit_problem, probability_logits
+from synthlaw.tables.metrics import all_metrics
 
 
 def test_names_and_the_solver_only_for_logistic():
@@ -22,7 +22,7 @@ def test_names_and_the_solver_only_for_logistic():
 BLOCKED = """
 import sys
 sys.modules["xgboost"] = None  # as if the extra were not installed
-from synthlaw.theory.experiments import paper_sweeps  # the core imports without it
+from synthlaw.tables import sweeps as paper_sweeps  # the core imports without it
 from synthlaw.cli import main
 sys.exit(main(["paper", "--data", ".", "--label", "y", "--classifier", "xgb"]))
 """

@@ -11,7 +11,7 @@ and `log` JSON files):
          before max_iter without a ConvergenceWarning.
 Every fit takes the loss weights (synthetic rows 0.5), as the authors' `fit(..., sample_weight=)`.
 
-Scores go through the same scorer as the JAX path (theory/risks/table_metrics), which takes logits:
+Scores go through the same scorer as the JAX path (tables/metrics), which takes logits:
 tree probabilities can be exactly 0 or 1, so p is clipped to [eps, 1 - eps] with eps the machine
 epsilon of the probabilities' dtype (float64 for random forests, float32 for XGBoost) before
 z = log p - log(1 - p). That is the clipping of scikit-learn's log_loss (eps = finfo(dtype).eps

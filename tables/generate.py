@@ -9,7 +9,7 @@ the seed rows; "use": seed + train, as the authors fitted their LLM) there is on
   from group 00 and half from 11, {name}_neg.csv from 01 and 10, and the spurious and label
   columns are set from the group. Fitting on the pos/neg bit alone would let ros, smote and the
   plug-in mix groups 00 and 11 and draw labels and spurious values between them.
-Each file holds exactly the rows sims.paper_rows.rows_needed asks for; name = {method}_{fit_on}.
+Each file holds exactly the rows tables.rows.rows_needed asks for; name = {method}_{fit_on}.
 
 Cache: data/generated.json maps "{name}/{task}" to a sha256 over the method, fit-on mode, task,
 base seed, rows asked, the fitted rows and labels (bytes) and synthlaw's source fingerprint, with
@@ -26,9 +26,9 @@ from typing import NamedTuple
 import jax
 import numpy as np
 
-from synthlaw.models.table_generators import PER_CLASS, TRAINED, WHOLE_TABLE, fit_table_generator
-from synthlaw.sims.store import write_atomic
-from synthlaw.sims.tables import Table, Tables, read_csv, spurious_bit, to_table, write_csv
+from synthlaw.tables.generators import PER_CLASS, TRAINED, WHOLE_TABLE, fit_table_generator
+from synthlaw.sims.engine.store import write_atomic
+from synthlaw.tables.read import Table, Tables, read_csv, spurious_bit, to_table, write_csv
 from synthlaw.theory.runner.fingerprint import source_fingerprint
 
 ALLOWED = PER_CLASS + WHOLE_TABLE + TRAINED  # every method fit_table_generator fits
@@ -99,7 +99,7 @@ def cells_for(tables: Tables, task: str, generator, stem_sfx: str, n: int, j_s, 
 
 def smallest_class(tables: Tables, fit_on: str, task: str) -> tuple[int, int]:
     """The conditioning label with the fewest fit rows, and its count (smote and adasyn need more
-    than REGISTRY_K of each, models/table_generators.py)."""
+    than REGISTRY_K of each, tables/generators.py)."""
     _, c_n, _ = problem(tables, task, fit_rows(tables, fit_on))
     labels, counts = np.unique(c_n, return_counts=True)
     return int(labels[np.argmin(counts)]), int(counts.min())

@@ -1,8 +1,8 @@
-"""Common random numbers keep the bootstrap over seeds honest (sims/sweep.py).
+"""Common random numbers keep the bootstrap over seeds honest (sims/engine/sweep.py).
 
 Within a seed every grid point takes a prefix of the same draw, so a seed's curve is one
 correlated whole; seeds stay independent. An interval that resamples whole curves (seeds), as
-theory/claims/intervals.py does, covers the exact value at its stated rate; one that resamples
+theory/stats/intervals.py does, covers the exact value at its stated rate; one that resamples
 single (seed, point) cells, as if points were independent, does not. The statistic: the log-log
 slope of the seed mean of v_n = (1 + t c_n + zbar_n) / n, exactly -1 in expectation: zbar_n is the
 mean of the first n of the seed's normals times 0.2, and t c_n (c_n = log n centred, t ~ N(0, 0.2^2) per
@@ -13,8 +13,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from synthlaw.sims.sweep import padding_mask, run_sweep
-from synthlaw.theory.claims.intervals import bootstrap_slope, normal_interval
+from synthlaw.sims.engine.sweep import padding_mask, run_sweep
+from synthlaw.theory.stats.intervals import bootstrap_slope, normal_interval
 
 N_G = np.array([4, 8, 16, 32, 64])
 RUNS, SEEDS, LEVEL = 300, 100, 0.9

@@ -8,12 +8,12 @@ import sys
 import jax
 import numpy as np
 
-from synthlaw.sims.sweep import run_sweep, sweep_settings
+from synthlaw.sims.engine.sweep import run_sweep, sweep_settings
 
 CHILD = r"""
 import os, signal, sys
 import jax, numpy as np
-import synthlaw.sims.sweep as sweep
+import synthlaw.sims.engine.sweep as sweep
 from tests_resume_case import case
 
 written = []

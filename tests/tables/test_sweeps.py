@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from synthlaw.sims.paper_rows import PAPER_SEEDS, paper_take, ratio_designs
-from synthlaw.sims.tables import load_tables
-from synthlaw.theory.experiments import paper_sweeps
-from synthlaw.theory.runner.paper_results import compare_stored, summarise
+from synthlaw.tables.rows import PAPER_SEEDS, paper_take, ratio_designs
+from synthlaw.tables.read import load_tables
+from synthlaw.tables import sweeps as paper_sweeps
+from synthlaw.tables.stored import compare_stored, summarise
 
 DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
 needs_data = pytest.mark.skipif(not (DATA / "gender").is_dir(), reason=f"shared data folder {DATA} missing")
@@ -59,9 +59,9 @@ def test_ratio_sweep_reproduces_every_stored_point(name):
 TWO_DEVICES = r"""
 import jax, numpy as np
 from pathlib import Path
-from synthlaw.sims.paper_rows import paper_take, ratio_designs
-from synthlaw.sims.tables import load_tables
-from synthlaw.theory.experiments.paper_sweeps import run_designs
+from synthlaw.tables.rows import paper_take, ratio_designs
+from synthlaw.tables.read import load_tables
+from synthlaw.tables.sweeps import run_designs
 assert len(jax.devices()) == 2, jax.devices()
 tables = load_tables(Path(DATA) / "craft", "Target", methods=["ros"])
 n_rows = {stem: len(t.y_n) for stem, t in tables.tables.items()}

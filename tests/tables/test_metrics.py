@@ -7,7 +7,7 @@ import pytest
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, log_loss
 from sklearn.utils.class_weight import compute_class_weight
 
-from synthlaw.theory.risks.table_metrics import all_metrics
+from synthlaw.tables.metrics import all_metrics
 
 Y = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0])
 Z = np.array([-2.0, -0.5, 0.3, -1.0, -3.0, 0.8, 1.5, -0.2, 2.0, -0.1, 0.4, -4.0])

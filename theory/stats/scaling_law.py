@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.optimize import least_squares
 
-from synthlaw.theory.claims.intervals import LEVEL, normal_interval
+from synthlaw.theory.stats.intervals import LEVEL, normal_interval
 
 N_BOOT_LAW = 400
 

@@ -3,9 +3,9 @@
 import jax
 import pytest
 
-from synthlaw.sims.paper_rows import (augmentation_designs, jax_take_from, paper_take, ratio_designs,
+from synthlaw.tables.rows import (augmentation_designs, jax_take_from, paper_take, ratio_designs,
                                       rows_needed, split_pools)
-from synthlaw.theory.experiments.paper_sweeps import SWEEPS
+from synthlaw.tables.sweeps import SWEEPS
 
 # Recorded with pandas 3.1.1 in a throwaway venv (not a dependency), on ../shared/data/gender:
 #   train0 = pd.read_csv("train0.csv"); use = train0.sample(n=1000, random_state=42)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from synthlaw.models import table_transformer
-from synthlaw.models.table_generators import fit_table_generator
+from synthlaw.tables.generators import fit_table_generator
 from synthlaw.models.table_tokens import fit_codebook
 from synthlaw.models.table_transformer import TransformerOptionError
 

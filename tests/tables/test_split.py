@@ -4,8 +4,8 @@ import jax
 import numpy as np
 import pytest
 
-from synthlaw.sims.table_split import split_table
-from synthlaw.sims.tables import TableError
+from synthlaw.tables.split import split_table
+from synthlaw.tables.read import TableError
 
 
 def write_table(tmp_path, n=400, spurious=False):

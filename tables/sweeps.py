@@ -2,13 +2,13 @@
 
 Every design (method x arm x grid point x seed) is a list of rows of one pool of table rows with
 loss weights. The JAX fit ("exact": fit_logistic to the optimum, l2 = 1 / C, scikit-learn's C = 1
-by default) runs through the sweep engine (sims/sweep.py): designs are grouped into size buckets
+by default) runs through the sweep engine (sims/engine/sweep.py): designs are grouped into size buckets
 (size_buckets: power-of-2 size classes, merged where a compile costs more than the padding saved),
 each bucket padded with weight 0 to its largest design and run as one run_sweep call, vmapped and
 sharded over the devices in chunks that the sweep settings' memory budget sizes. A sweep so traces
 once per bucket, at most ceil(log2(largest / smallest)) + 1 times (`bucket_bound`), instead of
 padding every design to the largest (the augmentation sweep's train_all is all of train.csv).
-The library fits (models/library_classifiers: random forests, XGBoost, and the authors' unconverged
+The library fits (tables/classifiers: random forests, XGBoost, and the authors' unconverged
 lbfgs) run per design in parallel processes and are scored by the same JAX scorer. The run is
 float64 (jax.enable_x64 inside): the features are raw and the comparison with scikit-learn is to
 0.002.
@@ -21,13 +21,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from synthlaw.models.library_classifiers import EXTRA, SOLVER_NAMES, fit_designs, fit_name, missing_libraries
+from synthlaw.tables.classifiers import EXTRA, SOLVER_NAMES, fit_designs, fit_name, missing_libraries
 from synthlaw.models.logistic import fit_logistic
-from synthlaw.sims.paper_rows import (PAPER_SEEDS, augmentation_designs, jax_take_from, paper_take,
+from synthlaw.tables.rows import (PAPER_SEEDS, augmentation_designs, jax_take_from, paper_take,
                                       ratio_designs)
-from synthlaw.sims.sweep import run_sweep
-from synthlaw.sims.tables import Tables, spurious_bit
-from synthlaw.theory.risks.table_metrics import all_metrics
+from synthlaw.sims.engine.sweep import run_sweep
+from synthlaw.tables.read import Tables, spurious_bit
+from synthlaw.tables.metrics import all_metrics
 
 N_STEPS = 20  # fit steps: 12 reach scikit-learn's exact optimum to 1e-6 on gender and craft
 COMPILE_COST = 1e8  # one compile ~ fitting 1e8 padded row x features (benchmarks/paper_memory.py)

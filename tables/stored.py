@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synthlaw.sims.paper_rows import PAPER_SEEDS
+from synthlaw.tables.rows import PAPER_SEEDS
 
 EXPERIMENTS = {("ratio", "imbalance"): "imbalanced_class_vary_ratio",
                ("augmentation", "imbalance"): "imbalanced_class_vary_additional",

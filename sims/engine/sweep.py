@@ -10,7 +10,7 @@ per seed. Seeds are sharded over the devices (`jax.shard_map` on a one-axis `Mes
 device walks its seeds a block at a time (`lax.map`), so a block's fits run to convergence while
 their rows sit in cache. The sweep runs in calls of equal shape, so it traces and compiles once.
 
-The bootstrap over seeds (theory/claims/intervals.py) stays valid under common random numbers:
+The bootstrap over seeds (theory/stats/intervals.py) stays valid under common random numbers:
 seeds are independent and it resamples whole curves, one per seed, never single points
 (tests/sims/test_common_random_numbers.py measures its coverage).
 
@@ -37,8 +37,8 @@ import numpy as np
 from jax.experimental import multihost_utils
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from synthlaw.sims import progress
-from synthlaw.sims.store import config_hash, write_atomic
+from synthlaw.sims.engine import progress
+from synthlaw.sims.engine.store import config_hash, write_atomic
 
 REPLICATE_AXIS = "replicate"
 DEFAULT_MEMORY_BUDGET = 4 * 2**30
@@ -146,7 +146,7 @@ def run_sweep(
     chunk_size: replicates per compiled call (the checkpoint and progress unit); by default about
     an eighth of the seeds a call. replicate_bytes (an estimate of one replicate's working memory)
     and the settings' memory budget bound the grid points of one call. All calls share one
-    compiled program. Each finished call is reported to sims/progress.py.
+    compiled program. Each finished call is reported to sims/engine/progress.py.
     """
     names = list(grid)
     n_points = len(next(iter(grid.values())))

@@ -4,7 +4,7 @@ import stat
 import numpy as np
 import pytest
 
-from synthlaw.sims import store
+from synthlaw.sims.engine import store
 
 
 def test_table_round_trip_keeps_full_precision(tmp_path):

@@ -5,14 +5,14 @@ thousands of rows) and numeric. csv handles what real files bring (quoted fields
 than the comma, found by csv.Sniffer among , ; tab |), a UTF-8 byte-order mark is dropped by the
 utf-8-sig codec, and numpy converts the cells in one call. The one pandas behaviour the paper's
 protocol needs, `DataFrame.sample(n, random_state=s)`, is NumPy's legacy
-`RandomState(s).choice(len, n, replace=False)` on row positions (see sims/paper_rows.py), so pandas
+`RandomState(s).choice(len, n, replace=False)` on row positions (see tables/rows.py), so pandas
 would add a large dependency for a CSV parser, and its type guessing (dates, thousands separators)
 would hide the cells that this module names as errors.
 
 Every check runs here, at the boundary, and fails with one line naming the file, the field, the
 value and what is allowed. A folder holds:
   seed.csv, test.csv                                       always
-  train0.csv / train_neg.csv, train.csv                    when a sweep reads them (sims/paper_rows)
+  train0.csv / train_neg.csv, train.csv                    when a sweep reads them (tables/rows)
   {method}0.csv, {method}1.csv (+ {method}_pos/_neg.csv)   per synthetic method, discovered; a file
                                                            without its partner is a warning
 """
@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from synthlaw.sims.store import write_atomic
+from synthlaw.sims.engine.store import write_atomic
 
 REAL_FILES = ("seed", "train", "train0", "train1", "test")
 GROUP_FILES = ("train_pos", "train_neg")

@@ -17,8 +17,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy import stats
 
-from synthlaw.theory.claims.intervals import FIGURE_LEVEL, Estimate, normal_interval
-from synthlaw.theory.claims.scaling_law import N_BOOT_LAW, fit_law, law_value
+from synthlaw.theory.stats.intervals import FIGURE_LEVEL, Estimate, normal_interval
+from synthlaw.theory.stats.scaling_law import N_BOOT_LAW, fit_law, law_value
 
 ACCURACIES = ("balanced", "min", "worst")  # plotted and fitted as 1 - accuracy
 

@@ -5,8 +5,8 @@ import io
 import jax
 import numpy as np
 
-from synthlaw.sims import progress
-from synthlaw.sims.sweep import run_sweep
+from synthlaw.sims.engine import progress
+from synthlaw.sims.engine.sweep import run_sweep
 
 
 class Terminal(io.StringIO):

@@ -12,7 +12,7 @@ import sys
 import jax
 import numpy as np
 
-from synthlaw.sims.sweep import run_sweep
+from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.models import registry
 from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 
@@ -23,7 +23,7 @@ CHILD = r"""
 import json, sys
 from pathlib import Path
 import jax, numpy as np
-from synthlaw.sims.sweep import run_sweep, start_distributed, sweep_settings
+from synthlaw.sims.engine.sweep import run_sweep, start_distributed, sweep_settings
 from synthlaw.models import registry
 from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 start_distributed(sys.argv[1])

@@ -10,7 +10,7 @@ import sys
 
 CHILD = r"""
 import jax, numpy as np
-from synthlaw.sims.sweep import run_sweep
+from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.models import registry
 from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 assert len(jax.devices()) == 2, jax.devices()

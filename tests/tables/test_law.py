@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from synthlaw.theory.runner.paper_law import direction, fit_augmentation, law_text
+from synthlaw.tables.law import direction, fit_augmentation, law_text
 
 
 def columns_around(a, b, sd, n_seeds=40, seed=0):

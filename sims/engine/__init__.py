@@ -1,0 +1,1 @@
+"""The sweep engine: sweeps, hosts, the chunk store and progress lines."""

@@ -1,0 +1,1 @@
+"""The real-table pipeline: reading, splitting, rows, generators, classifiers, sweeps, runner."""

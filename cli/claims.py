@@ -91,7 +91,7 @@ def read_overrides(path: Path | None, registry: dict) -> dict:
 
 def claims_and_configs(args, registry: dict) -> tuple[list, list]:
     """The chosen claims and their validated configs (quick or full, with --config overrides)."""
-    from synthlaw.theory.claims.spec import ConfigError
+    from synthlaw.settings import ConfigError
 
     if not args.memory_gb > 0:
         raise UsageError(f"--memory-gb = {args.memory_gb}: must be a number > 0")
@@ -106,7 +106,7 @@ def claims_and_configs(args, registry: dict) -> tuple[list, list]:
 def saved_outcomes(out: Path, ids: list, registry: dict) -> list:
     """Outcomes rebuilt from the saved tables of ids in out; one that no longer loads (its config is
     no longer valid, its files are damaged) is skipped with a warning that names it."""
-    from synthlaw.theory.claims.spec import ConfigError
+    from synthlaw.settings import ConfigError
     from synthlaw.theory.runner.saved import load_outcome
 
     outcomes = []

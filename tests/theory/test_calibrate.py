@@ -16,7 +16,8 @@ from synthlaw.sims.engine.store import read_table
 from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
 from synthlaw.theory.stats.intervals import mean_ci
-from synthlaw.theory.claims.spec import Config, rule
+from synthlaw.settings import rule
+from synthlaw.theory.claims.spec import Config
 from synthlaw.theory.runner.verify import claim_key
 from synthlaw.theory.runner.calibrate import (
     calibrate_claim, calibration_table, run_calibration, split_runs, write_calibration)

@@ -7,7 +7,7 @@ from scipy import linalg, stats
 from synthlaw.figures.claims import FIGURES
 from synthlaw.theory.risks import generation_quality as gq
 from synthlaw.theory.claims import REGISTRY
-from synthlaw.theory.claims.spec import ConfigError
+from synthlaw.settings import ConfigError
 
 SEEDS = 20
 

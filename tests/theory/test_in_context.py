@@ -15,7 +15,7 @@ from synthlaw.figures.claims import FIGURES
 from synthlaw.theory.claims.check import verdict
 from synthlaw.theory.claims import REGISTRY
 from synthlaw.theory.claims.gen1 import judge, predict
-from synthlaw.theory.claims.spec import ConfigError
+from synthlaw.settings import ConfigError
 from synthlaw.theory.experiments.generation import kl_columns
 from synthlaw.theory.predictions.in_context import bayes_predictor, kl_bayes, prior_predictor
 from synthlaw.theory.risks.in_context import expected_kl, kl_true_to_model

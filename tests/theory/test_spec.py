@@ -3,7 +3,7 @@
 import pytest
 
 from synthlaw.theory.claims import REGISTRY
-from synthlaw.theory.claims.spec import ConfigError
+from synthlaw.settings import ConfigError
 
 
 def test_a_list_where_a_number_belongs_is_one_clear_error():

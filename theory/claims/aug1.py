@@ -8,7 +8,8 @@ import numpy as np
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.stats.intervals import Estimate, bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.claims.spec import Config, at_least, one_of, rule, seeds, separation
+from synthlaw.settings import at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, seeds, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant
 
@@ -17,7 +18,7 @@ RIVAL_GAMMA = 0.5
 
 @dataclasses.dataclass(frozen=True)
 class Aug1Config(Config):
-    claim_id: ClassVar[str] = "AUG-1"
+    owner: ClassVar[str] = "AUG-1"
     d: int = at_least(1)
     separation: float = separation()
     n: int = rule(lambda v: v >= 4 and v % 2 == 0, ">= 4 and even (real rows, half per class)")

@@ -10,7 +10,8 @@ from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
 from synthlaw.theory.stats.scaling_law import bootstrap_inverse_quadratic, bootstrap_law, fit_law
-from synthlaw.theory.claims.spec import Config, at_least, one_of, rule, seeds, separation
+from synthlaw.settings import at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, seeds, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant, plugin_floor
 
@@ -19,7 +20,7 @@ RIVAL_GAMMA = 0.5
 
 @dataclasses.dataclass(frozen=True)
 class Aug2Config(Config):
-    claim_id: ClassVar[str] = "AUG-2"
+    owner: ClassVar[str] = "AUG-2"
     d: int = at_least(1)
     separation: float = separation()
     n: tuple[int, ...] = rule(lambda v: v >= 4 and v % 2 == 0, ">= 4 and even (real rows of each regime)")

@@ -8,7 +8,8 @@ import numpy as np
 from synthlaw.models.registry import generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.claims.spec import Config, at_least, rule, seeds, separation
+from synthlaw.settings import at_least, rule
+from synthlaw.theory.claims.spec import Config, seeds, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.predictions.augmentation import shifted_generator_excess
 
@@ -17,7 +18,7 @@ RIVAL_GAMMA = 0.5
 
 @dataclasses.dataclass(frozen=True)
 class Aug3Config(Config):
-    claim_id: ClassVar[str] = "AUG-3"
+    owner: ClassVar[str] = "AUG-3"
     d: int = at_least(1)
     separation: float = separation()
     shift: tuple[float, ...] = rule(lambda v: v > 0, "> 0 (the generator's mean shift delta)")

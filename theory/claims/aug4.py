@@ -11,14 +11,15 @@ from synthlaw.models.registry import generator
 from synthlaw.sims.gaussian import DIRECTIONS
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
 from synthlaw.theory.stats.intervals import argmin_ci, by_seed, curve_ratio, grid_argmin
-from synthlaw.theory.claims.spec import Config, at_least, imbalance_ratio, one_of, rule, seeds, separation
+from synthlaw.settings import at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, imbalance_ratio, seeds, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import oversampling_excess
 
 
 @dataclasses.dataclass(frozen=True)
 class Aug4Config(Config):
-    claim_id: ClassVar[str] = "AUG-4"
+    owner: ClassVar[str] = "AUG-4"
     d: int = at_least(1)
     separation: float = separation()
     rho: float = imbalance_ratio()

@@ -7,14 +7,15 @@ import numpy as np
 
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, shifted
 from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, loglog_slope, mean_ci
-from synthlaw.theory.claims.spec import TransformerSize, above, at_least, rule, seeds
+from synthlaw.settings import above, at_least, rule
+from synthlaw.theory.claims.spec import TransformerSize, seeds
 from synthlaw.theory.experiments.generation import measure_in_context
 from synthlaw.theory.predictions.in_context import kl_bayes, kl_prior
 
 
 @dataclasses.dataclass(frozen=True)
 class Gen1Config(TransformerSize):
-    claim_id: ClassVar[str] = "GEN-1"
+    owner: ClassVar[str] = "GEN-1"
     d: int = at_least(1)
     tau: float = above(0, "prior sd of the task mean")
     sigma: float = above(0, "sd of points around the task mean")

@@ -5,14 +5,15 @@ from typing import ClassVar
 
 from synthlaw.models.registry import GENERATORS
 from synthlaw.theory.claims.check import Claim
-from synthlaw.theory.claims.spec import TransformerSize, above, at_least, imbalance_ratio, one_of, separation
+from synthlaw.settings import above, at_least, one_of
+from synthlaw.theory.claims.spec import TransformerSize, imbalance_ratio, separation
 from synthlaw.theory.experiments.generation import measure_oversamplers
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess
 
 
 @dataclasses.dataclass(frozen=True)
 class Gen2Config(TransformerSize):
-    claim_id: ClassVar[str] = "GEN-2"
+    owner: ClassVar[str] = "GEN-2"
     separation: float = separation()
     rho: float = imbalance_ratio()
     n_min: int = at_least(2)

@@ -8,14 +8,15 @@ import numpy as np
 
 from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
 from synthlaw.theory.stats.intervals import positive_mean_ci
-from synthlaw.theory.claims.spec import Config, at_least, rule, seeds
+from synthlaw.settings import at_least, rule
+from synthlaw.theory.claims.spec import Config, seeds
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import oversampling_excess
 
 
 @dataclasses.dataclass(frozen=True)
 class Imb1Config(Config):
-    claim_id: ClassVar[str] = "IMB-1"
+    owner: ClassVar[str] = "IMB-1"
     d: int = at_least(1)
     separation: tuple[float, ...] = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
     rho: tuple[float, ...] = rule(lambda v: v >= 1, ">= 1 (rho = n_maj / n_min)")

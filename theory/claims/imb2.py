@@ -8,14 +8,15 @@ import numpy as np
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.claims.spec import Config, at_least, imbalance_ratio, one_of, seeds, separation
+from synthlaw.settings import at_least, one_of
+from synthlaw.theory.claims.spec import Config, imbalance_ratio, seeds, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess, oversampling_excess
 
 
 @dataclasses.dataclass(frozen=True)
 class Imb2Config(Config):
-    claim_id: ClassVar[str] = "IMB-2"
+    owner: ClassVar[str] = "IMB-2"
     d: int = at_least(1)
     separation: float = separation()
     rho: float = imbalance_ratio()

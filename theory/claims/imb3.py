@@ -11,7 +11,8 @@ from synthlaw.models.registry import generator
 from synthlaw.sims.gaussian import DIRECTIONS
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, crossing, crossing_ci, curve_ratio, loglog_slope
-from synthlaw.theory.claims.spec import Config, at_least, imbalance_ratio, one_of, rule, seeds, separation
+from synthlaw.settings import at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, imbalance_ratio, seeds, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import finite_break_even_shift, oversampling_excess
 
@@ -20,7 +21,7 @@ CROSSING_GRID = (0.8, 0.9, 1.1, 1.25)  # shifts measured around the predicted de
 
 @dataclasses.dataclass(frozen=True)
 class Imb3Config(Config):
-    claim_id: ClassVar[str] = "IMB-3"
+    owner: ClassVar[str] = "IMB-3"
     d: int = at_least(1)
     separation: float = separation()
     rho: float = imbalance_ratio()

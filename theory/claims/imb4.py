@@ -7,7 +7,8 @@ import numpy as np
 
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Claim
-from synthlaw.theory.claims.spec import Config, at_least, imbalance_ratio, one_of, seeds, separation
+from synthlaw.settings import at_least, one_of
+from synthlaw.theory.claims.spec import Config, imbalance_ratio, seeds, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess
 
@@ -16,7 +17,7 @@ NO_OVERSAMPLING = "none"
 
 @dataclasses.dataclass(frozen=True)
 class Imb4Config(Config):
-    claim_id: ClassVar[str] = "IMB-4"
+    owner: ClassVar[str] = "IMB-4"
     separation: float = separation()
     rho: float = imbalance_ratio()
     n_min: tuple[int, ...] = at_least(2, "real minority rows")

@@ -8,7 +8,8 @@ import numpy as np
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
 from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.claims.spec import Config, at_least, one_of, rule, seeds
+from synthlaw.settings import at_least, one_of, rule
+from synthlaw.theory.claims.spec import Config, seeds
 from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
 from synthlaw.theory.predictions import spurious as ps
 from synthlaw.theory.predictions.zero_one import bayes_group_error
@@ -16,7 +17,7 @@ from synthlaw.theory.predictions.zero_one import bayes_group_error
 
 @dataclasses.dataclass(frozen=True)
 class Spu2Config(Config):
-    claim_id: ClassVar[str] = "SPU-2"
+    owner: ClassVar[str] = "SPU-2"
     d_core: int = at_least(1)
     d_spur: int = at_least(1)
     core: float = rule(lambda v: v > 0, "> 0 (||mu_c||)")

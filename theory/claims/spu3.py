@@ -8,14 +8,15 @@ import numpy as np
 from synthlaw.models.registry import generator
 from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled, shifted
 from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.claims.spec import Config, at_least, rule, seeds
+from synthlaw.settings import at_least, rule
+from synthlaw.theory.claims.spec import Config, seeds
 from synthlaw.theory.experiments.spurious import measure_spu
 from synthlaw.theory.predictions import spurious as ps
 
 
 @dataclasses.dataclass(frozen=True)
 class Spu3Config(Config):
-    claim_id: ClassVar[str] = "SPU-3"
+    owner: ClassVar[str] = "SPU-3"
     d_core: int = at_least(1)
     d_spur: int = at_least(1)
     core: float = rule(lambda v: v > 0, "> 0 (||mu_c||)")

@@ -21,7 +21,7 @@ def verdict_lines(folder: Path, claims: list[str]) -> list[str]:
     if not report.exists():
         return []
     return [line for line in report.read_text().splitlines()
-            if re.search(r"\b(PASS|FAIL)\b", line) and line.split("|")[1].strip() in claims]
+            if line.startswith("|") and re.search(r"\b(PASS|FAIL)\b", line) and line.split("|")[1].strip() in claims]
 
 
 def prediction(folder: Path) -> object:

@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 
-.PHONY: verify test bench
+.PHONY: verify test check bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,13 @@ verify: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest
+
+# ruff (lint and import order) and pyright (basic mode) over the package, as configured in pyproject.toml.
+# pyright resolves `synthlaw` through build/typecheck/synthlaw, a link to the repository root.
+check: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	mkdir -p build/typecheck && ln -sfn "$(CURDIR)" build/typecheck/synthlaw
+	$(VENV)/bin/pyright
 
 bench: $(VENV)/.installed
 	$(VENV)/bin/python benchmarks/sweep_speed.py

@@ -31,4 +31,4 @@ def test_predictions_draw_nothing(path):
 
 def test_the_layout_has_exactly_the_concerns():
     folders = {p.name for p in THEORY.iterdir() if p.is_dir() and not p.name.startswith("__")}
-    assert folders == {"risks", "predictions", "experiments", "claims", "runner", "notes"}
+    assert folders == {"stats", "risks", "predictions", "experiments", "claims", "runner", "notes"}

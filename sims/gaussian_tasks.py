@@ -6,7 +6,7 @@ import jax
 
 
 @partial(jax.jit, static_argnames=("n_tasks", "length", "d"))
-def draw_tasks(key, n_tasks: int, length: int, d: int, *, tau, sigma):
+def draw_tasks(n_tasks: int, length: int, d: int, *, key, tau, sigma):
     """Fresh tasks: returns mu_bd and x_btd, b = n_tasks, t = length."""
     key_mu, key_x = jax.random.split(key)
     mu_bd = tau * jax.random.normal(key_mu, (n_tasks, d))

@@ -1,40 +1,32 @@
-"""sims/spurious.py: group sizes, group laws, jit against no jit (Setting S)."""
+"""sims/spurious.py: the four groups of Setting S follow their laws, traced or not."""
 
 import jax
 import numpy as np
 import pytest
 
-from synthlaw.sims.spurious import GROUP_A, GROUP_Y, draw_groups, group_counts, group_means, means_for, sample
+from synthlaw.sims.geometry import group_means, means_for
+from synthlaw.sims.spurious import draw_groups
 
 
-def test_group_counts_balance_labels_and_carry_minority_mass():
-    counts = group_counts(1000, 0.1)
-    assert counts == (450, 50, 50, 450)
-    assert counts[0] + counts[1] == counts[2] + counts[3]
-
-
-@pytest.mark.parametrize("jit", [True, False])
-def test_sample_rows_follow_their_group_law(jit):
+@pytest.mark.parametrize("jit", [True, False], ids=["jit", "eager"])
+def test_draw_groups_rows_follow_their_group_law(jit):
+    n = 4000
     mu_c_d, mu_s_e = means_for(2, 3, 1.5, 0.7)
-    counts = (4000, 1000, 1000, 4000)
-    fn = sample if jit else sample.__wrapped__
-    x_np, y_n, a_n, g_n = fn(jax.random.key(0), counts, mu_c_d, mu_s_e)
-    assert x_np.shape == (10000, 5)
-    assert np.bincount(np.asarray(g_n)).tolist() == list(counts)
-    np.testing.assert_array_equal(np.asarray(y_n), np.asarray(GROUP_Y)[np.asarray(g_n)])
-    np.testing.assert_array_equal(np.asarray(a_n), np.asarray(GROUP_A)[np.asarray(g_n)])
-    mean_gp = np.asarray(group_means(mu_c_d, mu_s_e))
-    for g, c in enumerate(counts):
-        rows = np.asarray(x_np)[np.asarray(g_n) == g]
-        # the sample mean of c unit-variance rows is within 4.5 standard errors per coordinate
-        assert np.all(np.abs(rows.mean(axis=0) - mean_gp[g]) < 4.5 / np.sqrt(c))
-        np.testing.assert_allclose(np.cov(rows.T), np.eye(5), atol=6 / np.sqrt(c))
+    run = jax.jit(draw_groups, static_argnames="n_per_group") if jit else draw_groups
+    x_gnp = np.asarray(run(n, mu_c_d, mu_s_e, key=jax.random.key(0)))
+    assert x_gnp.shape == (4, n, 5)
+    for rows_np, mean_p in zip(x_gnp, group_means(mu_c_d, mu_s_e), strict=True):
+        # the sample mean of n unit-variance rows is within 4.5 standard errors per coordinate
+        assert np.all(np.abs(rows_np.mean(axis=0) - mean_p) < 4.5 / np.sqrt(n))
+        np.testing.assert_allclose(np.cov(rows_np.T), np.eye(5), atol=6 / np.sqrt(n))
 
 
-def test_group_means_put_y_on_core_and_a_on_spur():
-    mean_gp = np.asarray(group_means(*means_for(1, 1, 2.0, 3.0)))
-    np.testing.assert_allclose(mean_gp, [[-2, -3], [-2, 3], [2, -3], [2, 3]])
-
-
-def test_draw_groups_shape():
-    assert draw_groups(jax.random.key(1), 7, *means_for(2, 2, 1.0, 1.0)).shape == (4, 7, 4)
+def test_groups_are_independent_draws():
+    """Rows of different groups are uncorrelated: the centred rows of groups 0 and 3 (same mean up to
+    sign) have correlation within 5 / sqrt(n) of zero in every coordinate."""
+    n = 4000
+    mu_c_d, mu_s_e = means_for(1, 1, 1.0, 1.0)
+    x_gnp = np.asarray(draw_groups(n, mu_c_d, mu_s_e, key=jax.random.key(2)))
+    z_gnp = x_gnp - group_means(mu_c_d, mu_s_e)[:, None, :]
+    for j in range(2):
+        assert abs(np.corrcoef(z_gnp[0, :, j], z_gnp[3, :, j])[0, 1]) < 5 / np.sqrt(n)

@@ -3,12 +3,13 @@
 import jax
 import numpy as np
 
-from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.models.registry import generator
-from synthlaw.theory.stats.scaling_law import bootstrap_law, fit_law
+from synthlaw.sims.engine.options import SweepOptions
+from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.theory.experiments.augmentation import AugShapes, augmentation_replicate
 from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant, plugin_floor
 from synthlaw.theory.predictions.oversampling import oversampling_excess
+from synthlaw.theory.stats.scaling_law import bootstrap_law, fit_law
 
 
 def test_excess_law_is_c_over_n_plus_N_for_a_perfect_generator_at_w_1():
@@ -57,6 +58,6 @@ def test_an_augmentation_sweep_over_n_traces_once_and_masks_padding():
     grid = {"n": np.array([40, 40, 40]), "n_syn": np.array([0, 64, 128]), "n_gen": np.array([40, 40, 40]),
             "shift": np.zeros(3), "weight": np.full(3, 0.5), "separation": np.full(3, 2.0)}
     replicate = augmentation_replicate(AugShapes(2, 20, 20, 64), generator("plugin"))
-    result = run_sweep(replicate, key=jax.random.key(0), n_seeds=3, grid=grid)
+    result = run_sweep(replicate, key=jax.random.key(0), n_seeds=3, grid=grid, options=SweepOptions(), name="test")
     assert result.n_traces == 1
     assert np.all(np.isfinite(result.columns["excess"])) and np.all(result.columns["excess"] >= -1e-6)

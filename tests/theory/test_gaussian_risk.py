@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from synthlaw.sims.gaussian import means_for_delta
-from synthlaw.theory.risks import gaussian as gr
+from synthlaw.sims.geometry import bayes_balanced_error, bayes_rule_p, imbalance_excess, means_for_delta
 from synthlaw.theory.predictions import m_estimation as me
+from synthlaw.theory.risks import gaussian as gr
 
 
 def test_balanced_error_matches_scipy_for_a_general_covariance():
@@ -26,7 +26,10 @@ def test_cross_entropy_quadrature_matches_scipy_quad_to_1e_10():
 
     def ce(mu, sign):
         m, s = w @ mu + b, np.sqrt(w @ cov @ w)
-        f = lambda u: np.logaddexp(0, sign * u) * stats.norm.pdf(u, m, s)
+
+        def f(u):
+            return np.logaddexp(0, sign * u) * stats.norm.pdf(u, m, s)
+
         return integrate.quad(f, m - 40 * s, m + 40 * s, epsabs=1e-13, limit=200)[0]
 
     expected = 0.5 * (ce(mu_0, 1) + ce(mu_1, -1))
@@ -37,18 +40,19 @@ def test_cross_entropy_quadrature_matches_scipy_quad_to_1e_10():
 
 @pytest.mark.parametrize("delta,rho,expected", [(1.0, 4.0, 0.1124), (2.0, 16.0, 0.1708), (1.5, 1.0, 0.0)])
 def test_imbalance_excess_examples_from_claims(delta, rho, expected):
-    assert float(gr.imbalance_excess(rho, delta)) == pytest.approx(expected, abs=5e-5)
+    assert imbalance_excess(rho, delta) == pytest.approx(expected, abs=5e-5)
 
 
 @pytest.mark.parametrize("delta,rho", [(1.0, 4.0), (2.0, 16.0), (0.7, 3.0)])
 def test_imbalance_excess_equals_the_excess_of_the_population_logistic_minimiser(delta, rho):
-    """Independent route: minimise the exact quadrature risk with prior odds rho (IMB-1)."""
+    """Independent route: minimise the exact quadrature risk with prior odds rho (IMB-1) and score
+    the minimiser with the JAX closed form (float64)."""
+    mu_0, mu_1 = means_for_delta(3, delta)
+    cov = np.eye(3)
+    sources = [me.Source(mu_1, cov, 1.0, rho), me.Source(mu_0, cov, 0.0, 1.0)]
+    theta = me.population_minimiser(sources, bayes_rule_p(mu_0, mu_1, cov))
     with jax.enable_x64(True):
-        mu_0, mu_1 = (jnp.asarray(m, jnp.float64) for m in means_for_delta(3, delta))
-        cov = jnp.eye(3, dtype=jnp.float64)
-        sources = [me.Source(mu_1, cov, 1.0, rho), me.Source(mu_0, cov, 0.0, 1.0)]
-        theta = me.population_minimiser(sources, jnp.append(*gr.bayes_rule(mu_0, mu_1, cov)))
-        excess = gr.balanced_error(theta[:-1], theta[-1], mu_0, mu_1, cov) - gr.bayes_balanced_error(delta)
-        closed_form = gr.imbalance_excess(jnp.float64(rho), jnp.float64(delta))
-    assert float(theta[-1]) == pytest.approx(np.log(rho), abs=1e-9)
-    assert float(excess) == pytest.approx(float(closed_form), abs=1e-10)
+        error = gr.balanced_error(jnp.asarray(theta[:-1]), theta[-1], jnp.asarray(mu_0), jnp.asarray(mu_1),
+                                  jnp.asarray(cov))
+    assert theta[-1] == pytest.approx(np.log(rho), abs=1e-9)
+    assert float(error) - bayes_balanced_error(delta) == pytest.approx(imbalance_excess(rho, delta), abs=1e-10)

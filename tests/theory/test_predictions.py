@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from synthlaw.models.logistic import fit_logistic
-from synthlaw.sims.gaussian import draw, means_for_delta
+from synthlaw.sims.gaussian import draw
+from synthlaw.sims.geometry import means_for_delta
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess, oversampling_excess
 
@@ -25,9 +26,9 @@ def test_second_order_bias_matches_the_mean_of_simulated_fits():
 
         def one(key):
             k_0, k_1 = jax.random.split(key)
-            x = jnp.concatenate([draw(k_0, n_0, mu_0, cov), draw(k_1, n_1, mu_1, cov)])
+            x = jnp.concatenate([draw(n_0, mu_0, cov, key=k_0), draw(n_1, mu_1, cov, key=k_1)])
             y = jnp.concatenate([jnp.zeros(n_0), jnp.ones(n_1)])
-            return jnp.append(*fit_logistic(x, y, jnp.ones(n_0 + n_1), n_steps=30))
+            return jnp.append(*fit_logistic(x, y, jnp.ones(n_0 + n_1), n_steps=30)[:2])
 
         dev = np.asarray(jax.jit(jax.vmap(one))(jax.random.split(jax.random.key(1), 20000))) - np.asarray(theta)
     se = dev.std(axis=0) / np.sqrt(len(dev))

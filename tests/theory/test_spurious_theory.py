@@ -3,42 +3,43 @@
 import jax
 import jax.numpy as jnp
 import numpy as np
-from scipy import integrate, stats
+from scipy import stats
 from sklearn.linear_model import LogisticRegression
 
-from synthlaw.sims.spurious import group_counts, group_means, means_for, sample
-from synthlaw.theory.predictions.spurious import erm_minimiser, law_s
-from synthlaw.theory.risks.spurious import group_cross_entropy, group_errors
+from synthlaw.sims.geometry import GROUP_Y, bayes_group_error, group_counts, group_means, means_for
+from synthlaw.sims.spurious import draw_groups
+from synthlaw.theory.predictions.spurious import erm_minimiser, group_errors, law_s
+from synthlaw.theory.risks import spurious as rs
 
 
 def test_group_errors_match_closed_form_per_group():
     mean_gp = np.asarray(group_means(*means_for(2, 1, 1.0, 0.5)))
     theta_p = np.array([1.2, -0.3, 0.8, 0.1])
     expected = []
-    for y, m_p in zip((-1, -1, 1, 1), mean_gp):
+    for y, m_p in zip((-1, -1, 1, 1), mean_gp, strict=True):
         u_mean, u_sd = m_p @ theta_p[:-1] + theta_p[-1], np.linalg.norm(theta_p[:-1])
         expected.append(stats.norm.cdf(u_mean / u_sd) if y < 0 else stats.norm.sf(u_mean / u_sd))
-    np.testing.assert_allclose(group_errors(jnp.asarray(theta_p), jnp.asarray(mean_gp)), expected, rtol=1e-5)
+    np.testing.assert_allclose(rs.group_errors(jnp.asarray(theta_p), jnp.asarray(mean_gp)), expected, rtol=1e-5)
 
 
-def test_group_cross_entropy_matches_scipy_quad():
+def test_balanced_minimiser_is_the_bayes_rule_with_the_bayes_group_error():
+    """At p = 1/2, a and y are independent: the logistic fit is well specified on x_core alone, so its
+    limit is the Bayes rule (2 mu_c, 0, 0), and every group's error is Phi(-||mu_c||)."""
+    mean_gp, bayes_p = law_s(2, 3, 1.3, 0.8)
+    theta_p = erm_minimiser(2, 3, 1.3, 0.8, 0.5)
+    np.testing.assert_allclose(theta_p, bayes_p, atol=1e-9)
+    np.testing.assert_allclose(group_errors(theta_p, mean_gp), bayes_group_error(1.3), rtol=1e-12)
     with jax.enable_x64(True):
-        mean_gp, _ = law_s(1, 2, 1.0, 0.8)
-        theta_p = np.array([1.5, 0.4, -0.2, 0.3])
-        ce_g = np.asarray(group_cross_entropy(jnp.asarray(theta_p), mean_gp))
-    mean_gp = np.asarray(mean_gp)
-    for g, y in enumerate((-1, -1, 1, 1)):
-        m = mean_gp[g] @ theta_p[:-1] + theta_p[-1]
-        s = np.linalg.norm(theta_p[:-1])
-        ref = integrate.quad(lambda u: np.logaddexp(0, -y * u) * stats.norm.pdf(u, m, s), m - 12 * s, m + 12 * s,
-                             epsabs=1e-13, epsrel=1e-12, limit=200)[0]
-        assert abs(ce_g[g] - ref) < 1e-9
+        traced = jax.jit(lambda t, m: rs.group_errors(t, m) - bayes_group_error(m[3, 0]))(theta_p, mean_gp)
+    np.testing.assert_allclose(traced, 0.0, atol=1e-14)
 
 
 def test_population_minimiser_matches_sklearn_on_a_large_sample():
     counts = group_counts(200_000, 0.1)
-    x_np, y_n, _, _ = sample(jax.random.key(3), counts, *means_for(2, 2, 1.0, 1.0))
-    fit = LogisticRegression(C=1e6, max_iter=1000).fit(np.asarray(x_np, np.float64), np.asarray(y_n))
+    x_gnp = np.asarray(draw_groups(max(counts), *means_for(2, 2, 1.0, 1.0), key=jax.random.key(3)), np.float64)
+    x_np = np.concatenate([x_g[:c] for x_g, c in zip(x_gnp, counts, strict=True)])
+    y_n = np.repeat(GROUP_Y, counts)
+    fit = LogisticRegression(C=1e6, max_iter=1000).fit(x_np, y_n)
     theta_p = np.asarray(erm_minimiser(2, 2, 1.0, 1.0, 0.1))
     sklearn_p = np.append(fit.coef_[0], fit.intercept_[0])
     # sd of a coefficient at n = 2e5 is about 1/sqrt(n) times O(1); 5e-2 is > 10 sd

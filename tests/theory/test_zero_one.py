@@ -21,7 +21,7 @@ def _assert_matches_autodiff(risk_jax, theta_p, a_kp, q_pp):
     with jax.enable_x64(True):
         theta = jnp.asarray(theta_p)
         expected = jax.jit(lambda t: (risk_jax(t), jax.grad(risk_jax)(t), jax.hessian(risk_jax)(t)))(theta)
-    for got, want in zip(zero_one.mean_probit(theta_p, a_kp, q_pp), expected):
+    for got, want in zip(zero_one.mean_probit(theta_p, a_kp, q_pp), expected, strict=True):
         np.testing.assert_allclose(got, np.asarray(want), rtol=RTOL, atol=RTOL * np.abs(want).max())
 
 
@@ -31,14 +31,20 @@ def test_setting_g_risk_gradient_and_hessian_match_jax_autodiff():
     root = rng.normal(size=(3, 3))
     cov = root @ root.T + np.eye(3)
     theta_p = rng.normal(size=4)
-    risk = lambda t: gr.balanced_error(t[:-1], t[-1], jnp.asarray(mu_0), jnp.asarray(mu_1), jnp.asarray(cov))
+
+    def risk(t):
+        return gr.balanced_error(t[:-1], t[-1], jnp.asarray(mu_0), jnp.asarray(mu_1), jnp.asarray(cov))
+
     _assert_matches_autodiff(risk, theta_p, *zero_one.class_directions(mu_0, mu_1, cov))
 
 
 def test_setting_s_risk_gradient_and_hessian_match_jax_autodiff():
     mean_gp, _ = law_s(2, 3, 1.0, 0.7)
     theta_p = np.array([1.1, -0.4, 0.6, 0.2, -0.3, 0.15])
-    risk = lambda t: balanced_group_error(t, jnp.asarray(mean_gp))
+
+    def risk(t):
+        return balanced_group_error(t, jnp.asarray(mean_gp))
+
     _assert_matches_autodiff(risk, theta_p, *zero_one.group_directions(mean_gp))
 
 

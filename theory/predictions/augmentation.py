@@ -11,9 +11,9 @@ excess of the rule learned from the generator's law alone.
 
 import numpy as np
 
+from synthlaw.sims.geometry import bayes_balanced_error, bayes_rule_p, shift_direction
 from synthlaw.theory.predictions import m_estimation as me
-from synthlaw.theory.predictions import zero_one
-from synthlaw.theory.predictions.oversampling import bayes_rule_p, gaussian_law, rule_risk, shift_direction
+from synthlaw.theory.predictions.oversampling import gaussian_law, rule_risk
 
 
 def excess_law(n_syn, n, weight, c, a):
@@ -75,5 +75,5 @@ def shifted_generator_excess(d: int, separation: float, shift: float, n_syn: flo
     mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
     u_d = shift_direction(d, 0.0)
     sources = [me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, n_syn / 2), me.Source(mu_1_d, cov_dd, 1.0, n_syn / 2)]
-    return me.expected_excess(rule_risk(mu_0_d, mu_1_d, cov_dd), zero_one.bayes_balanced_error(separation), sources,
+    return me.expected_excess(rule_risk(mu_0_d, mu_1_d, cov_dd), bayes_balanced_error(separation), sources,
                               bayes_rule_p(mu_0_d, mu_1_d, cov_dd))

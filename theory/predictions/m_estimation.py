@@ -108,7 +108,7 @@ def gradient_covariance_B(theta_p, sources):
     b_pp = 0.0
     for s in sources:
         r = ce_residual(s.y)
-        second_pp = expect_outer(lambda u: r(u) ** 2, theta_p, s.mu_d, s.cov_dd)
+        second_pp = expect_outer(lambda u, r=r: r(u) ** 2, theta_p, s.mu_d, s.cov_dd)
         mean_p = expect_vector(r, theta_p, s.mu_d, s.cov_dd)
         b_pp = b_pp + s.count * s.weight**2 * (second_pp - np.outer(mean_p, mean_p))
     return b_pp
@@ -152,7 +152,7 @@ def second_order_bias(theta_p, sources, v_pp):
     total_p = 0.0
     for s in sources:
         r = ce_residual(s.y)
-        h_psi_p = expect_cubic(lambda u: curvature(u) * r(u), theta_p, s.mu_d, s.cov_dd, a_inv_pp)
+        h_psi_p = expect_cubic(lambda u, r=r: curvature(u) * r(u), theta_p, s.mu_d, s.cov_dd, a_inv_pp)
         mean_h_pp = expect_outer(curvature, theta_p, s.mu_d, s.cov_dd)
         mean_psi_p = expect_vector(r, theta_p, s.mu_d, s.cov_dd)
         total_p = total_p + s.count * s.weight**2 * (h_psi_p - mean_h_pp @ a_inv_pp @ mean_psi_p)

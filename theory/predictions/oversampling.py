@@ -12,44 +12,30 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
-from synthlaw.sims.gaussian import DIRECTIONS
+from synthlaw.sims import geometry
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import zero_one
 
 
 def gaussian_law(d, separation):
-    """float64 mu_0 = -Delta/2 e_1, mu_1 = +Delta/2 e_1 (sims.gaussian.means_for_delta) and cov = I_d."""
-    e_1_d = np.eye(d)[0]
-    return -0.5 * separation * e_1_d, 0.5 * separation * e_1_d, np.eye(d)
-
-
-def shift_direction(d, angle):
-    """cos(angle) e_1 + sin(angle) e_2 in float64 (sims.gaussian.shift_direction)."""
-    if d < 2 and math.sin(angle) != 0.0:
-        raise ValueError(f"a shift at angle {angle:g} from e_1 needs d >= 2, got d = {d}")
-    return np.append([math.cos(angle), math.sin(angle)], np.zeros(max(d - 2, 0)))[:d]
-
-
-def bayes_rule_p(mu_0_d, mu_1_d, cov_dd):
-    """theta_p = (w, b) of the balanced Bayes rule w = cov^{-1}(mu_1 - mu_0), b = -w.(mu_0 + mu_1)/2."""
-    w_d = np.linalg.solve(cov_dd, mu_1_d - mu_0_d)
-    return np.append(w_d, -0.5 * w_d @ (mu_0_d + mu_1_d))
+    """float64 mu_0, mu_1 (sims.geometry.means_for_delta) and cov = I_d."""
+    return *geometry.means_for_delta(d, float(separation)), np.eye(d)
 
 
 def limit_imbalance_excess(rho, separation) -> float:
-    """E(rho, Delta) of IMB-1: the n -> infinity excess without oversampling."""
-    return zero_one.imbalance_excess(rho, separation)
+    """E(rho, Delta) of IMB-1 (sims.geometry.imbalance_excess): the n -> infinity excess without oversampling."""
+    return float(geometry.imbalance_excess(rho, separation))
 
 
 def oversampling_excess(d, separation, n_min, n_maj, m, shift=0.0, direction="parallel") -> me.ExcessTerms:
     """E[excess] to O(1/n) of the fit on n_min + m synthetic (shift delta) minority and n_maj rows."""
     mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
-    u_d = shift_direction(d, DIRECTIONS[direction])
+    u_d = geometry.shift_direction(d, geometry.DIRECTIONS[direction])
     sources = [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj)), me.Source(mu_0_d, cov_dd, 0.0, float(n_min))]
     if m > 0:
         sources.append(me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, float(m)))
-    return me.expected_excess(rule_risk(mu_0_d, mu_1_d, cov_dd), zero_one.bayes_balanced_error(separation),
-                              sources, bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+    return me.expected_excess(rule_risk(mu_0_d, mu_1_d, cov_dd), geometry.bayes_balanced_error(separation),
+                              sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
 
 
 def rule_risk(mu_0_d, mu_1_d, cov_dd):
@@ -73,4 +59,4 @@ def _crossing(gap, upper) -> float:
     at_upper = gap(upper)
     if not math.isfinite(at_upper):
         raise FloatingPointError(f"the excess at shift {upper} is not finite; no break-even computed")
-    return brentq(gap, 1e-3, upper, xtol=1e-6) if at_upper > 0 else float("inf")
+    return brentq(gap, 1e-3, upper, xtol=1e-6) if at_upper > 0 else float("inf")  # pyright: ignore[reportReturnType]

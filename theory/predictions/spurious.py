@@ -3,7 +3,7 @@ sandwich covariances of augmented fits, in NumPy float64."""
 
 import numpy as np
 
-from synthlaw.sims.spurious import GROUP_A, GROUP_Y, MINORITY, group_counts
+from synthlaw.sims.geometry import GROUP_Y, MINORITY, group_counts, group_means, means_for
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import zero_one
 from synthlaw.theory.predictions.augmentation import plugin_covariance
@@ -12,15 +12,14 @@ from synthlaw.theory.predictions.augmentation import plugin_covariance
 def group_sources(mean_gp, counts_g, weight=1.0):
     """One m_estimation.Source per group, label y mapped to {0, 1}."""
     eye_pp = np.eye(mean_gp.shape[1])
-    return [me.Source(m_p, eye_pp, 0.5 * (y + 1.0), c, weight) for y, m_p, c in zip(GROUP_Y, mean_gp, counts_g)]
+    return [me.Source(m_p, eye_pp, 0.5 * (y + 1.0), c, weight)
+            for y, m_p, c in zip(GROUP_Y, mean_gp, counts_g, strict=True)]
 
 
-def law_s(d_core, d_spur, core, spur):
-    """float64 group means (y_g mu_c, a_g mu_s), mu_c = core e_1, mu_s = spur e_1 (sims.spurious), and
-    the Bayes rule (2 mu_c, 0, 0)."""
-    mu_c_d, mu_s_e = core * np.eye(d_core)[0], spur * np.eye(d_spur)[0]
-    mean_gp = np.concatenate([np.outer(GROUP_Y, mu_c_d), np.outer(GROUP_A, mu_s_e)], axis=1)
-    return mean_gp, np.concatenate([2.0 * mu_c_d, np.zeros(d_spur + 1)])
+def law_s(d_core: int, d_spur: int, core: float, spur: float):
+    """float64 group means (y_g mu_c, a_g mu_s) (sims.geometry) and the Bayes rule (2 mu_c, 0, 0)."""
+    mu_c_d, mu_s_e = means_for(d_core, d_spur, float(core), float(spur))
+    return group_means(mu_c_d, mu_s_e), np.concatenate([2.0 * mu_c_d, np.zeros(d_spur + 1)])
 
 
 def group_errors(theta_p, mean_gp):
@@ -28,10 +27,10 @@ def group_errors(theta_p, mean_gp):
     return zero_one.probits(theta_p, *zero_one.group_directions(mean_gp))
 
 
-def erm_minimiser(d_core, d_spur, core, spur, p):
+def erm_minimiser(d_core: int, d_spur: int, core: float, spur: float, p: float):
     """SPU-1: the population logistic minimiser on the training mixture of minority mass p."""
     mean_gp, bayes_p = law_s(d_core, d_spur, core, spur)
-    counts_g = [0.5 * p if minority else 0.5 * (1 - p) for minority in (False, True, True, False)]
+    counts_g = [0.5 * p if minority else 0.5 * (1 - p) for minority in MINORITY]
     return me.population_minimiser(group_sources(mean_gp, counts_g), bayes_p)
 
 
@@ -39,23 +38,24 @@ def _balanced_error_hessian(theta_p, mean_gp):
     return zero_one.mean_probit(theta_p, *zero_one.group_directions(mean_gp))[2]
 
 
-def balanced_sandwich(config, n):
-    """tr(H V)/2 and E||w_spur||^2 = tr(V_spur) for n real rows balanced by perfect minority rows."""
-    mean_gp, bayes_p = law_s(config.d_core, config.d_spur, config.core, config.spur)
-    counts = group_counts(n, config.p)
+def balanced_sandwich(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int):
+    """tr(H V)/2 and E||w_spur||^2 = tr(V_spur) for n real rows of minority mass p, balanced by
+    perfect minority rows (SPU-2)."""
+    mean_gp, bayes_p = law_s(d_core, d_spur, core, spur)
+    counts = group_counts(n, p)
     sources = group_sources(mean_gp, counts) + group_sources(
         mean_gp, [0.0 if not m else counts[0] - counts[1] for m in MINORITY])
     v_pp = me.sandwich_V(bayes_p, sources)
     excess = me.first_order_excess(_balanced_error_hessian(bayes_p, mean_gp), v_pp)
-    spur = np.trace(v_pp[config.d_core:-1, config.d_core:-1])
-    return float(excess), float(spur)
+    return float(excess), float(np.trace(v_pp[d_core:-1, d_core:-1]))
 
 
-def plugin_group_floor(config, n_minor):
-    """First-order excess and E||w_spur||^2 when the minority groups come from plug-ins fitted on
-    n_minor rows each: generator term tr(H Cov_gen)/2 plus sampling term tr(H V)/2 (SPU-3)."""
-    mean_gp, bayes_p = law_s(config.d_core, config.d_spur, config.core, config.spur)
-    sources = group_sources(mean_gp, [float(config.n_group)] * 4)
+def plugin_group_floor(d_core: int, d_spur: int, core: float, spur: float, *, n_group: int, n_minor: int):
+    """First-order excess and E||w_spur||^2 with n_group rows per group, the minority groups' from
+    plug-ins fitted on n_minor rows each: generator term tr(H Cov_gen)/2 plus sampling term tr(H V)/2
+    (SPU-3)."""
+    mean_gp, bayes_p = law_s(d_core, d_spur, core, spur)
+    sources = group_sources(mean_gp, [float(n_group)] * 4)
     v_pp = me.sandwich_V(bayes_p, sources) + plugin_covariance(bayes_p, sources, (1, 2), n_minor)
     excess = me.first_order_excess(_balanced_error_hessian(bayes_p, mean_gp), v_pp)
-    return float(excess), float(np.trace(v_pp[config.d_core:-1, config.d_core:-1]))
+    return float(excess), float(np.trace(v_pp[d_core:-1, d_core:-1]))

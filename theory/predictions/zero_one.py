@@ -3,13 +3,14 @@ Hessian in closed form, in NumPy float64 (the O(1/n) terms need grad R and hess 
 
 Every such risk is a mean of probits Phi(z_k), z_k = a_k.theta / s, s^2 = theta' Q theta: class 0
 of Setting G has a = (mu_0, 1), class 1 a = -(mu_1, 1), Q = cov (b unweighted); group g of Setting S
-has a = -y_g (m_g, 1), Q = I (risks/gaussian.py and risks/spurious.py hold the JAX scorers).
+has a = -y_g (m_g, 1), Q = I (risks/gaussian.py and risks/spurious.py hold the JAX scorers, and
+sims/geometry.py the Bayes errors).
 """
 
 import numpy as np
 from scipy.special import ndtr
 
-from synthlaw.sims.spurious import GROUP_Y
+from synthlaw.sims.geometry import GROUP_Y
 
 
 def probits(theta_p, a_kp, q_pp):
@@ -42,19 +43,3 @@ def group_directions(mean_gp):
     """a_kp and Q_pp of Setting S's group errors Phi(-y_g (w.m_g + b) / ||w||)."""
     a_kp = -np.asarray(GROUP_Y)[:, None] * np.pad(np.asarray(mean_gp, float), ((0, 0), (0, 1)), constant_values=1.0)
     return a_kp, np.diag(np.append(np.ones(a_kp.shape[1] - 1), 0.0))
-
-
-def bayes_balanced_error(delta):
-    """Phi(-Delta/2), as risks.gaussian.bayes_balanced_error."""
-    return float(ndtr(-0.5 * delta))
-
-
-def imbalance_excess(rho, delta):
-    """IMB-1's E(rho, Delta), as risks.gaussian.imbalance_excess."""
-    shift = np.log(rho) / delta
-    return float(0.5 * (ndtr(-0.5 * delta - shift) + ndtr(-0.5 * delta + shift)) - ndtr(-0.5 * delta))
-
-
-def bayes_group_error(core):
-    """Phi(-||mu_c||), as risks.spurious.bayes_group_error."""
-    return float(ndtr(-core))

@@ -1,7 +1,8 @@
 """Exact population risks of a linear rule under two Gaussian classes (Setting G in CLAIMS).
 
 Risks are closed forms (0-1) or Gauss-Hermite quadrature over the one-dimensional projection
-u = w.x + b ~ N(w.mu + b, w' cov w) (cross-entropy). Nothing here uses a test sample.
+u = w.x + b ~ N(w.mu + b, w' cov w) (cross-entropy). Nothing here uses a test sample. The means,
+the Bayes rule and the Bayes errors are in sims/geometry.py.
 """
 
 import functools
@@ -40,31 +41,6 @@ def balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd):
     """R_bal = (R^0 + R^1) / 2 of the rule 1{w.x + b > 0} (Setting G)."""
     r_0, r_1 = class_errors(w_d, b, mu_0_d, mu_1_d, cov_dd)
     return 0.5 * (r_0 + r_1)
-
-
-def mahalanobis(mu_0_d, mu_1_d, cov_dd):
-    """Delta = ||mu_1 - mu_0|| in the cov^{-1} norm."""
-    diff_d = mu_1_d - mu_0_d
-    return jnp.sqrt(diff_d @ jnp.linalg.solve(cov_dd, diff_d))
-
-
-def bayes_balanced_error(delta):
-    """Bayes balanced 0-1 error Phi(-Delta/2)."""
-    return norm.cdf(-0.5 * delta)
-
-
-def bayes_rule(mu_0_d, mu_1_d, cov_dd, log_prior_ratio=0.0):
-    """The Bayes (and well-specified logistic) rule: w = cov^{-1}(mu_1 - mu_0),
-    b = -w.(mu_0 + mu_1)/2 + ln(pi_1 / pi_0)."""
-    w_d = jnp.linalg.solve(cov_dd, mu_1_d - mu_0_d)
-    return w_d, -0.5 * w_d @ (mu_0_d + mu_1_d) + log_prior_ratio
-
-
-def imbalance_excess(rho, delta):
-    """IMB-1: E(rho, Delta), the balanced 0-1 excess of the rule with intercept shifted by ln(rho)."""
-    shift = jnp.log(rho) / delta
-    biased = 0.5 * (norm.cdf(-0.5 * delta - shift) + norm.cdf(-0.5 * delta + shift))
-    return biased - bayes_balanced_error(delta)
 
 
 def expect_projected(fn, w_d, b, mu_d, cov_dd, order: int = GH_ORDER):

@@ -20,11 +20,11 @@ def kl_true_to_model(mu_bd, sigma, mean_btd, log_var_btd):
     return 0.5 * per_dim_btd.sum(axis=-1)
 
 
-def expected_kl(predictor, key, *, n_tasks: int, context: int, d: int, tau, sigma):
+def expected_kl(predictor, *, key, n_tasks: int, context: int, d: int, tau, sigma):
     """kl_t: the closed-form KL at each context length t = 0..context-1, averaged over n_tasks fresh tasks.
 
     predictor: x_btd -> (mean_btd, log_var_btd). Pure; jit or lax.map it outside.
     """
-    mu_bd, x_btd = draw_tasks(key, n_tasks, context, d, tau=tau, sigma=sigma)
+    mu_bd, x_btd = draw_tasks(n_tasks, context, d, key=key, tau=tau, sigma=sigma)
     mean_btd, log_var_btd = predictor(x_btd)
     return kl_true_to_model(mu_bd, sigma, mean_btd, log_var_btd).mean(axis=0)

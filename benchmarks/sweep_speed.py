@@ -7,8 +7,9 @@ Printed, each as fits per second and a ratio to the scikit-learn loop:
   loop written with NumPy draws, scikit-learn fits and SciPy risks (its draws, too, are made once
   per seed at the largest size, as the engine's common random numbers are);
 - the same whole sweep with each random bit generator (threefry, rbg, unsafe_rbg), with the
-  normal transform by erfinv (jax.random.normal) or Box-Muller, with 1, 2, 4 or 8 seeds a
-  lax.map block, and on one core and on 2 CPU devices (children started with a one-core
+  normal transform by erfinv (jax.random.normal) or Box-Muller (a replicate built with that draw
+  and a perfect generator drawing so), with 1, 2, 4 or 8 seeds a lax.map block
+  (SweepOptions.seed_block), and on one core and on 2 CPU devices (children started with a one-core
   affinity or --xla_force_host_platform_device_count=2);
 - the fit stage alone on pre-drawn data, shaped as the engine runs it (a seed's rows shared by
   its grid points, one seed a block), on 1 device, on one core and on 2 CPU devices, and as one
@@ -32,11 +33,15 @@ import numpy as np
 from scipy.special import ndtr
 from sklearn.linear_model import LogisticRegression
 
-from synthlaw.models import gaussian_generators, registry
+from synthlaw.models import registry
 from synthlaw.models.logistic import fit_logistic
-from synthlaw.sims.engine import sweep
-from synthlaw.sims.engine.sweep import replicate_mesh, run_sweep
-from synthlaw.theory.experiments import oversampling
+from synthlaw.models.registry import Generator
+from synthlaw.models.synthetic import Synthetic
+from synthlaw.sims.engine.hosts import replicate_mesh
+from synthlaw.sims.engine.options import SweepOptions
+from synthlaw.sims.engine.sweep import run_sweep
+from synthlaw.sims.gaussian import draw
+from synthlaw.sims.geometry import bayes_balanced_error, means_for_delta
 from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 
 D, N_MIN, N_MAJ, SEPARATION, L2 = 10, 500, 2000, 2.0, 1.0
@@ -60,15 +65,15 @@ def sizes(n_sizes):
 def seed_problems(n_seeds, n_sizes):
     """x (S, n_max, d) and y, one copy per seed, and 0/1 weights (S, P, n_max) per grid point."""
     rng = np.random.default_rng(0)
-    mu = np.zeros(D)
-    mu[0] = SEPARATION / 2
+    mu_0, mu_1 = means_for_delta(D, SEPARATION)
     m_s = sizes(n_sizes)
     n_max = N_MIN + N_MAJ + m_s[-1]
     y = np.concatenate([np.zeros(N_MIN + m_s[-1]), np.ones(N_MAJ)])
-    x = np.stack([np.concatenate([rng.normal(size=(N_MIN + m_s[-1], D)) - mu, rng.normal(size=(N_MAJ, D)) + mu])
+    x = np.stack([np.concatenate([rng.normal(size=(N_MIN + m_s[-1], D)) + mu_0, rng.normal(size=(N_MAJ, D)) + mu_1])
                   for _ in range(n_seeds)])
     weight_p = np.stack([(np.arange(n_max) < N_MIN + m) | (y == 1) for m in m_s])
-    return x.astype(np.float32), y.astype(np.float32), np.broadcast_to(weight_p, (n_seeds, *weight_p.shape)).astype(np.float32)
+    weight = np.broadcast_to(weight_p, (n_seeds, *weight_p.shape))
+    return x.astype(np.float32), y.astype(np.float32), weight.astype(np.float32)
 
 
 def fit_stage(x, y, weight, devices, shared=True):
@@ -77,10 +82,16 @@ def fit_stage(x, y, weight, devices, shared=True):
     Returns a runner and the compile seconds."""
     mesh = replicate_mesh(devices)
     spec = jax.sharding.PartitionSpec("replicate")
-    fit = lambda a, c: fit_logistic(a, jnp.asarray(y), c, l2=L2)
+    def fit(a, c):
+        return fit_logistic(a, jnp.asarray(y), c, l2=L2)
+
     if shared:
-        per_seed = lambda a, c_p: jax.vmap(lambda c: fit(a, c))(c_p)
-        local = lambda a, c: jax.lax.map(lambda args: per_seed(*args), (a, c), batch_size=1)
+        def per_seed(a, c_p):
+            return jax.vmap(lambda c: fit(a, c))(c_p)
+
+        def local(a, c):
+            return jax.lax.map(lambda args: per_seed(*args), (a, c), batch_size=1)
+
         run = jax.jit(jax.shard_map(local, mesh=mesh, in_specs=(spec, spec), out_specs=spec))
         args = (x, weight)
     else:
@@ -94,7 +105,7 @@ def fit_stage(x, y, weight, devices, shared=True):
 
 
 def sklearn_loop(x, weight):
-    for x_seed, weight_p in zip(x, weight):
+    for x_seed, weight_p in zip(x, weight, strict=True):
         for weight_n in weight_p:
             keep = weight_n > 0
             y_n = np.r_[np.zeros(keep.sum() - N_MAJ), np.ones(N_MAJ)]
@@ -105,25 +116,25 @@ def sklearn_sweep(n_seeds, n_sizes):
     """The whole sweep as a Python loop: NumPy draws (once per seed, prefixes per size), a
     scikit-learn fit, the exact risk by SciPy."""
     rng = np.random.default_rng(1)
-    mu = np.zeros(D)
-    mu[0] = SEPARATION / 2
+    mu_0, mu_1 = means_for_delta(D, SEPARATION)
     m_s = sizes(n_sizes)
     excess = []
     for _ in range(n_seeds):
-        x_min, x_maj = rng.normal(size=(N_MIN + m_s[-1], D)) - mu, rng.normal(size=(N_MAJ, D)) + mu
+        x_min, x_maj = rng.normal(size=(N_MIN + m_s[-1], D)) + mu_0, rng.normal(size=(N_MAJ, D)) + mu_1
         for m in m_s:
             x = np.concatenate([x_min[: N_MIN + m], x_maj])
             y = np.r_[np.zeros(N_MIN + m), np.ones(N_MAJ)]
             fit = LogisticRegression(C=1.0 / L2, max_iter=1000).fit(x, y)
             w, b = fit.coef_[0], fit.intercept_[0]
             norm_w = np.linalg.norm(w)
-            error = 0.5 * (ndtr((b - w @ mu) / norm_w) + ndtr(-(b + w @ mu) / norm_w))
-            excess.append(error - ndtr(-SEPARATION / 2))
+            error = 0.5 * (ndtr((w @ mu_0 + b) / norm_w) + ndtr(-(w @ mu_1 + b) / norm_w))
+            excess.append(error - bayes_balanced_error(SEPARATION))
     return excess
 
 
-def box_muller_draw(key, n: int, mu_d, chol_dd):
+def box_muller_draw(n: int, mu_d, chol_dd, *, key):
     """sims.gaussian.draw with the normals by Box-Muller from the key's uniform bits."""
+    mu_d = jnp.asarray(mu_d)
     half = -(-n * mu_d.shape[0] // 2)
     u_2h = jax.random.uniform(key, (2, half), mu_d.dtype, minval=jnp.finfo(mu_d.dtype).tiny)
     radius_h, angle_h = jnp.sqrt(-2.0 * jnp.log(u_2h[0])), 2.0 * jnp.pi * u_2h[1]
@@ -131,34 +142,44 @@ def box_muller_draw(key, n: int, mu_d, chol_dd):
     return mu_d[None, :] + z_nd.reshape(n, -1) @ chol_dd.T
 
 
-def whole_sweep(args, grid, impl="threefry2x32", block=1, draw=None):
+def box_muller_perfect(x_real_nd, n_new, *, key, n_real, law):
+    """The perfect generator (the true law) with its normals by Box-Muller."""
+    x_nd = box_muller_draw(n_new, law.mu_d, jnp.linalg.cholesky(law.cov_dd), key=key)
+    return Synthetic(x_nd, jnp.zeros((n_new, 0), jnp.int32))
+
+
+BOX_MULLER_PERFECT = Generator("perfect", box_muller_perfect, "the true law, normals by Box-Muller")
+
+
+def whole_sweep(args, grid, impl="threefry2x32", block=1, box_muller=False):
     """(seconds compiled, first-call seconds) of the engine's whole sweep with this bit generator,
-    seeds per block and draw function (None: sims.gaussian.draw, erfinv normals)."""
-    saved = sweep.SEED_BLOCK, oversampling.draw, gaussian_generators.draw
-    sweep.SEED_BLOCK = block
-    if draw is not None:
-        oversampling.draw = gaussian_generators.draw = draw
-    try:
-        replicate = oversampling_replicate(shapes_for(D, grid), (registry.generator("perfect"),), l2=L2)
-        jax.clear_caches()  # the perfect generator's own jit must see the draw under test
-        key = jax.random.key(0, impl=impl)
-        run = lambda: run_sweep(replicate, key=key, n_seeds=args.seeds, grid=grid, chunk_size=args.seeds * args.sizes)
-        first = median_seconds(run, 1)
-        return median_seconds(run, args.repeats), first
-    finally:
-        sweep.SEED_BLOCK, oversampling.draw, gaussian_generators.draw = saved
+    seeds per block and normals (erfinv, as jax.random.normal draws them, or Box-Muller). Each
+    variant is a program of its own (another key type, block size or replicate), so its first
+    call compiles."""
+    gen, draw_rows = (BOX_MULLER_PERFECT, box_muller_draw) if box_muller else (registry.generator("perfect"), draw)
+    replicate = oversampling_replicate(shapes_for(D, grid), (gen,), l2=L2, draw_rows=draw_rows)
+    key = jax.random.key(0, impl=impl)
+
+    def run():
+        return run_sweep(replicate, key=key, n_seeds=args.seeds, grid=grid, options=SweepOptions(seed_block=block),
+                         name=f"sweep speed {impl} block={block} box_muller={box_muller}",
+                         chunk_size=args.seeds * args.sizes)
+
+    first = median_seconds(run, 1)
+    return median_seconds(run, args.repeats), first
 
 
 def draw_seconds(n_seeds, m_max, repeats, impl="rbg"):
     """The sweep's draws alone, once per seed as the engine makes them: minority + synthetic, majority."""
     keys = jax.random.split(jax.random.key(0, impl=impl), n_seeds)
 
-    def draw(key):
-        return sum(jax.random.normal(k, (rows, D)).sum(0) for k, rows in zip(jax.random.split(key, 3), (N_MIN, N_MAJ, m_max)))
+    def sums(key):
+        rows = (N_MIN, N_MAJ, m_max)
+        return sum(jax.random.normal(k, (n, D)).sum(0) for k, n in zip(jax.random.split(key, 3), rows, strict=True))
 
-    draw = jax.jit(jax.vmap(draw))
-    jax.block_until_ready(draw(keys))
-    return median_seconds(lambda: jax.block_until_ready(draw(keys)), repeats)
+    sums = jax.jit(jax.vmap(sums))
+    jax.block_until_ready(sums(keys))
+    return median_seconds(lambda: jax.block_until_ready(sums(keys)), repeats)
 
 
 def child_stages(args):
@@ -202,7 +223,7 @@ def main():
     grid = sweep_grid(args)
     sweep_s, sweep_first = whole_sweep(args, grid)
     variants = [(f"whole sweep, {impl} keys", whole_sweep(args, grid, impl=impl)) for impl in IMPLS[1:]]
-    variants.append(("whole sweep, Box-Muller normals", whole_sweep(args, grid, draw=box_muller_draw)))
+    variants.append(("whole sweep, Box-Muller normals", whole_sweep(args, grid, box_muller=True)))
     variants += [(f"whole sweep, {b} seeds a block", whole_sweep(args, grid, block=b)) for b in BLOCKS[1:]]
     draws_s = draw_seconds(args.seeds, m_s[-1], args.repeats, impl="threefry2x32")
     draws_rbg_s = draw_seconds(args.seeds, m_s[-1], args.repeats)

@@ -47,12 +47,13 @@ def comma_list(option: str, text: str, allowed: tuple) -> list:
 
 
 def join_hosts(spec: str | None) -> None:
-    """Start jax.distributed before any computation when --distributed is given."""
+    """Start jax.distributed before any computation when --distributed is given; an error about the
+    field `distributed` is worded as the flag."""
     if spec is None:
         return
-    from synthlaw.sims.engine.sweep import start_distributed
+    from synthlaw.sims.engine.hosts import start_distributed
 
     try:
         start_distributed(spec)
     except ValueError as err:
-        raise UsageError(str(err)) from None
+        raise UsageError(f"--{err}") from None

@@ -1,1 +1,3 @@
-"""The sweep engine: sweeps, hosts, the chunk store and progress lines."""
+"""The sweep engine: the sweep (sweep.py) driven by its options (options.py), several hosts
+(hosts.py), the chunk store and result files (store.py), progress lines (progress.py) and the
+source fingerprint that keys saved results (fingerprint.py)."""

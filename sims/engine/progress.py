@@ -3,6 +3,10 @@
 The runner opens a line per claim with `progress_line`; the sweep engine (chunks), the
 transformer training loops (blocks of steps) and GEN-2's per-seed loop call `report`. Where the
 stream is not a terminal (logs, CI, pipes) nothing is written at all.
+
+The open line travels in a ContextVar, not as an argument: it is a display sink that only
+receives, and no result depends on it (everything a sweep computes with arrives explicitly, in
+sims/engine/options.py's SweepOptions).
 """
 
 import contextlib
@@ -10,7 +14,6 @@ import contextvars
 import sys
 import time
 
-_LINE = contextvars.ContextVar("progress_line", default=None)
 REFRESH_SECONDS = 0.2  # a terminal line is redrawn at most this often (and always at the end)
 
 
@@ -41,6 +44,9 @@ class Line:
         if self.width:
             self.stream.write("\r" + " " * self.width + "\r")
             self.stream.flush()
+
+
+_LINE: contextvars.ContextVar[Line | None] = contextvars.ContextVar("progress_line", default=None)
 
 
 def part_text(stage: str, now: float, *, first: tuple, last: tuple) -> str:

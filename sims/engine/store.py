@@ -3,7 +3,7 @@
 Every write goes to a temporary file in the target folder and is renamed into place, so an
 interrupted run never leaves a half-written file that a later run would trust. Files get the
 mode a plain open() would give them (0o666 less the umask), not mkstemp's private 0o600, so others
-can read the results. In a multi-host run only process 0 writes.
+can read the results. In a multi-host run only process 0 writes (sims/engine/hosts.py).
 """
 
 import csv
@@ -14,13 +14,9 @@ import os
 import tempfile
 from pathlib import Path
 
-import jax
 import numpy as np
 
-
-def is_writer() -> bool:
-    """Whether this process writes files: the only process, or process 0 of a multi-host run."""
-    return jax.process_index() == 0
+from synthlaw.sims.engine.hosts import is_writer
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -54,7 +50,7 @@ def table_to_csv(columns: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
-    for row in zip(*(np.asarray(columns[n]).tolist() for n in names)):
+    for row in zip(*(np.asarray(columns[n]).tolist() for n in names), strict=True):
         writer.writerow([repr(v) if isinstance(v, float) else v for v in row])
     return out.getvalue()
 

@@ -6,10 +6,11 @@ import shutil
 import numpy as np
 import pytest
 
+from synthlaw.sims.engine.fingerprint import PACKAGE_ROOT, SOURCE, source_fingerprint
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.store import read_json
-from synthlaw.theory.claims import REGISTRY
+from synthlaw.theory.claims import registry
 from synthlaw.theory.runner import verify
-from synthlaw.theory.runner.fingerprint import PACKAGE_ROOT, SOURCE_FOLDERS, source_fingerprint
 from synthlaw.theory.runner.verify import NonFiniteResult, check_finite, run_claim
 
 
@@ -17,26 +18,31 @@ def test_a_non_finite_replicate_is_named_and_a_finite_table_passes():
     columns = {"seed": np.array([0, 1, 2]), "n": np.array([500, 500, 1000]), "excess": np.array([1e-3, 2e-3, 3e-3])}
     check_finite("AUG-2", columns)  # the control: finite, nothing raised
     columns["excess"][1] = np.nan
-    with pytest.raises(NonFiniteResult, match=r"AUG-2: 1 of 3 replicates gave a non-finite excess \(first: seed 1, n 500\)"):
+    message = r"AUG-2: 1 of 3 replicates gave a non-finite excess \(first: seed 1, n 500\)"
+    with pytest.raises(NonFiniteResult, match=message):
         check_finite("AUG-2", columns)
 
 
 def test_the_fingerprint_changes_with_any_measuring_source_file(tmp_path):
-    for folder in SOURCE_FOLDERS:
-        shutil.copytree(PACKAGE_ROOT / folder, tmp_path / folder)
-    before = source_fingerprint(tmp_path)
+    for entry in SOURCE:
+        copy = shutil.copy if entry.endswith(".py") else shutil.copytree
+        copy(PACKAGE_ROOT / entry, tmp_path / entry)
+    before = source_fingerprint.__wrapped__(tmp_path)
     assert before == source_fingerprint.__wrapped__(PACKAGE_ROOT)  # a copy of the same source, the same print
-    path = tmp_path / "sims" / "gaussian.py"
-    path.write_text(path.read_text() + "\n# an edit\n")
-    assert source_fingerprint.__wrapped__(tmp_path) != before
+    for edited in ("sims/gaussian.py", "settings.py", "tables/generators.py"):
+        path = tmp_path / edited
+        text = path.read_text()
+        path.write_text(text + "\n# an edit\n")
+        assert source_fingerprint.__wrapped__(tmp_path) != before, edited
+        path.write_text(text)
 
 
 def test_a_saved_table_is_reused_only_under_the_same_source_fingerprint(tmp_path, monkeypatch):
-    claim = REGISTRY["IMB-1"]
+    claim = registry()["IMB-1"]
     config = claim.config(True, {"n_min": 200, "seeds": 4, "separation": [1.0], "rho": [4.0]})
-    first = run_claim(claim, config, tmp_path, force=False)
-    assert not first.reused and run_claim(claim, config, tmp_path, force=False).reused
+    first = run_claim(claim, config, tmp_path, force=False, options=SweepOptions())
+    assert not first.reused and run_claim(claim, config, tmp_path, force=False, options=SweepOptions()).reused
     monkeypatch.setattr(verify, "source_fingerprint", lambda: "0123456789abcdef")
-    again = run_claim(claim, config, tmp_path, force=False)
+    again = run_claim(claim, config, tmp_path, force=False, options=SweepOptions())
     assert not again.reused
     assert read_json(tmp_path / "IMB-1" / "meta.json")["source"] == "0123456789abcdef"

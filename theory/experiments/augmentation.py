@@ -5,6 +5,7 @@ plug-in fitted on n_gen disjoint real rows per class, or shifted) adds N/2 rows 
 weight w.
 """
 
+import functools
 from typing import NamedTuple
 
 import jax
@@ -12,11 +13,13 @@ import jax.numpy as jnp
 import numpy as np
 
 from synthlaw.models.group_generators import generate_groups
-from synthlaw.models.logistic import fit_logistic
+from synthlaw.models.logistic import STEPS_WEIGHTED, fit_logistic
 from synthlaw.models.registry import Generator
-from synthlaw.sims.gaussian import draw, means_for_delta, shift_direction
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import padding_mask, run_sweep
-from synthlaw.theory.risks.gaussian import balanced_error, bayes_balanced_error
+from synthlaw.sims.gaussian import draw
+from synthlaw.sims.geometry import bayes_balanced_error, means_for_delta, shift_direction
+from synthlaw.theory.risks.gaussian import balanced_error
 
 
 class AugShapes(NamedTuple):
@@ -28,26 +31,28 @@ class AugShapes(NamedTuple):
     n_syn_max: int
 
 
-def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0, n_steps: int = 8):
-    """Replicate (key, point) -> {"excess"}: balanced 0-1 excess of the logistic fit on n real rows
-    (n/2 per class) plus n_syn synthetic rows (n_syn/2 per class) at loss weight `weight`.
+@functools.lru_cache(maxsize=64)
+def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0):
+    """Replicate (point, *, key) -> {"excess"}: balanced 0-1 excess of the logistic fit on n real
+    rows (n/2 per class) plus n_syn synthetic rows (n_syn/2 per class) at loss weight `weight`.
 
     point: n, n_syn, n_gen (generator-fit rows, n_gen/2 per class), weight, separation, shift (the
     class-0 generator's mean is off by shift e_1). Eight fit steps: on these fits the
-    excess agrees with 30 steps to float32 precision.
+    excess agrees with 30 steps to float32 precision. Memoised, so the same arguments give the
+    same function and the sweep engine's compiled program is reused.
     """
 
-    def replicate(key, point):
+    def replicate(point, *, key):
         key_real, key_fit, key_syn = jax.random.split(key, 3)
         mu_0_d, mu_1_d = means_for_delta(shapes.d, point["separation"])
         mean_gd = jnp.stack([mu_0_d, mu_1_d])
         cov_dd = jnp.eye(shapes.d)
-        x_real_gnd = jnp.stack([draw(k, shapes.n_real_max, m, cov_dd)
-                                for k, m in zip(jax.random.split(key_real), (mu_0_d, mu_1_d))])
-        x_fit_gnd = jnp.stack([draw(k, shapes.n_gen_max, m, cov_dd)
-                               for k, m in zip(jax.random.split(key_fit), (mu_0_d, mu_1_d))])
+        x_real_gnd = jnp.stack([draw(shapes.n_real_max, m, cov_dd, key=k)
+                                for k, m in zip(jax.random.split(key_real), (mu_0_d, mu_1_d), strict=True)])
+        x_fit_gnd = jnp.stack([draw(shapes.n_gen_max, m, cov_dd, key=k)
+                               for k, m in zip(jax.random.split(key_fit), (mu_0_d, mu_1_d), strict=True)])
         offset_gd = jnp.stack([point["shift"] * shift_direction(shapes.d, 0.0), jnp.zeros(shapes.d)])
-        x_syn_gnd = generate_groups(gen, key_syn, x_fit_gnd, shapes.n_syn_max, mean_gd=mean_gd,
+        x_syn_gnd = generate_groups(gen, x_fit_gnd, shapes.n_syn_max, key=key_syn, mean_gd=mean_gd,
                                     cov_dd=cov_dd, n_real=point["n_gen"] // 2, offset_gd=offset_gd)
         x_nd = jnp.concatenate([x_real_gnd.reshape(-1, shapes.d), x_syn_gnd.reshape(-1, shapes.d)])
         y_n = jnp.concatenate([jnp.repeat(jnp.arange(2.0), shapes.n_real_max),
@@ -55,16 +60,18 @@ def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0, n
         real_n = padding_mask(point["n"] // 2, shapes.n_real_max, x_nd.dtype)
         syn_n = padding_mask(point["n_syn"] // 2, shapes.n_syn_max, x_nd.dtype) * point["weight"]
         weight_n = jnp.concatenate([real_n, real_n, syn_n, syn_n])
-        w_d, b = fit_logistic(x_nd, y_n, weight_n, l2=l2, n_steps=n_steps)
+        w_d, b, _ = fit_logistic(x_nd, y_n, weight_n, l2=l2, n_steps=STEPS_WEIGHTED)
         excess = balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd) - bayes_balanced_error(point["separation"])
         return {"excess": excess}
 
     return replicate
 
 
-def measure_augmentation(key, gen: Generator, points: list[dict], *, d: int, separation: float, weight: float,
-                         seeds: int, l2: float = 0.0, chunk: int = 128) -> dict:
-    """One augmentation sweep over points with keys n, n_syn and optionally n_gen, shift; tidy columns."""
+def measure_augmentation(gen: Generator, points: list[dict], *, d: int, separation: float, weight: float,
+                         seeds: int, key, options: SweepOptions, name: str, l2: float = 0.0,
+                         chunk: int = 128) -> dict:
+    """One augmentation sweep over points with keys n, n_syn and optionally n_gen, shift; tidy
+    columns. name: the caller's label of the sweep (a claim id); d, gen and l2 are added here."""
     grid = {k: np.asarray([float(p.get(k, 0.0)) for p in points]) for k in ("n", "n_syn", "n_gen", "shift")}
     grid["n"], grid["n_syn"], grid["n_gen"] = (grid[k].astype(int) for k in ("n", "n_syn", "n_gen"))
     grid["weight"] = np.full(len(points), float(weight))
@@ -72,4 +79,6 @@ def measure_augmentation(key, gen: Generator, points: list[dict], *, d: int, sep
     shapes = AugShapes(d, int(grid["n"].max()) // 2, max(int(grid["n_gen"].max()) // 2, 2),
                        int(grid["n_syn"].max()) // 2)
     replicate = augmentation_replicate(shapes, gen, l2=l2)
-    return run_sweep(replicate, key=key, n_seeds=seeds, grid=grid, chunk_size=chunk).columns
+    label = f"{name}: augmentation d={d} generator={gen.name} l2={l2!r}"
+    return run_sweep(replicate, key=key, n_seeds=seeds, grid=grid, options=options, name=label,
+                     chunk_size=chunk).columns

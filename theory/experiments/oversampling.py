@@ -6,17 +6,22 @@ IMB-1..4 and AUG-4 in CLAIMS. Rows are padded to the largest sizes of the sweep 
 loss weights (sims/engine/sweep.py).
 """
 
+import functools
+from collections.abc import Callable
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from synthlaw.models.logistic import fit_logistic
+from synthlaw.models.logistic import STEPS_GAUSSIAN, fit_logistic
 from synthlaw.models.registry import Generator, TrueLaw
-from synthlaw.sims.gaussian import DIRECTIONS, draw, means_for_delta, shift_direction
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import padding_mask, run_sweep
-from synthlaw.theory.risks.gaussian import balanced_error, bayes_balanced_error
+from synthlaw.sims.gaussian import draw
+from synthlaw.sims.geometry import DIRECTIONS, bayes_balanced_error, means_for_delta, shift_direction
+from synthlaw.theory.risks.gaussian import balanced_error
+
 
 class Shapes(NamedTuple):
     """Static sizes of a sweep: dimension and padded row counts."""
@@ -38,28 +43,33 @@ def shapes_for(d: int, grid: dict) -> Shapes:
     return Shapes(d, int(np.max(grid["n_min"])), int(np.max(grid["n_maj"])), int(np.max(grid["m"])))
 
 
-def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: float = 0.0):
-    """Replicate function (key, point) -> {"excess"}: the balanced 0-1 excess of the logistic fit
-    on n_min minority, n_maj majority and m synthetic minority rows (cov = I_d).
+@functools.lru_cache(maxsize=64)
+def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: float = 0.0,
+                           draw_rows: Callable = draw):
+    """Replicate function (point, *, key) -> {"excess"}: the balanced 0-1 excess of the logistic
+    fit on n_min minority, n_maj majority and m synthetic minority rows (cov = I_d).
 
     gens: the generators of the sweep (empty: no synthetic rows). With several, point["generator"]
     indexes them, and all of a seed's generators see the same real rows (a paired comparison).
+    draw_rows(n, mu_d, chol_dd, *, key): the real rows' draw (sims.gaussian.draw;
+    benchmarks/sweep_speed.py times another). Memoised: the same arguments give the same
+    function, so the sweep engine's compiled program is reused.
     """
 
     def synthetic(key, x_min_nd, point, law):
         if not gens or shapes.m_max == 0:
             return x_min_nd[:0]
-        branches = [lambda k, x, n, g=g: g.fn(k, x, shapes.m_max, n_real=n, law=law).x_nd for g in gens]
+        branches = [lambda k, x, n, g=g: g.fn(x, shapes.m_max, key=k, n_real=n, law=law).x_nd for g in gens]
         if len(branches) == 1:
             return branches[0](key, x_min_nd, point["n_min"])
         return jax.lax.switch(point["generator"], branches, key, x_min_nd, point["n_min"])
 
-    def replicate(key, point):
+    def replicate(point, *, key):
         key_0, key_1, key_syn = jax.random.split(key, 3)
         mu_0_d, mu_1_d = means_for_delta(shapes.d, point["separation"])
         cov_dd = jnp.eye(shapes.d)
-        x_min_nd = draw(key_0, shapes.n_min_max, mu_0_d, cov_dd)
-        x_maj_nd = draw(key_1, shapes.n_maj_max, mu_1_d, cov_dd)
+        x_min_nd = draw_rows(shapes.n_min_max, mu_0_d, cov_dd, key=key_0)
+        x_maj_nd = draw_rows(shapes.n_maj_max, mu_1_d, cov_dd, key=key_1)
         law = TrueLaw(mu_0_d, cov_dd, point["shift"] * shift_direction(shapes.d, point["angle"]))
         x_syn_nd = synthetic(key_syn, x_min_nd, point, law)
         x_nd = jnp.concatenate([x_min_nd, x_syn_nd, x_maj_nd])
@@ -69,7 +79,7 @@ def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: floa
             padding_mask(point["m"], len(x_syn_nd), x_nd.dtype),
             padding_mask(point["n_maj"], shapes.n_maj_max, x_nd.dtype),
         ])
-        w_d, b = fit_logistic(x_nd, y_n, weight_n, l2=l2)
+        w_d, b, _ = fit_logistic(x_nd, y_n, weight_n, l2=l2, n_steps=STEPS_GAUSSIAN)
         excess = balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd) - bayes_balanced_error(point["separation"])
         return {"excess": excess}
 
@@ -78,7 +88,7 @@ def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: floa
 
 def oversampling_grid(points: list[dict]) -> dict:
     """Grid columns n_min, n_maj, m (synthetic rows), separation, shift, angle from points with keys
-    n_min, n_maj, m, separation and optionally shift and direction (a key of sims.gaussian.DIRECTIONS),
+    n_min, n_maj, m, separation and optionally shift and direction (a key of sims.geometry.DIRECTIONS),
     and a generator column where points carry a generator index."""
     grid = {"n_min": np.array([p["n_min"] for p in points]), "n_maj": np.array([p["n_maj"] for p in points]),
             "m": np.array([p["m"] for p in points]),
@@ -90,16 +100,18 @@ def oversampling_grid(points: list[dict]) -> dict:
     return grid
 
 
-def measure_oversampling(key, gens: Generator | None | tuple[Generator, ...], points: list[dict], *, d: int,
-                         seeds: int, l2: float = 0.0) -> dict:
+def measure_oversampling(gens: Generator | None | tuple[Generator, ...], points: list[dict], *, d: int,
+                         seeds: int, key, options: SweepOptions, name: str, l2: float = 0.0) -> dict:
     """One oversampling sweep over the grid points: tidy columns with an excess column.
 
     gens: one generator, None (no synthetic rows), or several, which points pick by their
-    "generator" index: one compiled program then serves them all.
+    "generator" index: one compiled program then serves them all. name: the caller's label of the
+    sweep (a claim id); d, the generators and l2 are added to it here.
     """
     gens = () if gens is None else (gens,) if isinstance(gens, Generator) else tuple(gens)
     grid = oversampling_grid(points)
     shapes = shapes_for(d, grid)
     itemsize = jnp.zeros(()).dtype.itemsize
+    label = f"{name}: oversampling d={d} generators={','.join(g.name for g in gens) or 'none'} l2={l2!r}"
     return run_sweep(oversampling_replicate(shapes, gens, l2=l2), key=key, n_seeds=seeds, grid=grid,
-                     replicate_bytes=shapes.replicate_bytes(itemsize)).columns
+                     options=options, name=label, replicate_bytes=shapes.replicate_bytes(itemsize)).columns

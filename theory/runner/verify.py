@@ -8,21 +8,23 @@ source, so a changed source file makes the next run measure again. The predictio
 beside them (runner/saved.py).
 """
 
+import dataclasses
 import platform
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import jax
 import numpy as np
 
 import synthlaw
-from synthlaw.sims.engine.store import config_hash, is_writer, read_json, read_table, write_json, write_table
-from synthlaw.sims.engine.sweep import DEFAULT_MEMORY_BUDGET, agreed, sweep_settings
-from synthlaw.theory.claims.check import Check, Claim, verdict
+from synthlaw.sims.engine.fingerprint import source_fingerprint
+from synthlaw.sims.engine.hosts import agreed, is_writer
+from synthlaw.sims.engine.options import SweepOptions
+from synthlaw.sims.engine.store import config_hash, read_json, read_table, write_json, write_table
+from synthlaw.theory.claims.check import Claim
 from synthlaw.theory.claims.spec import Config
-from synthlaw.theory.runner.fingerprint import source_fingerprint
+from synthlaw.theory.runner.outcome import Outcome
 from synthlaw.theory.runner.saved import cached_prediction
 
 
@@ -40,26 +42,6 @@ def check_finite(claim_id: str, columns: dict) -> None:
                                   f"{name} (first: {where}); nothing was written for this claim")
 
 
-@dataclass
-class Outcome:
-    """A claim's run: its config, measurement table, prediction and checks; meta is its meta.json.
-    rerun is False for a claim rebuilt from its saved table without being run (synthlaw report)."""
-
-    claim: Claim
-    config: Config
-    columns: dict
-    prediction: dict
-    checks: list[Check]
-    seconds: float
-    reused: bool
-    meta: dict = field(default_factory=dict)
-    rerun: bool = True
-
-    @property
-    def verdict(self) -> str:
-        return verdict(self.claim, self.checks)
-
-
 def versions() -> dict:
     """Versions and devices that produced a result."""
     import flax
@@ -72,12 +54,12 @@ def versions() -> dict:
 
 
 def dtype_name() -> str:
-    return "float64" if jax.config.jax_enable_x64 else "float32"
+    return "float64" if jax.config.values["jax_enable_x64"] else "float32"
 
 
 def rng_name() -> str:
     """The random bit generator that jax.random.key uses in this process (--rng)."""
-    return str(jax.config.jax_default_prng_impl)
+    return str(jax.config.values["jax_default_prng_impl"])
 
 
 def claim_identity(claim: Claim, config: Config, seed: int) -> dict:
@@ -86,11 +68,12 @@ def claim_identity(claim: Claim, config: Config, seed: int) -> dict:
             "source": source_fingerprint()}
 
 
-def run_claim(claim: Claim, config: Config, out_dir: Path, *, force: bool, seed: int = 0,
-              memory_budget: int = DEFAULT_MEMORY_BUDGET) -> Outcome:
+def run_claim(claim: Claim, config: Config, out_dir: Path, *, force: bool, options: SweepOptions,
+              seed: int = 0) -> Outcome:
     """Measure claim (or reuse a saved table with the same hash), then predict and judge.
 
-    While measuring, finished sweep chunks are kept in CLAIM/chunks/HASH/, so a run that was
+    options: the sweep options (memory budget, seeds per block, chunking); their checkpoint is set
+    here: while measuring, finished sweep chunks are kept in CLAIM/chunks/HASH/, so a run that was
     interrupted resumes where it stopped; they are removed once the table is written, and at the
     start of a run with force.
     """
@@ -106,8 +89,8 @@ def run_claim(claim: Claim, config: Config, out_dir: Path, *, force: bool, seed:
     else:
         if force and is_writer():
             shutil.rmtree(folder / "chunks", ignore_errors=True)
-        with sweep_settings(checkpoint=folder / "chunks" / digest, memory_budget=memory_budget):
-            columns = claim.measure(config, claim_key(claim.id, seed))
+        checkpointed = dataclasses.replace(options, checkpoint=folder / "chunks" / digest)
+        columns = claim.measure(config, key=claim_key(claim.id, seed), options=checkpointed)
         check_finite(claim.id, columns)
         write_table(folder / "table.csv", columns)
         meta = {**identity, "hash": digest, "versions": versions(), "measure_seconds": time.perf_counter() - start}

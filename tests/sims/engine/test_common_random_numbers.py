@@ -13,6 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import padding_mask, run_sweep
 from synthlaw.theory.stats.intervals import bootstrap_slope, normal_interval
 
@@ -20,10 +21,11 @@ N_G = np.array([4, 8, 16, 32, 64])
 RUNS, SEEDS, LEVEL = 300, 100, 0.9
 
 
-def tilted_prefix_mean(key, point):
+def tilted_prefix_mean(point, *, key):
     z_n = jax.random.normal(key, (int(N_G[-1]) + 1,))
     tilt = 0.2 * z_n[-1] * (jnp.log(point["n"]) - np.log(N_G).mean())
-    return {"value": (1.0 + tilt + 0.2 * (z_n[:-1] * padding_mask(point["n"], len(z_n) - 1)).sum() / point["n"]) / point["n"]}
+    prefix_mean = (z_n[:-1] * padding_mask(point["n"], len(z_n) - 1)).sum() / point["n"]
+    return {"value": (1.0 + tilt + 0.2 * prefix_mean) / point["n"]}
 
 
 def cellwise_slope(x_g, values_sg, level, n_boot=2000, seed=0):
@@ -37,7 +39,8 @@ def cellwise_slope(x_g, values_sg, level, n_boot=2000, seed=0):
 
 
 def test_whole_curve_bootstrap_covers_the_exact_slope_at_its_rate_and_cellwise_does_not():
-    values = run_sweep(tilted_prefix_mean, key=jax.random.key(7), n_seeds=RUNS * SEEDS, grid={"n": N_G}).columns["value"]
+    values = run_sweep(tilted_prefix_mean, key=jax.random.key(7), n_seeds=RUNS * SEEDS, grid={"n": N_G},
+                       options=SweepOptions(), name="tilted prefix mean").columns["value"]
     values_rsg = np.asarray(values, np.float64).reshape(RUNS, SEEDS, len(N_G))
     whole = [bootstrap_slope(N_G, v, level=LEVEL, n_boot=200, seed=r) for r, v in enumerate(values_rsg)]
     cellwise = [cellwise_slope(N_G, v, LEVEL, n_boot=200, seed=r) for r, v in enumerate(values_rsg)]

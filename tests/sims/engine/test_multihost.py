@@ -5,15 +5,19 @@ A timeout turns a hang into a failure."""
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 
 import jax
 import numpy as np
+import pytest
 
-from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.models import registry
+from synthlaw.sims.engine.hosts import start_distributed
+from synthlaw.sims.engine.options import SweepOptions
+from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 
 GRID = {"n_min": np.array([200, 300, 400]), "n_maj": np.array([800, 800, 800]), "m": np.array([600, 500, 400]),
@@ -23,14 +27,16 @@ CHILD = r"""
 import json, sys
 from pathlib import Path
 import jax, numpy as np
-from synthlaw.sims.engine.sweep import run_sweep, start_distributed, sweep_settings
 from synthlaw.models import registry
+from synthlaw.sims.engine.hosts import start_distributed
+from synthlaw.sims.engine.options import SweepOptions
+from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
 start_distributed(sys.argv[1])
 grid = {k: np.asarray(v) for k, v in json.loads(sys.argv[3]).items()}
-with sweep_settings(checkpoint=Path(sys.argv[2])):
-    columns = run_sweep(oversampling_replicate(shapes_for(5, grid), (registry.generator("perfect"),)), key=jax.random.key(0),
-                        n_seeds=5, grid=grid, chunk_size=6).columns
+replicate = oversampling_replicate(shapes_for(5, grid), (registry.generator("perfect"),))
+columns = run_sweep(replicate, key=jax.random.key(0), n_seeds=5, grid=grid,
+                    options=SweepOptions(checkpoint=Path(sys.argv[2])), name="perfect", chunk_size=6).columns
 print(json.dumps({"process": jax.process_index(), "devices": len(jax.devices()),
                   "local": len(jax.local_devices()), "excess": columns["excess"].tolist()}))
 """
@@ -59,9 +65,16 @@ def test_two_processes_give_the_one_process_table_and_only_process_0_writes(tmp_
     assert sorted(r["process"] for r in reports) == [0, 1]
     assert all(r["devices"] == 2 and r["local"] == 1 for r in reports)
 
-    one = run_sweep(oversampling_replicate(shapes_for(5, GRID), (registry.generator("perfect"),)), key=jax.random.key(0),
-                    n_seeds=5, grid=GRID, devices=jax.devices()[:1]).columns
+    replicate = oversampling_replicate(shapes_for(5, GRID), (registry.generator("perfect"),))
+    one = run_sweep(replicate, key=jax.random.key(0), n_seeds=5, grid=GRID, options=SweepOptions(), name="perfect",
+                    devices=jax.devices()[:1]).columns
     for report in reports:
         np.testing.assert_allclose(report["excess"], one["excess"], rtol=1e-5, atol=1e-7)
     written = [sorted(p.name for p in (tmp_path / f"chunks-{i}").rglob("*") if p.is_file()) for i in range(2)]
     assert written == [["00000.npz", "00001.npz", "00002.npz"], []]  # 15 replicates in chunks of 6
+
+
+def test_a_bad_spec_is_an_error_naming_the_field_not_a_flag():
+    for spec in ("localhost:1234", "host:port,2,0", "127.0.0.1:1234,2,2"):
+        with pytest.raises(ValueError, match=rf"^distributed = {re.escape(repr(spec))}: must be 'auto' or"):
+            start_distributed(spec)

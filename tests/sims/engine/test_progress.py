@@ -6,6 +6,7 @@ import jax
 import numpy as np
 
 from synthlaw.sims.engine import progress
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import run_sweep
 
 
@@ -14,15 +15,20 @@ class Terminal(io.StringIO):
         return True
 
 
-def noisy(key, point):
+def noisy(point, *, key):
     return {"value": jax.random.normal(key) + point["m"]}
+
+
+def four_chunks():
+    run_sweep(noisy, key=jax.random.key(0), n_seeds=4, grid={"m": np.arange(2.0)}, options=SweepOptions(),
+              name="noisy", chunk_size=2)
 
 
 def test_a_terminal_sees_every_chunk_of_a_sweep_and_the_line_is_cleared(monkeypatch):
     monkeypatch.setattr(progress, "REFRESH_SECONDS", 0.0)
     stream = Terminal()
     with progress.progress_line("AUG-1", stream):
-        run_sweep(noisy, key=jax.random.key(0), n_seeds=4, grid={"m": np.arange(2.0)}, chunk_size=2)
+        four_chunks()
     text = stream.getvalue()
     assert [f"sweep chunks {i}/4" in text for i in range(1, 5)] == [True] * 4
     assert "AUG-1: " in text and "/s, ~" in text and " s left" in text
@@ -41,7 +47,7 @@ def test_nested_stages_share_the_line(monkeypatch):
 def test_logs_and_pipes_get_nothing():
     stream = io.StringIO()
     with progress.progress_line("AUG-1", stream):
-        run_sweep(noisy, key=jax.random.key(0), n_seeds=4, grid={"m": np.arange(2.0)}, chunk_size=2)
+        four_chunks()
         progress.report("training steps", 1, 2)
     assert stream.getvalue() == ""
     progress.report("outside any line", 1, 2)  # a no-op

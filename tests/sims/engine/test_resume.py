@@ -1,4 +1,5 @@
-"""A sweep killed midway resumes from its saved chunks to the same final table."""
+"""A sweep killed midway resumes from its saved chunks to the same final table; a sweep's chunk
+folder is named by what it computes, so sweeps of different names never share chunks."""
 
 import os
 import signal
@@ -8,12 +9,14 @@ import sys
 import jax
 import numpy as np
 
-from synthlaw.sims.engine.sweep import run_sweep, sweep_settings
+from synthlaw.sims.engine.options import SweepOptions
+from synthlaw.sims.engine.sweep import run_sweep
 
 CHILD = r"""
 import os, signal, sys
 import jax, numpy as np
 import synthlaw.sims.engine.sweep as sweep
+from synthlaw.sims.engine.options import SweepOptions
 from tests_resume_case import case
 
 written = []
@@ -25,8 +28,8 @@ def write_then_die(path, data):
     written.append(path)
 sweep.write_atomic = write_then_die
 replicate, grid = case()
-with sweep.sweep_settings(checkpoint=sys.argv[1]):
-    sweep.run_sweep(replicate, key=jax.random.key(4), n_seeds=6, grid=grid, chunk_size=2)
+sweep.run_sweep(replicate, key=jax.random.key(4), n_seeds=6, grid=grid, options=SweepOptions(checkpoint=sys.argv[1]),
+                name="smote", chunk_size=2)
 """
 
 CASE = r"""
@@ -57,9 +60,36 @@ def test_killed_sweep_resumes_to_the_same_table(tmp_path):
     finally:
         sys.path.remove(str(tmp_path))
     replicate, grid = case()
-    with sweep_settings(checkpoint=checkpoint):
-        resumed = run_sweep(replicate, key=jax.random.key(4), n_seeds=6, grid=grid, chunk_size=2)
-    whole = run_sweep(replicate, key=jax.random.key(4), n_seeds=6, grid=grid)
+    resumed = run_sweep(replicate, key=jax.random.key(4), n_seeds=6, grid=grid,
+                        options=SweepOptions(checkpoint=checkpoint), name="smote", chunk_size=2)
+    whole = run_sweep(replicate, key=jax.random.key(4), n_seeds=6, grid=grid, options=SweepOptions(), name="smote")
     assert resumed.n_chunks_run == 6 - 3
     for name, column in whole.columns.items():
         np.testing.assert_allclose(resumed.columns[name], column, rtol=1e-5, atol=1e-7)
+
+
+def shifted(offset):
+    def replicate(point, *, key):
+        return {"value": jax.random.normal(key) + point["m"] + offset}
+
+    return replicate
+
+
+def test_sweeps_of_different_names_keep_their_own_chunks_and_a_rerun_resumes(tmp_path):
+    """Two sweeps of one claim with the same key and grid (IMB-4 runs one per d) but different
+    replicates: the second must not load the first's chunks; each rerun loads its own."""
+    options = SweepOptions(checkpoint=tmp_path)
+    common = {"key": jax.random.key(9), "n_seeds": 4, "grid": {"m": np.arange(3.0)}, "options": options,
+              "chunk_size": 6}
+    first = run_sweep(shifted(0.0), **common, name="offset 0")
+    second = run_sweep(shifted(100.0), **common, name="offset 100")
+    assert first.n_chunks_run == second.n_chunks_run == 2  # computed, not loaded from the other's folder
+    np.testing.assert_allclose(second.columns["value"] - first.columns["value"], 100.0, rtol=1e-6)
+    folders = sorted(p for p in tmp_path.iterdir())
+    assert len(folders) == 2 and all(len(list(f.glob("*.npz"))) == 2 for f in folders)
+    again = run_sweep(shifted(100.0), **common, name="offset 100")
+    assert again.n_chunks_run == 0  # every chunk loaded from its own folder
+    for name, column in second.columns.items():
+        np.testing.assert_array_equal(again.columns[name], column)
+    other_chunking = run_sweep(shifted(100.0), **{**common, "chunk_size": 3}, name="offset 100")
+    assert other_chunking.n_chunks_run == 4 and len(list(tmp_path.iterdir())) == 3  # its own folder

@@ -10,6 +10,7 @@ import sys
 
 CHILD = r"""
 import jax, numpy as np
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.models import registry
 from synthlaw.theory.experiments.oversampling import oversampling_replicate, shapes_for
@@ -20,8 +21,9 @@ grid = {"n_min": np.array([200, 300, 400]), "n_maj": np.array([800, 800, 800]), 
 for name, impl in (("perfect", "threefry2x32"), ("plugin", "threefry2x32"), ("plugin", "rbg")):
     key = jax.random.key(0, impl=impl)
     replicate = oversampling_replicate(shapes_for(5, grid), (registry.generator(name),))
-    two = run_sweep(replicate, key=key, n_seeds=5, grid=grid, chunk_size=6).columns
-    one = run_sweep(replicate, key=key, n_seeds=5, grid=grid, devices=jax.devices()[:1]).columns
+    common = {"key": key, "n_seeds": 5, "grid": grid, "options": SweepOptions(), "name": name}
+    two = run_sweep(replicate, **common, chunk_size=6).columns
+    one = run_sweep(replicate, **common, devices=jax.devices()[:1]).columns
     # each device runs the same one-seed blocks as one device does: the same numbers, bit for bit
     np.testing.assert_array_equal(two["excess"], one["excess"])
     assert np.all(two["excess"] > 0)

@@ -11,16 +11,18 @@ class may add cross-field limits in `limits()`. `with_overrides` applies a user'
 import dataclasses
 import numbers
 import typing
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, Self
 
 
 class ConfigError(ValueError):
     """A config value is not allowed: one line naming the field, the value and what is allowed."""
 
 
-def rule(test: Callable[[Any], bool], allowed: str, **kwargs):
-    """A config field whose every value must pass test; `allowed` says what may be given."""
-    return dataclasses.field(metadata={"test": test, "allowed": allowed}, **kwargs)
+def rule(test: Callable[[Any], bool], allowed: str, *, may_be_empty: bool = False, **kwargs):
+    """A config field whose every value must pass test; `allowed` says what may be given. A list
+    field is non-empty unless may_be_empty; kwargs (default=...) go to dataclasses.field."""
+    return dataclasses.field(metadata={"test": test, "allowed": allowed, "may_be_empty": may_be_empty}, **kwargs)
 
 
 def _scalar_ok(kind, value) -> bool:
@@ -32,7 +34,8 @@ def _scalar_ok(kind, value) -> bool:
 
 
 def _kind_word(kind) -> str:
-    return {int: "an integer", float: "a number", str: "a string"}[kind]
+    """'an integer', 'a number', 'a string', or 'a NAME' for any other type (a record, a Path)."""
+    return {int: "an integer", float: "a number", str: "a string"}.get(kind, f"a {getattr(kind, '__name__', kind)}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,7 +54,7 @@ class Settings:
             scalar = typing.get_args(kind)[0] if many else kind
             where = f"{self.owner}.{f.name} = {_show(value)}"
             if many:
-                if not isinstance(value, tuple) or not value:
+                if not isinstance(value, tuple) or not (value or f.metadata["may_be_empty"]):
                     raise ConfigError(f"{where}: must be a non-empty list of {f.metadata['allowed']}")
                 values = value
             else:
@@ -63,7 +66,7 @@ class Settings:
                     raise ConfigError(f"{self.owner}.{f.name} = {_show(v)}: must be {_kind_word(scalar)}, "
                                       f"{f.metadata['allowed']}")
             if scalar is float:
-                object.__setattr__(self, f.name, tuple(map(float, values)) if many else float(value))
+                object.__setattr__(self, f.name, tuple(map(float, values)) if many else float(values[0]))
         self.limits()
 
     def limits(self) -> None:
@@ -76,7 +79,7 @@ class Settings:
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
 
-    def with_overrides(self, overrides: dict) -> "Settings":
+    def with_overrides(self, overrides: dict) -> Self:
         """A copy with a user's overrides (TOML lists become tuples; a scalar where a list belongs
         becomes a one-element list). Unknown fields are an error."""
         names = {f.name: f for f in dataclasses.fields(self)}
@@ -98,14 +101,14 @@ def _show(value) -> str:
 
 # Rules -------------------------------------------------------------------------------------------
 
-def at_least(low, what: str = ""):
-    return rule(lambda v: v >= low, f">= {low}" + (f" ({what})" if what else ""))
+def at_least(low, what: str = "", **kwargs):
+    return rule(lambda v: v >= low, f">= {low}" + (f" ({what})" if what else ""), **kwargs)
 
 
-def above(low, what: str = ""):
-    return rule(lambda v: v > low, f"> {low}" + (f" ({what})" if what else ""))
+def above(low, what: str = "", **kwargs):
+    return rule(lambda v: v > low, f"> {low}" + (f" ({what})" if what else ""), **kwargs)
 
 
-def one_of(names, what: str = ""):
+def one_of(names, what: str = "", **kwargs):
     names = tuple(names)
-    return rule(lambda v: v in names, f"one of {', '.join(names)}" + (f" ({what})" if what else ""))
+    return rule(lambda v: v in names, f"one of {', '.join(names)}" + (f" ({what})" if what else ""), **kwargs)

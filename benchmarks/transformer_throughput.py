@@ -14,7 +14,7 @@ import jax
 from flax import nnx
 
 from synthlaw.models.transformer import GaussianTransformer, TransformerConfig, parameter_count
-from synthlaw.models.transformer_training import TrainConfig, optimizer, train_block
+from synthlaw.models.transformer_training import GaussianTasks, TrainConfig, optimizer, train_block
 
 
 def steps_per_second(model_config, train, block: int, repeats: int) -> float:
@@ -22,7 +22,11 @@ def steps_per_second(model_config, train, block: int, repeats: int) -> float:
     graphdef, params = nnx.split(GaussianTransformer(model_config, rngs=nnx.Rngs(0)), nnx.Param)
     opt_state = optimizer(train).init(params)
     key = jax.random.key(0)
-    run = lambda p, o, i: train_block(graphdef, p, o, key, i, model_config=model_config, train=train, n_steps=block)
+
+    def run(p, o, i):
+        return train_block(graphdef, p, o, i, key=key, model_config=model_config, train=train,
+                           tasks=GaussianTasks(), n_steps=block)
+
     jax.block_until_ready(run(params, opt_state, 0))
     rates = []
     for r in range(repeats):

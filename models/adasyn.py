@@ -57,7 +57,7 @@ def rows_per_parent(other_m: np.ndarray, n_new: int, k: int) -> np.ndarray:
 
 
 @partial(jax.jit, static_argnames=("n_total", "k"))
-def interpolate(key, x_class_md, count_m, n_total: int, k: int) -> Synthetic:
+def interpolate(x_class_md, count_m, n_total: int, k: int, *, key) -> Synthetic:
     """Row i is the base of count_m[i] new rows (n_total = count_m.sum()), each towards a partner
     uniform among its k nearest class rows. parents_nk has 2 columns: (base, partner)."""
     key_nb, key_u = jax.random.split(key)
@@ -69,7 +69,7 @@ def interpolate(key, x_class_md, count_m, n_total: int, k: int) -> Synthetic:
     return Synthetic(x_new_nd, jnp.stack([base_n, partner_n], axis=1))
 
 
-def generate(key, x_nd, y_n, label, n_new: int, k: int = 5) -> Synthetic:
+def generate(x_nd, y_n, label, n_new: int, k: int = 5, *, key) -> Synthetic:
     """ADASYN rows of class `label` from the table (x_nd, y_n): sum_i rint(w_i n_new) rows (the
     module's docstring), parents indexing the class rows in table order. The class needs more
     than k rows and the table more than k rows."""
@@ -78,4 +78,4 @@ def generate(key, x_nd, y_n, label, n_new: int, k: int = 5) -> Synthetic:
     x_nd = jnp.asarray(x_nd)
     other_m = other_class_counts(x_nd, jnp.asarray(is_class_n), jnp.asarray(class_m), k)
     count_m = rows_per_parent(np.asarray(other_m), n_new, k)
-    return interpolate(key, x_nd[class_m], jnp.asarray(count_m), int(count_m.sum()), k)
+    return interpolate(x_nd[class_m], jnp.asarray(count_m), int(count_m.sum()), k, key=key)

@@ -14,27 +14,27 @@ from synthlaw.sims.gaussian import draw
 NO_PARENTS = 0
 
 
-def _law(key, n_new: int, mu_d, cov_dd) -> Synthetic:
-    x_nd = draw(key, n_new, mu_d, jnp.linalg.cholesky(cov_dd))
+def _law(n_new: int, mu_d, cov_dd, *, key) -> Synthetic:
+    x_nd = draw(n_new, mu_d, jnp.linalg.cholesky(cov_dd), key=key)
     return Synthetic(x_nd, jnp.zeros((n_new, NO_PARENTS), jnp.int32))
 
 
 @partial(jax.jit, static_argnames=("n_new",))
-def generate_perfect(key, x_min_nd, n_new: int, *, mu_d, cov_dd) -> Synthetic:
+def generate_perfect(x_min_nd, n_new: int, *, key, mu_d, cov_dd) -> Synthetic:
     """n_new draws from the true minority law N(mu, cov); x_min_nd is not used."""
     del x_min_nd
-    return _law(key, n_new, mu_d, cov_dd)
+    return _law(n_new, mu_d, cov_dd, key=key)
 
 
 @partial(jax.jit, static_argnames=("n_new",))
-def generate_shifted(key, x_min_nd, n_new: int, *, mu_d, cov_dd, offset_d) -> Synthetic:
+def generate_shifted(x_min_nd, n_new: int, *, key, mu_d, cov_dd, offset_d) -> Synthetic:
     """n_new draws from N(mu + offset, cov); offset = delta u with u a unit vector."""
     del x_min_nd
-    return _law(key, n_new, mu_d + offset_d, cov_dd)
+    return _law(n_new, mu_d + offset_d, cov_dd, key=key)
 
 
 @partial(jax.jit, static_argnames=("n_new",))
-def generate_plugin(key, x_min_nd, n_new: int, *, n_real=None) -> Synthetic:
+def generate_plugin(x_min_nd, n_new: int, *, key, n_real=None) -> Synthetic:
     """n_new draws from N(sample mean, sample covariance) of the first n_real rows of x_min_nd
     (all by default; later rows are padding). Needs more real rows than d.
 
@@ -47,4 +47,4 @@ def generate_plugin(key, x_min_nd, n_new: int, *, n_real=None) -> Synthetic:
     cov_dd = centred_nd.T @ centred_nd / (n_real - 1)
     d = x_min_nd.shape[1]
     cov_dd = cov_dd + 1e-6 * jnp.trace(cov_dd) / d * jnp.eye(d, dtype=cov_dd.dtype)
-    return _law(key, n_new, mean_d, cov_dd)
+    return _law(n_new, mean_d, cov_dd, key=key)

@@ -14,12 +14,12 @@ from synthlaw.models.registry import Generator, TrueLaw
 
 
 @partial(jax.jit, static_argnames=("gen", "n_new"))
-def generate_groups(gen: Generator, key, x_fit_gnd, n_new: int, *, mean_gd, cov_dd, n_real, offset_gd=None):
+def generate_groups(gen: Generator, x_fit_gnd, n_new: int, *, key, mean_gd, cov_dd, n_real, offset_gd=None):
     """n_new synthetic rows per group from gen: x_gnd."""
     keys_g = jax.random.split(key, x_fit_gnd.shape[0])
     offset_gd = jnp.zeros_like(mean_gd) if offset_gd is None else offset_gd
 
     def one(k, x_nd, mu_d, offset_d):
-        return gen.fn(k, x_nd, n_new, n_real=n_real, law=TrueLaw(mu_d, cov_dd, offset_d)).x_nd
+        return gen.fn(x_nd, n_new, key=k, n_real=n_real, law=TrueLaw(mu_d, cov_dd, offset_d)).x_nd
 
     return jax.vmap(one)(keys_g, x_fit_gnd, mean_gd, offset_gd)

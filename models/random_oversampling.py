@@ -8,7 +8,7 @@ from synthlaw.models.synthetic import Synthetic
 
 
 @partial(jax.jit, static_argnames=("n_new",))
-def generate(key, x_min_nd, n_new: int, *, n_real=None) -> Synthetic:
+def generate(x_min_nd, n_new: int, *, key, n_real=None) -> Synthetic:
     """n_new copies of rows drawn uniformly from the first n_real rows of x_min_nd (all by default;
     later rows are padding). parents_nk has k = 1."""
     n_real = x_min_nd.shape[0] if n_real is None else n_real

@@ -1,6 +1,6 @@
 """The one registry of synthetic-row generators: names map to typed callables.
 
-Every generator is called as fn(key, x_real_nd, n_new, *, n_real, law) -> Synthetic, where
+Every generator is called as fn(x_real_nd, n_new, *, key, n_real, law) -> Synthetic, where
 x_real_nd holds the real rows (the first n_real valid, the rest padding) and law is the true law
 of the class or group being synthesised (only the perfect and shifted generators read it).
 An unknown name raises UnknownGenerator; nothing falls back to a default.
@@ -10,7 +10,8 @@ each row's nearest neighbours, and this signature carries only the rows of the c
 synthesised. It is fitted on a whole table by tables/generators.py instead.
 """
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import jax
 
@@ -27,7 +28,7 @@ class TrueLaw(NamedTuple):
 
 
 class Generator(NamedTuple):
-    """A named generator: fn(key, x_real_nd, n_new, *, n_real, law) -> Synthetic."""
+    """A named generator: fn(x_real_nd, n_new, *, key, n_real, law) -> Synthetic."""
 
     name: str
     fn: Callable[..., Synthetic]
@@ -38,24 +39,24 @@ class UnknownGenerator(ValueError):
     """A generator name that the registry does not hold."""
 
 
-def _ros(key, x_real_nd, n_new, *, n_real, law):
-    return random_oversampling.generate(key, x_real_nd, n_new, n_real=n_real)
+def _ros(x_real_nd, n_new, *, key, n_real, law):
+    return random_oversampling.generate(x_real_nd, n_new, key=key, n_real=n_real)
 
 
-def _smote(key, x_real_nd, n_new, *, n_real, law):
-    return smote.generate(key, x_real_nd, n_new, n_real=n_real)
+def _smote(x_real_nd, n_new, *, key, n_real, law):
+    return smote.generate(x_real_nd, n_new, key=key, n_real=n_real)
 
 
-def _plugin(key, x_real_nd, n_new, *, n_real, law):
-    return gaussian_generators.generate_plugin(key, x_real_nd, n_new, n_real=n_real)
+def _plugin(x_real_nd, n_new, *, key, n_real, law):
+    return gaussian_generators.generate_plugin(x_real_nd, n_new, key=key, n_real=n_real)
 
 
-def _perfect(key, x_real_nd, n_new, *, n_real, law):
-    return gaussian_generators.generate_perfect(key, x_real_nd, n_new, mu_d=law.mu_d, cov_dd=law.cov_dd)
+def _perfect(x_real_nd, n_new, *, key, n_real, law):
+    return gaussian_generators.generate_perfect(x_real_nd, n_new, key=key, mu_d=law.mu_d, cov_dd=law.cov_dd)
 
 
-def _shifted(key, x_real_nd, n_new, *, n_real, law):
-    return gaussian_generators.generate_shifted(key, x_real_nd, n_new, mu_d=law.mu_d, cov_dd=law.cov_dd,
+def _shifted(x_real_nd, n_new, *, key, n_real, law):
+    return gaussian_generators.generate_shifted(x_real_nd, n_new, key=key, mu_d=law.mu_d, cov_dd=law.cov_dd,
                                                 offset_d=law.offset_d)
 
 

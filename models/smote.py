@@ -19,7 +19,7 @@ def nearest_neighbours(x_nd, k: int, n_real):
 
 
 @partial(jax.jit, static_argnames=("n_new", "k"))
-def generate(key, x_min_nd, n_new: int, k: int = 5, *, n_real=None) -> Synthetic:
+def generate(x_min_nd, n_new: int, k: int = 5, *, key, n_real=None) -> Synthetic:
     """n_new rows x_i + u (x_j - x_i), i uniform, j uniform among i's k neighbours, u ~ U(0, 1).
 
     Only the first n_real rows are real (all by default; later rows are padding). parents_nk has

@@ -3,6 +3,7 @@
 from typing import NamedTuple
 
 import jax
+import numpy as np
 
 
 class Synthetic(NamedTuple):
@@ -13,5 +14,5 @@ class Synthetic(NamedTuple):
         (k = 1 for duplication, 2 for SMOTE's pair, 0 for generators that sample a law).
     """
 
-    x_nd: jax.Array
+    x_nd: jax.Array | np.ndarray
     parents_nk: jax.Array

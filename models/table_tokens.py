@@ -76,7 +76,7 @@ def encode_levels(x_nd, cuts_dk):
                     out_axes=1)(jnp.asarray(cuts_dk, x_nd.dtype), x_nd)
 
 
-def decode_levels(key, level_nd, book: Codebook, decoding: str):
+def decode_levels(level_nd, book: Codebook, decoding: str, *, key):
     """level_nd -> x_nd (float64 numpy), by `decoding` (DECODINGS)."""
     level_nd = np.asarray(level_nd)
     column_d = np.arange(level_nd.shape[1])[None, :]

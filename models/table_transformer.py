@@ -8,32 +8,37 @@ trained model is saved as transformer-{hash}.npz, the hash covering the training
 training options and key, and a second call with the same inputs loads it instead of training.
 """
 
+import dataclasses
 import hashlib
 import json
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import ClassVar
 
 import jax
 import numpy as np
 from flax import nnx
 
 from synthlaw.models.table_tokens import DECODINGS, Codebook
-from synthlaw.models.tabular_transformer import (TabularConfig, TabularFit, TabularTransformer, decode,
-                                                 sample_tokens, train_tabular)
+from synthlaw.models.tabular_transformer import (
+    TabularConfig,
+    TabularFit,
+    TabularTransformer,
+    decode,
+    sample_tokens,
+    train_tabular,
+)
+from synthlaw.models.transformer import heads_divide_width
 from synthlaw.models.transformer_checkpoint import load_module, save_module
 from synthlaw.models.transformer_training import TrainConfig
+from synthlaw.settings import Settings, above, at_least, one_of, rule
 
 SAMPLE_CHUNK = 1024  # rows drawn per compiled sampling call, so any n_new compiles once
 SAMPLING_OPTIONS = ("temperature", "decoding")  # not part of training, so not of the checkpoint hash
 CHECKPOINT_VERSION = 2  # in the hash: raise it when training changes, so old files are not reused
 
 
-class TransformerOptionError(ValueError):
-    """A bad option of the transformer method: names the field, the value and what is allowed."""
-
-
-@dataclass(frozen=True)
-class TransformerOptions:
+@dataclasses.dataclass(frozen=True)
+class TransformerOptions(Settings):
     """Model size, training and sampling options of the transformer method. The defaults are those
     that matched SMOTE fitted on the same rows on gender and craft (benchmarks/transformer_on_tables.py).
 
@@ -43,61 +48,39 @@ class TransformerOptions:
     decoding: "empirical" (a training value of the drawn level) or "uniform" (inside its bin).
     """
 
-    n_bins: int = 64
-    layers: int = 2
-    width: int = 64
-    heads: int = 4
-    steps: int = 1000
-    batch: int = 128
-    learning_rate: float = 1e-3
-    weight_decay: float = 1e-4
-    holdout: float = 0.1
-    temperature: float = 1.0
-    decoding: str = "empirical"
+    owner: ClassVar[str] = "transformer"
+    n_bins: int = at_least(2, "levels per column at most", default=64)
+    layers: int = at_least(1, default=2)
+    width: int = at_least(1, "divisible by heads", default=64)
+    heads: int = at_least(1, "dividing width", default=4)
+    steps: int = at_least(1, "training steps", default=1000)
+    batch: int = at_least(1, "rows per step", default=128)
+    learning_rate: float = rule(lambda v: 0 < v < np.inf, "finite and > 0", default=1e-3)
+    weight_decay: float = rule(lambda v: 0 <= v < np.inf, "finite and >= 0", default=1e-4)
+    holdout: float = rule(lambda v: 0 <= v < 0.5, "in [0, 0.5) (fraction of rows held out)", default=0.1)
+    temperature: float = above(0, "softmax temperature of sampling", default=1.0)
+    decoding: str = one_of(DECODINGS, default="empirical")
 
-    def __post_init__(self):
-        for name in ("n_bins", "layers", "width", "heads", "steps", "batch"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise TransformerOptionError(f"transformer option {name} = {value!r}: must be a positive integer")
-        if self.n_bins < 2:
-            raise TransformerOptionError(f"transformer option n_bins = {self.n_bins}: must be at least 2")
-        if self.width % self.heads:
-            raise TransformerOptionError(f"transformer option heads = {self.heads}: must divide width = {self.width}")
-        for name in ("learning_rate", "temperature"):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
-                raise TransformerOptionError(f"transformer option {name} = {value!r}: must be a positive number")
-        if not (isinstance(self.weight_decay, (int, float)) and 0 <= self.weight_decay < np.inf):
-            raise TransformerOptionError(f"transformer option weight_decay = {self.weight_decay!r}: "
-                                         "must be a number >= 0")
-        if not (isinstance(self.holdout, (int, float)) and 0 <= self.holdout < 0.5):
-            raise TransformerOptionError(f"transformer option holdout = {self.holdout!r}: must be in [0, 0.5)")
-        if self.decoding not in DECODINGS:
-            raise TransformerOptionError(f"transformer option decoding = {self.decoding!r}: "
-                                         f"allowed: {', '.join(DECODINGS)}")
+    def limits(self):
+        heads_divide_width(self, self.width, self.heads)
 
     @classmethod
     def from_kwargs(cls, **options) -> "TransformerOptions":
-        """Options from keywords; an unknown keyword is a TransformerOptionError naming the allowed ones."""
-        allowed = [f.name for f in fields(cls)]
-        unknown = [k for k in options if k not in allowed]
-        if unknown:
-            raise TransformerOptionError(f"transformer option {unknown[0]!r}: unknown; allowed: {', '.join(allowed)}")
-        return cls(**options)
+        """The defaults with options applied; an unknown keyword is a ConfigError naming the allowed ones."""
+        return cls().with_overrides(options)
 
     def train_config(self) -> TrainConfig:
         return TrainConfig(steps=self.steps, batch=self.batch, learning_rate=self.learning_rate,
                            warmup=min(100, self.steps // 10), weight_decay=self.weight_decay)
 
 
-def checkpoint_name(x_nd: np.ndarray, y_n: np.ndarray, options: TransformerOptions, key) -> str:
+def checkpoint_name(x_nd: np.ndarray, y_n: np.ndarray, options: TransformerOptions, *, key) -> str:
     """transformer-{hash}.npz, the hash of the version, rows, labels, training options and key."""
     h = hashlib.sha256(f"v{CHECKPOINT_VERSION}".encode())
     h.update(repr(x_nd.shape).encode())
     h.update(np.ascontiguousarray(x_nd, np.float64).tobytes())
     h.update(np.ascontiguousarray(y_n, np.int64).tobytes())
-    training = {k: v for k, v in asdict(options).items() if k not in SAMPLING_OPTIONS}
+    training = {k: v for k, v in options.as_dict().items() if k not in SAMPLING_OPTIONS}
     h.update(json.dumps(training, sort_keys=True).encode())
     h.update(np.asarray(jax.random.key_data(key)).tobytes())
     return f"transformer-{h.hexdigest()[:16]}.npz"
@@ -105,13 +88,15 @@ def checkpoint_name(x_nd: np.ndarray, y_n: np.ndarray, options: TransformerOptio
 
 def save_fit(path: Path, fit: TabularFit) -> None:
     """The model, its codebook and its loss curves in one atomic .npz."""
-    save_module(path, fit.model, fit.model.config.to_dict(),
+    save_module(path, fit.model, fit.model.config.as_dict(),
                 {**fit.book._asdict(), "loss_s": fit.loss_s, "holdout_loss_b": fit.holdout_loss_b})
 
 
 def load_fit(path: Path) -> TabularFit:
     """The TabularFit saved at path by save_fit."""
-    build = lambda c: TabularTransformer(TabularConfig(**{**c, "levels": tuple(c["levels"])}), rngs=nnx.Rngs(0))
+    def build(c: dict) -> TabularTransformer:
+        return TabularTransformer(TabularConfig(**{**c, "levels": tuple(c["levels"])}), rngs=nnx.Rngs(0))
+
     model, extra = load_module(path, build)
     return TabularFit(model, Codebook(*(extra[f] for f in Codebook._fields)), extra["loss_s"], extra["holdout_loss_b"])
 
@@ -134,7 +119,7 @@ def fit_transformer(x_nd: np.ndarray, y_n: np.ndarray, options: TransformerOptio
     """Train on (x_nd, y_n) with y_n the class token, or load the same training from checkpoint_dir."""
     if checkpoint_dir is None:
         return train_on_rows(x_nd, y_n, options, key=key)
-    path = Path(checkpoint_dir) / checkpoint_name(x_nd, y_n, options, key)
+    path = Path(checkpoint_dir) / checkpoint_name(x_nd, y_n, options, key=key)
     if path.is_file():
         return load_fit(path)
     fit = train_on_rows(x_nd, y_n, options, key=key)
@@ -150,4 +135,4 @@ def sample_rows(fit: TabularFit, options: TransformerOptions, label: int, n_new:
                                        temperature=options.temperature))
               for c in range(-(-n_new // SAMPLE_CHUNK))]
     tokens_nt = np.concatenate(chunks)[:n_new] if chunks else np.zeros((0, fit.model.config.length), np.int32)
-    return decode(key_decode, tokens_nt, fit.book, fit.model.config, options.decoding)
+    return decode(tokens_nt, fit.book, fit.model.config, options.decoding, key=key_decode)

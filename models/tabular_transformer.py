@@ -8,9 +8,9 @@ decoding maps levels back to values. The blocks are those of
 models/transformer.py; the optimiser is that of models/transformer_training.py.
 """
 
-from dataclasses import asdict, dataclass, replace
+import dataclasses
 from functools import partial
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -20,23 +20,30 @@ from flax import nnx
 
 from synthlaw.models.synthetic import Synthetic
 from synthlaw.models.table_tokens import Codebook, decode_levels, encode_levels, fit_codebook
-from synthlaw.models.transformer import Block
+from synthlaw.models.transformer import Block, heads_divide_width
 from synthlaw.models.transformer_training import TrainConfig, graph_of, init_state, optimizer, train_in_blocks
+from synthlaw.settings import Settings, at_least
 
 
-@dataclass(frozen=True)
-class TabularConfig:
+@dataclasses.dataclass(frozen=True)
+class TabularConfig(Settings):
     """Sizes: classes, columns d, levels per column at most n_bins, layers, width, heads
     (width % heads == 0); levels: each column's level count (empty: n_bins for every column)."""
 
-    n_classes: int = 2
-    d: int = 2
-    n_bins: int = 16
-    layers: int = 2
-    width: int = 32
-    heads: int = 4
-    mlp_ratio: int = 4
-    levels: tuple = ()
+    owner: ClassVar[str] = "TabularConfig"
+    n_classes: int = at_least(1, default=2)
+    d: int = at_least(1, "columns", default=2)
+    n_bins: int = at_least(2, "levels per column at most", default=16)
+    layers: int = at_least(1, default=2)
+    width: int = at_least(1, "divisible by heads", default=32)
+    heads: int = at_least(1, "dividing width", default=4)
+    mlp_ratio: int = at_least(1, "MLP width over width", default=4)
+    levels: tuple[int, ...] = at_least(1, "levels of each column", may_be_empty=True, default=())
+
+    def limits(self):
+        heads_divide_width(self, self.width, self.heads)
+        if self.levels and (len(self.levels) != self.d or max(self.levels) > self.n_bins):
+            self.fail("levels", f"must be empty or d = {self.d} counts of at most n_bins = {self.n_bins}")
 
     @property
     def vocab(self) -> int:
@@ -48,9 +55,6 @@ class TabularConfig:
         """Tokens in one serialised row."""
         return 1 + self.d
 
-    def to_dict(self) -> dict:
-        return {**asdict(self), "levels": list(self.levels)}
-
 
 def encode(x_nd, y_n, book: Codebook, config: TabularConfig):
     """Rows and classes -> tokens_nt = [class, level 1, ..., level d]."""
@@ -58,10 +62,10 @@ def encode(x_nd, y_n, book: Codebook, config: TabularConfig):
     return jnp.concatenate([jnp.asarray(y_n)[:, None], level_nd], axis=1).astype(jnp.int32)
 
 
-def decode(key, tokens_nt, book: Codebook, config: TabularConfig, decoding: str = "uniform"):
+def decode(tokens_nt, book: Codebook, config: TabularConfig, decoding: str = "uniform", *, key):
     """tokens_nt -> x_nd (float64), each level decoded by `decoding` (models/table_tokens.py)."""
     level_nd = np.asarray(tokens_nt)[:, 1:] - config.n_classes
-    return decode_levels(key, level_nd, book, decoding)
+    return decode_levels(level_nd, book, decoding, key=key)
 
 
 def valid_tv(config: TabularConfig):
@@ -104,8 +108,9 @@ jitted_token_loss = jax.jit(token_loss, static_argnums=0)
 
 
 @partial(jax.jit, static_argnames=("graphdef", "train", "n_steps"))
-def train_block(graphdef, params, opt_state, tokens_nt, key_data, i, *, train: TrainConfig, n_steps: int):
-    """Block i: n_steps AdamW steps, each on train.batch rows drawn with replacement. Returns params,
+def train_block(graphdef, params, opt_state, tokens_nt, i, *, key, train: TrainConfig, n_steps: int):
+    """Block i: n_steps AdamW steps, each on train.batch rows drawn with replacement (keys from
+    fold_in(key, i)). Returns params,
     opt_state, loss_s. (Seeds vmapped through it train no faster on CPU: 3 seeds at about the same
     time per seed, 10 seeds at twice it.)"""
     tx = optimizer(train)
@@ -117,7 +122,7 @@ def train_block(graphdef, params, opt_state, tokens_nt, key_data, i, *, train: T
         updates, opt_state = tx.update(grads, opt_state, params)
         return (optax.apply_updates(params, updates), opt_state), loss
 
-    key_s = jax.random.split(jax.random.fold_in(key_data, i), n_steps)
+    key_s = jax.random.split(jax.random.fold_in(key, i), n_steps)
     (params, opt_state), loss_s = jax.lax.scan(step, (params, opt_state), key_s)
     return params, opt_state, loss_s
 
@@ -138,15 +143,15 @@ def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, 
     block, and the model returned is the one after the block with the lowest held-out loss.
     Every call with the same config, train and row count reuses one compiled block."""
     book = fit_codebook(np.asarray(x_nd, np.float64), config.n_bins)
-    config = replace(config, levels=tuple(int(k) for k in book.levels_d))
+    config = dataclasses.replace(config, levels=tuple(int(k) for k in book.levels_d))
     tokens_nt = encode(jnp.asarray(x_nd), y_n, book, config)
     graphdef = graph_of(lambda: TabularTransformer(config, rngs=nnx.Rngs(0)))
-    params, opt_state, key_data = init_state(key, model=TabularTransformer, config=config, train=train)
+    params, opt_state, key_data = init_state(key=key, model=TabularTransformer, config=config, train=train)
     holdout_tokens_ht = None if holdout is None else encode(jnp.asarray(holdout[0]), holdout[1], book, config)
     holdout_loss_b, best = [], {}
 
     def run(p, o, i, n):
-        p, o, loss_s = train_block(graphdef, p, o, tokens_nt, key_data, i, train=train, n_steps=n)
+        p, o, loss_s = train_block(graphdef, p, o, tokens_nt, i, key=key_data, train=train, n_steps=n)
         if holdout_tokens_ht is not None:
             holdout_loss_b.append(float(jitted_token_loss(graphdef, p, holdout_tokens_ht)))
             if holdout_loss_b[-1] <= min(holdout_loss_b):
@@ -172,7 +177,7 @@ def sample_tokens(graphdef, state, label, n_new: int, *, key, temperature):
     return jax.lax.fori_loop(1, model.config.length, draw_next, tokens_nt)
 
 
-def generate(key, x_min_nd, n_new: int, *, fit: TabularFit, label: int = 0, temperature=1.0,
+def generate(x_min_nd, n_new: int, *, key, fit: TabularFit, label: int = 0, temperature=1.0,
              decoding: str = "uniform") -> Synthetic:
     """n_new rows sampled conditionally on class `label` and decoded by `decoding`; x_min_nd is not
     used (the model was trained on every class). parents_nk has k = 0."""
@@ -180,5 +185,5 @@ def generate(key, x_min_nd, n_new: int, *, fit: TabularFit, label: int = 0, temp
     key_tokens, key_decode = jax.random.split(key)
     graphdef, state = nnx.split(fit.model)
     tokens_nt = sample_tokens(graphdef, state, label, n_new, key=key_tokens, temperature=temperature)
-    x_nd = decode(key_decode, tokens_nt, fit.book, fit.model.config, decoding)
+    x_nd = decode(tokens_nt, fit.book, fit.model.config, decoding, key=key_decode)
     return Synthetic(x_nd, jnp.zeros((n_new, 0), jnp.int32))

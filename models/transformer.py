@@ -5,27 +5,37 @@ Pre-norm blocks (causal multi-head attention, then a GELU MLP), learned position
 start token, so the first position predicts x_1 from no points at all.
 """
 
-from dataclasses import asdict, dataclass
+import dataclasses
 from functools import partial
+from typing import ClassVar
 
 import jax
 import jax.numpy as jnp
 from flax import nnx
 
+from synthlaw.settings import Settings, at_least
 
-@dataclass(frozen=True)
-class TransformerConfig:
+
+@dataclasses.dataclass(frozen=True)
+class TransformerConfig(Settings):
     """Sizes: d (point dimension), context (points read), layers, width, heads (width % heads == 0)."""
 
-    d: int = 2
-    context: int = 32
-    layers: int = 2
-    width: int = 64
-    heads: int = 4
-    mlp_ratio: int = 4
+    owner: ClassVar[str] = "TransformerConfig"
+    d: int = at_least(1, "point dimension", default=2)
+    context: int = at_least(1, "points read", default=32)
+    layers: int = at_least(1, default=2)
+    width: int = at_least(1, "divisible by heads", default=64)
+    heads: int = at_least(1, "dividing width", default=4)
+    mlp_ratio: int = at_least(1, "MLP width over width", default=4)
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def limits(self):
+        heads_divide_width(self, self.width, self.heads)
+
+
+def heads_divide_width(sizes: Settings, width: int, heads: int) -> None:
+    """The limit every transformer's sizes share: heads split width into equal parts."""
+    if width % heads:
+        sizes.fail("heads", f"must divide width = {width}")
 
 
 class CausalAttention(nnx.Module):

@@ -1,12 +1,14 @@
 """Train a GaussianTransformer by next-point Gaussian NLL on fresh in-context tasks (GEN-1 in CLAIMS).
 
-optax AdamW with linear warmup, cosine decay and global-norm clipping. The step is functional
+optax AdamW with linear warmup, cosine decay and global-norm clipping (TrainConfig, also used by
+the tabular transformer); the tasks' law is apart (GaussianTasks). The step is functional
 (nnx.split / nnx.merge) and jitted; a block of steps runs inside one jax.lax.scan, so Python
 is visited once per block, not once per step.
 """
 
-from dataclasses import dataclass
+import dataclasses
 from functools import partial
+from typing import ClassVar
 
 import jax
 import jax.numpy as jnp
@@ -15,23 +17,35 @@ import optax
 from flax import nnx
 
 from synthlaw.models.transformer import GaussianTransformer, TransformerConfig, gaussian_nll
+from synthlaw.settings import Settings, above, at_least
 from synthlaw.sims.engine import progress
 from synthlaw.sims.gaussian_tasks import draw_tasks
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    """Optimisation and task law: steps (run in scans of block steps), batch tasks per step, tau, sigma."""
+@dataclasses.dataclass(frozen=True)
+class TrainConfig(Settings):
+    """The optimiser: steps (run in scans of block steps), batch (tasks or rows per step), the peak
+    learning rate reached after warmup steps, AdamW's weight decay and the global-norm clip."""
 
-    steps: int = 2000
-    batch: int = 64
-    learning_rate: float = 3e-3
-    warmup: int = 100
-    weight_decay: float = 1e-4
-    clip: float = 1.0
-    block: int = 100
-    tau: float = 2.0
-    sigma: float = 1.0
+    owner: ClassVar[str] = "TrainConfig"
+    steps: int = at_least(1, "training steps", default=2000)
+    batch: int = at_least(1, "tasks or rows per step", default=64)
+    learning_rate: float = above(0, "peak of the schedule", default=3e-3)
+    warmup: int = at_least(0, "steps of linear warmup", default=100)
+    weight_decay: float = at_least(0, default=1e-4)
+    clip: float = above(0, "largest global gradient norm", default=1.0)
+    block: int = at_least(1, "steps per compiled scan", default=100)
+
+
+@dataclasses.dataclass(frozen=True)
+class GaussianTasks(Settings):
+    """GEN-1's in-context task law: mu ~ N(0, tau^2 I_d), then points x_t ~ N(mu, sigma^2 I_d)
+    (sims/gaussian_tasks.py). The point dimension d and the points per task are the model's
+    (TransformerConfig.d and .context)."""
+
+    owner: ClassVar[str] = "GaussianTasks"
+    tau: float = above(0, "prior sd of the task mean", default=2.0)
+    sigma: float = above(0, "sd of points around the task mean", default=1.0)
 
 
 def optimizer(train: TrainConfig) -> optax.GradientTransformation:
@@ -49,7 +63,7 @@ def task_loss(graphdef, params, x_btd):
 
 
 @partial(jax.jit, static_argnames=("model", "config", "train"))
-def init_state(key, *, model: type, config, train: TrainConfig):
+def init_state(*, key, model: type, config, train: TrainConfig):
     """A fresh model(config)'s params and optimiser state, and the key its training data comes
     from, in one compiled call (built op by op, the initialisers would compile one program each)."""
     key_init, key_data = jax.random.split(key)
@@ -57,21 +71,22 @@ def init_state(key, *, model: type, config, train: TrainConfig):
     return params, optimizer(train).init(params), key_data
 
 
-@partial(jax.jit, static_argnames=("graphdef", "model_config", "train", "n_steps"))
-def train_block(graphdef, params, opt_state, key_data, i, *, model_config: TransformerConfig, train: TrainConfig,
-                n_steps: int):
-    """Block i: n_steps AdamW steps, each on a fresh batch of tasks. Returns params, opt_state, loss_s."""
+@partial(jax.jit, static_argnames=("graphdef", "model_config", "train", "tasks", "n_steps"))
+def train_block(graphdef, params, opt_state, i, *, key, model_config: TransformerConfig, train: TrainConfig,
+                tasks: GaussianTasks, n_steps: int):
+    """Block i: n_steps AdamW steps, each on a fresh batch of tasks drawn from fold_in(key, i).
+    Returns params, opt_state, loss_s."""
     tx = optimizer(train)
 
     def step(carry, key_step):
         params, opt_state = carry
-        _, x_btd = draw_tasks(key_step, train.batch, model_config.context, model_config.d,
-                              tau=train.tau, sigma=train.sigma)
+        _, x_btd = draw_tasks(train.batch, model_config.context, model_config.d, key=key_step,
+                              tau=tasks.tau, sigma=tasks.sigma)
         loss, grads = jax.value_and_grad(task_loss, argnums=1)(graphdef, params, x_btd)
         updates, opt_state = tx.update(grads, opt_state, params)
         return (optax.apply_updates(params, updates), opt_state), loss
 
-    key_s = jax.random.split(jax.random.fold_in(key_data, i), n_steps)
+    key_s = jax.random.split(jax.random.fold_in(key, i), n_steps)
     (params, opt_state), loss_s = jax.lax.scan(step, (params, opt_state), key_s)
     return params, opt_state, loss_s
 
@@ -81,12 +96,15 @@ def graph_of(build):
     return nnx.split(nnx.eval_shape(build), nnx.Param)[0]
 
 
-def train_generator(model_config: TransformerConfig, train: TrainConfig, *, key):
-    """A freshly initialised GaussianTransformer trained for train.steps. Returns (model, loss_s)."""
+def train_generator(model_config: TransformerConfig, train: TrainConfig, tasks: GaussianTasks, *, key):
+    """A freshly initialised GaussianTransformer trained for train.steps on tasks. Returns (model, loss_s)."""
     graphdef = graph_of(lambda: GaussianTransformer(model_config, rngs=nnx.Rngs(0)))
-    params, opt_state, key_data = init_state(key, model=GaussianTransformer, config=model_config, train=train)
-    run = lambda p, o, i, n: train_block(graphdef, p, o, key_data, i, model_config=model_config, train=train,
-                                         n_steps=n)
+    params, opt_state, key_data = init_state(key=key, model=GaussianTransformer, config=model_config, train=train)
+
+    def run(p, o, i, n):
+        return train_block(graphdef, p, o, i, key=key_data, model_config=model_config, train=train, tasks=tasks,
+                           n_steps=n)
+
     params, loss_s = train_in_blocks(run, params, opt_state, train)
     return nnx.merge(graphdef, params), loss_s
 

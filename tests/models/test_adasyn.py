@@ -39,7 +39,7 @@ def test_rows_per_parent_equal_imblearns(n_per_class, label, target, k):
     x_nd, y_n = table(n_per_class)
     expected_m = imblearn_rows_per_parent(x_nd, y_n, label, target, k)
     n_new = target - int((y_n == label).sum())
-    out = adasyn.generate(jax.random.key(0), x_nd.astype(np.float32), y_n, label, n_new, k)
+    out = adasyn.generate(x_nd.astype(np.float32), y_n, label, n_new, k, key=jax.random.key(0))
     np.testing.assert_array_equal(np.bincount(np.asarray(out.parents_nk[:, 0]), minlength=len(expected_m)),
                                   expected_m)
     assert out.x_nd.shape == (expected_m.sum(), x_nd.shape[1])
@@ -57,11 +57,11 @@ def test_new_rows_interpolate_towards_one_of_the_k_nearest_class_rows(jit, n_per
     x_nd, y_n = table(n_per_class)
     k = 4
     with jax.disable_jit(not jit):
-        out = adasyn.generate(jax.random.key(3), x_nd.astype(np.float32), y_n, 1, 80, k)
+        out = adasyn.generate(x_nd.astype(np.float32), y_n, 1, 80, k, key=jax.random.key(3))
     x_class = x_nd[y_n == 1]
     neighbours = NearestNeighbors(n_neighbors=k + 1).fit(x_class).kneighbors(x_class, return_distance=False)[:, 1:]
     base, partner = np.asarray(out.parents_nk).T
-    assert all(p in neighbours[b] for b, p in zip(base, partner))
+    assert all(p in neighbours[b] for b, p in zip(base, partner, strict=True))
     xs, xb, xp = np.asarray(out.x_nd, np.float64), x_class[base], x_class[partner]
     u = ((xs - xb) * (xp - xb)).sum(1) / ((xp - xb) ** 2).sum(1)
     # float32 rounding: inputs, difference, product and sum each within 2^-24 of max |x|
@@ -76,4 +76,4 @@ def test_a_class_with_no_other_class_among_its_neighbours_is_an_error_as_in_imbl
     with pytest.raises(RuntimeError, match="majority"):
         ADASYN().fit_resample(x_nd, y_n)
     with pytest.raises(ValueError, match="0/0; use SMOTE"):
-        adasyn.generate(jax.random.key(0), x_nd.astype(np.float32), y_n, 1, 70)
+        adasyn.generate(x_nd.astype(np.float32), y_n, 1, 70, key=jax.random.key(0))

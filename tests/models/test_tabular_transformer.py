@@ -45,7 +45,7 @@ def test_encode_decode_stays_in_the_bin(jit):
     book = fit_codebook(np.asarray(x_nd), CONFIG.n_bins)
     encode = jax.jit(tt.encode, static_argnums=3) if jit else tt.encode
     tokens_nt = encode(x_nd, y_n, book, CONFIG)
-    x_back_nd = tt.decode(jax.random.key(3), tokens_nt, book, CONFIG)
+    x_back_nd = tt.decode(tokens_nt, book, CONFIG, key=jax.random.key(3))
     bin_nd = np.asarray(tokens_nt[:, 1:]) - CONFIG.n_classes
     for x in (np.asarray(x_nd), x_back_nd):
         lo_nd, hi_nd = book.lo_dk[np.arange(2)[None, :], bin_nd], book.hi_dk[np.arange(2)[None, :], bin_nd]
@@ -61,7 +61,9 @@ def test_training_lowers_the_loss(fit):
 
 def test_sampling_is_reproducible_and_emits_only_valid_tokens(fit):
     graphdef, state = nnx.split(fit.model)
-    draw = lambda key: np.asarray(tt.sample_tokens(graphdef, state, 0, 256, key=key, temperature=1.0))
+    def draw(key):
+        return np.asarray(tt.sample_tokens(graphdef, state, 0, 256, key=key, temperature=1.0))
+
     tokens_nt = draw(jax.random.key(4))
     np.testing.assert_array_equal(tokens_nt, draw(jax.random.key(4)))
     assert np.any(tokens_nt != draw(jax.random.key(5)))
@@ -73,7 +75,7 @@ def test_sampling_is_reproducible_and_emits_only_valid_tokens(fit):
 
 def test_generated_minority_follows_its_class(fit):
     """Conditioned on class 0, rows sit around -2 e_1 inside the training range; parents_nk is (n, 0)."""
-    syn = tt.generate(jax.random.key(6), None, 512, fit=fit, label=0)
+    syn = tt.generate(None, 512, key=jax.random.key(6), fit=fit, label=0)
     assert syn.parents_nk.shape == (512, 0)
     x_nd = np.asarray(syn.x_nd)
     assert np.all((x_nd >= fit.book.lo_dk[:, 0][None, :]) & (x_nd <= fit.book.hi_dk[:, -1][None, :]))

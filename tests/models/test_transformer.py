@@ -7,10 +7,10 @@ import pytest
 from flax import nnx
 from scipy import stats
 
-from synthlaw.models.transformer import (GaussianTransformer, TransformerConfig, gaussian_nll,
-                                         parameter_count, sample)
-from synthlaw.models.transformer_checkpoint import load_generator, save_generator
-from synthlaw.models.transformer_training import TrainConfig, train_generator
+from synthlaw.models.transformer import GaussianTransformer, TransformerConfig, gaussian_nll, parameter_count, sample
+from synthlaw.models.transformer_checkpoint import load_module, save_module
+from synthlaw.models.transformer_training import GaussianTasks, TrainConfig, train_generator
+from synthlaw.settings import ConfigError
 
 jax.config.update("jax_numpy_rank_promotion", "raise")
 
@@ -39,7 +39,9 @@ def test_position_t_depends_only_on_earlier_points():
     model = GaussianTransformer(SMALL, rngs=nnx.Rngs(0))
     model.head.kernel[...] = jax.random.normal(jax.random.key(9), model.head.kernel[...].shape)
     x_td = points(1)[0]
-    outputs = lambda x: jnp.concatenate(model(x[None]), axis=-1)[0]
+    def outputs(x):
+        return jnp.concatenate(model(x[None]), axis=-1)[0]
+
     jac_t2dtd = jax.jit(jax.jacrev(outputs))(x_td)
     touched_tt = np.abs(np.asarray(jac_t2dtd)).sum(axis=(1, 3)) > 0
     later_tt = np.arange(SMALL.context)[None, :] >= np.arange(SMALL.context)[:, None]
@@ -51,7 +53,7 @@ def test_jit_matches_eager(model):
     x_btd = points()
     graphdef, state = nnx.split(model)
     jitted = jax.jit(lambda s, x: nnx.merge(graphdef, s)(x))(state, x_btd)
-    for eager, fast in zip(model(x_btd), jitted):
+    for eager, fast in zip(model(x_btd), jitted, strict=True):
         np.testing.assert_allclose(eager, fast, rtol=1e-5, atol=1e-6)
 
 
@@ -72,12 +74,21 @@ def test_zero_temperature_follows_the_predicted_means(model):
     np.testing.assert_allclose(x_btd, mean_btd, rtol=1e-5, atol=1e-5)
 
 
+def save_generator(path, model):
+    save_module(path, model, model.config.as_dict(), {"loss_s": np.arange(3.0)})
+
+
+def load_generator(path):
+    return load_module(path, lambda c: GaussianTransformer(TransformerConfig(**c), rngs=nnx.Rngs(0)))
+
+
 def test_checkpoint_round_trip(model, tmp_path):
     path = tmp_path / "generator.npz"
     save_generator(path, model)
-    loaded = load_generator(path)
+    loaded, extra = load_generator(path)
     assert loaded.config == SMALL
-    for a, b in zip(model(points()), loaded(points())):
+    np.testing.assert_array_equal(extra["loss_s"], np.arange(3.0))
+    for a, b in zip(model(points()), loaded(points()), strict=True):
         np.testing.assert_array_equal(a, b)
     assert [p.name for p in tmp_path.iterdir()] == ["generator.npz"]
 
@@ -101,6 +112,28 @@ def test_nll_matches_scipy():
 
 
 def test_training_lowers_the_loss():
-    _, loss_s = train_generator(SMALL, TrainConfig(steps=150, block=50, batch=32), key=jax.random.key(0))
+    _, loss_s = train_generator(SMALL, TrainConfig(steps=150, block=50, batch=32), GaussianTasks(),
+                                key=jax.random.key(0))
     assert loss_s.shape == (150,)
     assert loss_s[-30:].mean() < 0.7 * loss_s[:10].mean()
+
+
+def test_training_draws_its_tasks_from_the_task_law():
+    """With the zero-initialised head, the first step's loss is 0.5 E||x||^2 = 0.5 d (tau^2 + sigma^2):
+    the tasks' law, set apart from the optimiser, is the one training draws from."""
+    train = TrainConfig(steps=1, block=1, batch=64)
+    for tau, sigma in ((2.0, 0.1), (0.1, 1.0)):
+        loss_s = train_generator(SMALL, train, GaussianTasks(tau=tau, sigma=sigma), key=jax.random.key(0))[1]
+        assert loss_s[0] == pytest.approx(0.5 * SMALL.d * (tau**2 + sigma**2), rel=0.35)
+
+
+@pytest.mark.parametrize("build, match", [
+    (lambda: TransformerConfig(width=30, heads=4), r"^TransformerConfig\.heads = 4: must divide width = 30$"),
+    (lambda: TransformerConfig(context=0), r"^TransformerConfig\.context = 0: must be an integer, >= 1"),
+    (lambda: TrainConfig(learning_rate=0.0), r"^TrainConfig\.learning_rate = 0\.0: must be a number, > 0"),
+    (lambda: TrainConfig(steps=2.5), r"^TrainConfig\.steps = 2\.5: must be an integer"),
+    (lambda: GaussianTasks(sigma=-1.0), r"^GaussianTasks\.sigma = -1\.0: must be a number, > 0"),
+])
+def test_bad_settings_are_one_line_naming_the_field(build, match):
+    with pytest.raises(ConfigError, match=match):
+        build()

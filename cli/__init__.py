@@ -43,7 +43,7 @@ def main(argv=None) -> int:
         try:
             args = parser.parse_args(argv)
         except SystemExit as done:  # --version, --help
-            return done.code or 0
+            return int(done.code or 0)
         if args.command is None:
             print(parser.format_help(), file=sys.stderr, end="")
             return USAGE_ERROR

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from synthlaw.cli.usage import UsageError, add_distributed, check_out, join_hosts
 
-
 RNGS = ("threefry2x32", "rbg")  # jax_default_prng_impl values that --rng offers
 
 
@@ -89,12 +88,21 @@ def read_overrides(path: Path | None, registry: dict) -> dict:
     return by_id
 
 
+def sweep_options(args):
+    """--memory-gb as the sweep engine's options (the runner adds the checkpoint folder)."""
+    from synthlaw.settings import ConfigError
+    from synthlaw.sims.engine.options import SweepOptions
+
+    try:
+        return SweepOptions(memory_budget=int(args.memory_gb * 2**30))
+    except (ConfigError, ValueError, OverflowError):  # below one byte, negative, NaN, infinite
+        raise UsageError(f"--memory-gb = {args.memory_gb}: must be a number > 0 (at least one byte)") from None
+
+
 def claims_and_configs(args, registry: dict) -> tuple[list, list]:
     """The chosen claims and their validated configs (quick or full, with --config overrides)."""
     from synthlaw.settings import ConfigError
 
-    if not args.memory_gb > 0:
-        raise UsageError(f"--memory-gb = {args.memory_gb}: must be a number > 0")
     claims = pick_claims(args.claims, registry)
     overrides = read_overrides(args.config, registry)
     try:
@@ -128,17 +136,18 @@ def run_verify(args) -> int:
 
     set_numerics(args)
     from synthlaw.figures.report import text_table, write_report
+    from synthlaw.sims.engine.fingerprint import source_fingerprint
     from synthlaw.sims.engine.progress import progress_line
     from synthlaw.sims.engine.store import config_hash
-    from synthlaw.theory.claims import REGISTRY
-    from synthlaw.theory.runner.fingerprint import source_fingerprint
+    from synthlaw.theory.claims import registry
     from synthlaw.theory.runner.saved import saved_chunks, saved_claim_ids
     from synthlaw.theory.runner.verify import NonFiniteResult, claim_identity, dtype_name, run_claim
 
-    claims, configs = claims_and_configs(args, REGISTRY)
+    options = sweep_options(args)
+    claims, configs = claims_and_configs(args, registry())
     start = time.perf_counter()
     outcomes = []
-    for i, (claim, config) in enumerate(zip(claims, configs), 1):
+    for i, (claim, config) in enumerate(zip(claims, configs, strict=True), 1):
         print(f"[{i}/{len(claims)}] {claim.id} {claim.title} ...", file=sys.stderr, flush=True)
         discarded = saved_chunks(out / claim.id) if args.force else 0
         resumed = 0 if args.force else saved_chunks(out / claim.id / "chunks" / config_hash(claim_identity(
@@ -148,8 +157,7 @@ def run_verify(args) -> int:
                   f"      resuming from the {resumed} chunks an interrupted run saved", file=sys.stderr, flush=True)
         try:
             with progress_line(claim.id):
-                outcome = run_claim(claim, config, out, force=args.force, seed=args.seed,
-                                    memory_budget=int(args.memory_gb * 2**30))
+                outcome = run_claim(claim, config, out, force=args.force, seed=args.seed, options=options)
         except NonFiniteResult as err:
             print(f"synthlaw: error: {err}", file=sys.stderr)
             return 1
@@ -157,10 +165,10 @@ def run_verify(args) -> int:
         print(f"      {outcome.verdict} ({how}, {outcome.seconds:.1f} s)", file=sys.stderr, flush=True)
         outcomes.append(outcome)
     run_ids = {o.claim.id for o in outcomes}
-    kept = saved_outcomes(out, [i for i in saved_claim_ids(out, REGISTRY) if i not in run_ids], REGISTRY)
+    kept = saved_outcomes(out, [i for i in saved_claim_ids(out, registry()) if i not in run_ids], registry())
     info = {"mode": mode, "dtype": dtype_name(), "rng": args.rng, "seed": args.seed, "devices": len(jax.devices()),
             "source fingerprint": source_fingerprint(), "wall seconds": f"{time.perf_counter() - start:.1f}"}
-    order = list(REGISTRY)
+    order = list(registry())
     report = write_report(sorted(outcomes + kept, key=lambda o: order.index(o.claim.id)), out, info)
     print(text_table(outcomes))
     if kept:
@@ -174,17 +182,17 @@ def run_report(args) -> int:
     if not args.dir.is_dir():
         raise UsageError(f"report {args.dir}: not a folder")
     from synthlaw.figures.report import text_table, write_report
-    from synthlaw.theory.claims import REGISTRY
-    from synthlaw.theory.runner.fingerprint import source_fingerprint
+    from synthlaw.sims.engine.fingerprint import source_fingerprint
+    from synthlaw.theory.claims import registry
     from synthlaw.theory.runner.saved import saved_claim_ids
 
-    ids = saved_claim_ids(args.dir, REGISTRY)
+    ids = saved_claim_ids(args.dir, registry())
     if not ids:
         raise UsageError(f"report {args.dir}: holds no claim tables (CLAIM/table.csv with CLAIM/meta.json, "
                          f"as synthlaw verify --out {args.dir} writes them)")
     check_out(args.dir, "report")
     start = time.perf_counter()
-    outcomes = saved_outcomes(args.dir, ids, REGISTRY)
+    outcomes = saved_outcomes(args.dir, ids, registry())
     if not outcomes:
         raise UsageError(f"report {args.dir}: none of its saved tables could be read (warnings above)")
     info = {"rebuilt from": str(args.dir), "source fingerprint": source_fingerprint()}
@@ -196,21 +204,22 @@ def run_report(args) -> int:
 
 def run_calibrate(args) -> int:
     set_numerics(args)
-    from synthlaw.theory.claims import REGISTRY
+    from synthlaw.theory.claims import registry
     from synthlaw.theory.runner.calibrate import calibration_table, run_calibration
 
     if args.runs < 2:
         raise UsageError(f"--runs = {args.runs}: must be an integer >= 2")
     if args.mutation_runs < 0:
         raise UsageError(f"--mutation-runs = {args.mutation_runs}: must be an integer >= 0")
-    claims, configs = claims_and_configs(args, REGISTRY)
+    options = sweep_options(args)
+    claims, configs = claims_and_configs(args, registry())
     mode = "quick" if args.quick else "full"
     out = args.out or Path("runs") / f"{datetime.date.today():%Y-%m-%d}-calibrate-{mode}"
     check_out(out)
     start = time.perf_counter()
-    results = run_calibration(list(zip(claims, configs)), runs=args.runs, base_seed=args.seed,
+    results = run_calibration(list(zip(claims, configs, strict=True)), runs=args.runs, base_seed=args.seed,
                               mutation_runs=args.mutation_runs or None, out_dir=out,
-                              memory_budget=int(args.memory_gb * 2**30))
+                              memory_budget=options.memory_budget)
     print(calibration_table(results))
     print(f"\ncalibration: {out / 'calibration.md'}  ({args.runs} runs, {time.perf_counter() - start:.1f} s)")
     return 0
@@ -219,7 +228,6 @@ def run_calibrate(args) -> int:
 def run_explain(args) -> int:
     """A claim's note; without an id, the list of claims. Reads the catalogue, so JAX is not imported."""
     from synthlaw.theory.claims.catalogue import catalogue, claim_id
-    from synthlaw.theory.notes import note_text
 
     if args.claim is None:
         print("claims (synthlaw explain ID prints one):")
@@ -229,7 +237,7 @@ def run_explain(args) -> int:
     found = claim_id(args.claim)
     if found is None:
         raise UsageError(f"explain: unknown claim id {args.claim!r}; allowed: {', '.join(catalogue())}")
-    print(note_text(found))
+    print(catalogue()[found].note.text)
     return 0
 
 
@@ -244,7 +252,7 @@ def run_list(args) -> int:
     rows += [(i, seconds(e.quick_seconds), seconds(e.full_seconds), e.title) for i, e in catalogue().items()]
     widths = [max(len(r[j]) for r in rows) for j in range(3)]
     for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3])
+        print("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3])
     print(f"\ntimes: {timings_measured()}; -: not measured")
     return 0
 

@@ -9,8 +9,8 @@ from synthlaw.figures.style import (
     measured,
     panels,
     rival_power_law,
-    seed_estimates,
 )
+from synthlaw.theory.stats.intervals import means_by
 from synthlaw.theory.stats.scaling_law import fit_law, law_value
 
 
@@ -18,7 +18,7 @@ def figure_aug1(outcome):
     """Excess against N (log-log) with the fitted law and the prediction c / (n + wN)."""
     cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
     fig, (ax,) = panels(1)
-    n_g, est = seed_estimates(cols, "excess", "n_syn", np.ones(len(cols["seed"]), bool))
+    n_g, est = means_by(cols, "excess", "n_syn", np.ones(len(cols["seed"]), bool))
     measured(ax, n_g, est, "measured (perfect generator)")
     m_g = cfg.n + cfg.weight * n_g
     ax.plot(n_g, law_value(m_g, fit_law(m_g, [e.value for e in est])), color="C1", label="fit a + b M^-gamma")
@@ -35,9 +35,9 @@ def figure_aug2(outcome):
     """Left: excess against N per n_gen (falls or rises to the floor). Right: floor against n_gen."""
     cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
     fig, (ax_c, ax_f) = panels(2)
-    for i, (n, g) in enumerate(zip(cfg.n, cfg.n_gen)):
+    for i, (n, g) in enumerate(zip(cfg.n, cfg.n_gen, strict=True)):
         rows = (cols["panel"] == "curve") & (cols["n_gen"] == g)
-        n_g, est = seed_estimates(cols, "excess", "n_syn", rows)
+        n_g, est = means_by(cols, "excess", "n_syn", rows)
         measured(ax_c, n_g, est, f"measured, n={n}, n_gen={g}", f"C{i}")
         ax_c.plot(n_g, pred["curve"][g], **{**PREDICTION, "color": f"C{i}", "label": f"formula, b={pred['b'][g]:.2g}"})
         ax_c.axhline(pred["a"][g], color=f"C{i}", linestyle=":", linewidth=0.8, label=f"floor a, n_gen={g}")
@@ -50,7 +50,7 @@ def figure_aug2(outcome):
     fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize="small")
     fig.set_figheight(fig.get_figheight() + 0.6)  # room for the legend's three rows
     rows = cols["panel"] == "floor"
-    gens, est = seed_estimates(cols, "excess", "n_gen", rows)
+    gens, est = means_by(cols, "excess", "n_gen", rows)
     measured(ax_f, gens, est, f"measured, n = 0, N = {cfg.n_syn[-1]}")
     ax_f.plot(gens, pred["floor"], **{**PREDICTION, "label": "a(n_gen) + c/N"})
     rival_power_law(ax_f, gens, gens[0], pred["floor"][0], 0.0, "rival slope 0")
@@ -66,15 +66,15 @@ def figure_spu1(outcome):
     cols, pred = outcome.columns, outcome.prediction
     fig, (ax_e, ax_w) = panels(2)
     every = np.ones(len(cols["seed"]), bool)
-    p_g, est = seed_estimates(cols, "minority", "p", every)
+    p_g, est = means_by(cols, "minority", "p", every)
     measured(ax_e, p_g, est, "measured, minority groups")
-    _, est_w = seed_estimates(cols, "worst", "p", every)
+    _, est_w = means_by(cols, "worst", "p", every)
     measured(ax_e, p_g, est_w, "measured, worst group", "C1", marker="s")
     ax_e.plot(p_g, pred["worst"], **{**PREDICTION, "label": "population ERM"})
     ax_e.axhline(pred["bayes"], **RIVAL, label="Phi(-||mu_c||)")
     ax_e.set(xlabel="minority-group mass p", ylabel="0-1 error", title="SPU-1: worst-group error")
     ax_e.legend()
-    _, est_s = seed_estimates(cols, "spur_norm", "p", every)
+    _, est_s = means_by(cols, "spur_norm", "p", every)
     measured(ax_w, p_g, est_s, "measured")
     ax_w.plot(p_g, pred["spur_norm"], **PREDICTION)
     ax_w.set(xlabel="minority-group mass p", ylabel="||w_spur||", title="SPU-1: weight on x_spur")
@@ -87,7 +87,7 @@ def figure_spu2(outcome):
     cols, pred = outcome.columns, outcome.prediction
     fig, (ax_e, ax_w) = panels(2)
     every = np.ones(len(cols["seed"]), bool)
-    n_g, est = seed_estimates(cols, "excess", "n", every)
+    n_g, est = means_by(cols, "excess", "n", every)
     measured(ax_e, n_g, est, "measured")
     ax_e.plot(n_g, pred["excess"], **{**PREDICTION, "label": "prediction tr(HV)/2"})
     rival_power_law(ax_e, n_g, n_g[0], pred["excess"][0], -0.5, "rival slope -1/2")
@@ -96,7 +96,7 @@ def figure_spu2(outcome):
     label_grid(ax_e, n_g)
     ax_e.legend()
     spur = {**cols, "spur_sq": cols["spur_norm"] ** 2}
-    _, est_s = seed_estimates(spur, "spur_sq", "n", every)
+    _, est_s = means_by(spur, "spur_sq", "n", every)
     measured(ax_w, n_g, est_s, "measured")
     ax_w.plot(n_g, pred["spur_sq"], **{**PREDICTION, "label": "prediction tr(V_spur)"})
     ax_w.set(xscale="log", yscale="log", xlabel="real rows n", ylabel="||w_spur||^2", title="SPU-2: spurious weight")
@@ -109,7 +109,7 @@ def figure_aug3(outcome):
     """Generator-only excess against the generator's shift delta, with the exact floor."""
     cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
     fig, (ax,) = panels(1)
-    shifts, est = seed_estimates(cols, "excess", "shift", np.ones(len(cols["seed"]), bool))
+    shifts, est = means_by(cols, "excess", "shift", np.ones(len(cols["seed"]), bool))
     measured(ax, shifts, est, f"measured, n = 0, N = {cfg.n_syn[-1]}")
     ax.plot(shifts, pred["excess"], **{**PREDICTION, "label": "a(delta) + c/N"})
     rival_power_law(ax, shifts, shifts[-1], pred["excess"][-1], 1.0, "rival slope 1")
@@ -127,7 +127,7 @@ def figure_spu3(outcome):
     every = np.ones(len(cols["seed"]), bool)
     spur = {**cols, "spur_sq": cols["spur_norm"] ** 2}
     for ax, value, name in ((ax_e, "excess", "group-balanced excess"), (ax_w, "spur_sq", "||w_spur||^2")):
-        n_g, est = seed_estimates(spur, value, "n_minor", every)
+        n_g, est = means_by(spur, value, "n_minor", every)
         measured(ax, n_g, est, "measured")
         curve = pred["excess" if value == "excess" else "spur_sq"]
         ax.plot(n_g, curve, **{**PREDICTION, "label": "first-order floor"})
@@ -139,6 +139,3 @@ def figure_spu3(outcome):
     ax_w.set(title="SPU-3: spurious weight floor")
     return fig
 
-
-FIGURES = {"AUG-1": figure_aug1, "AUG-2": figure_aug2, "AUG-3": figure_aug3, "SPU-1": figure_spu1,
-           "SPU-2": figure_spu2, "SPU-3": figure_spu3}

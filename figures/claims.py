@@ -1,10 +1,8 @@
-"""One figure per claim, drawn from a claim's result table and prediction (pure functions)."""
+"""The claims' figures of IMB-1..4 and AUG-4, and claim_figure, which heads any claim's figure with
+its checks. Each claim names its figure function (theory/claims); pure functions of an outcome."""
 
-import jax
 import numpy as np
 
-from synthlaw.figures.augmentation import FIGURES as AUGMENTATION_FIGURES
-from synthlaw.figures.generation import FIGURES as GENERATION_FIGURES
 from synthlaw.figures.style import (
     PREDICTION,
     RIVAL,
@@ -12,11 +10,10 @@ from synthlaw.figures.style import (
     measured,
     panels,
     rival_power_law,
-    seed_estimates,
     state_checks,
 )
-from synthlaw.sims.gaussian import DIRECTIONS
-from synthlaw.theory.risks.gaussian import imbalance_excess
+from synthlaw.sims.geometry import DIRECTIONS, imbalance_excess
+from synthlaw.theory.stats.intervals import means_by
 
 
 def figure_imb1(outcome):
@@ -26,10 +23,10 @@ def figure_imb1(outcome):
     rho_dense = np.geomspace(1, max(cfg.rho) * 1.2, 200)
     for i, sep in enumerate(cfg.separation):
         rows = cols["separation"] == sep
-        n_maj, est = seed_estimates(cols, "excess", "n_maj", rows)
+        n_maj, est = means_by(cols, "excess", "n_maj", rows)
         color = f"C{i}"
         measured(ax, n_maj / cfg.n_min, est, f"measured, Delta={sep:g}", color)
-        ax.plot(rho_dense, jax.jit(imbalance_excess)(rho_dense, sep), **{**PREDICTION, "color": color,
+        ax.plot(rho_dense, imbalance_excess(rho_dense, sep), **{**PREDICTION, "color": color,
                 "label": f"E(rho, Delta={sep:g})"})
     ax.set(xscale="log", xlabel="imbalance ratio rho = n_maj / n_min", ylabel="balanced 0-1 excess",
            title="IMB-1: the cost of imbalance")
@@ -42,7 +39,7 @@ def figure_imb2(outcome):
     """Excess against n_min on log-log axes with the first-order prediction tr(HV)/2."""
     cols, pred = outcome.columns, outcome.prediction
     fig, (ax,) = panels(1)
-    n_g, est = seed_estimates(cols, "excess", "n_min", np.ones(len(cols["seed"]), bool))
+    n_g, est = means_by(cols, "excess", "n_min", np.ones(len(cols["seed"]), bool))
     measured(ax, n_g, est, "measured (perfect generator)")
     ax.plot(n_g, pred["excess"], marker="", **{**PREDICTION, "label": "prediction tr(HV)/2"})
     rival_power_law(ax, n_g, n_g[0], pred["excess"][0], -0.5, "rival slope -1/2")
@@ -63,7 +60,7 @@ def figure_imb3(outcome):
     oversampled = cols["panel"] != "none"
     for i, direction in enumerate(outcome.config.directions):
         rows = oversampled & np.isclose(cols["angle"], DIRECTIONS[direction])
-        shifts, est = seed_estimates(cols, "excess", "shift", rows)
+        shifts, est = means_by(cols, "excess", "shift", rows)
         measured(ax, shifts, est, f"measured, {direction}", f"C{i}")
         ax.plot(outcome.config.shift, pred["excess"][direction], **{**PREDICTION, "color": f"C{i}",
                 "label": f"F(delta) + O(1/n), {direction}"})
@@ -85,9 +82,10 @@ def figure_aug4(outcome):
     fig, (ax,) = panels(1)
     for i, shift in enumerate(cfg.shift):
         rows = np.isclose(cols["shift"], shift * cfg.true_shift_scale)
-        n_g, est = seed_estimates(cols, "excess", "m", rows)
+        n_g, est = means_by(cols, "excess", "m", rows)
         measured(ax, n_g, est, f"measured, delta={shift:g}", f"C{i}")
-        ax.plot(n_g, pred["excess"][shift], **{**PREDICTION, "color": f"C{i}", "label": f"B(N) + V(N), delta={shift:g}"})
+        ax.plot(n_g, pred["excess"][shift],
+                **{**PREDICTION, "color": f"C{i}", "label": f"B(N) + V(N), delta={shift:g}"})
         ax.axvline(pred["best_n"][shift], color=f"C{i}", linestyle=":", linewidth=0.8,
                    label=f"predicted best N = {pred['best_n'][shift]:.0f}")
     ax.axvline(round(cfg.rho * cfg.n_min) - cfg.n_min, **{**RIVAL, "label": "balance, N = n_maj - n_min"})
@@ -105,7 +103,7 @@ def figure_imb4(outcome):
     for i, generator in enumerate(cfg.generators):
         for ax, panel in ((ax_n, "n_min"), (ax_d, "d")):
             rows = (cols["generator"] == generator) & (cols["panel"] == panel)
-            xs, est = seed_estimates(cols, "excess", panel, rows)
+            xs, est = means_by(cols, "excess", panel, rows)
             ax.plot(xs, [e.value for e in est], marker="o", color=f"C{i}", label=generator)
             ax.fill_between(xs, [e.lo for e in est], [e.hi for e in est], color=f"C{i}", alpha=0.15)
     for ax in (ax_n, ax_d):
@@ -123,10 +121,7 @@ def figure_imb4(outcome):
 
 def claim_figure(outcome):
     """The claim's figure, titled with its verdict and interval levels, its checks listed below."""
-    fig = FIGURES[outcome.claim.id](outcome)
+    fig = outcome.claim.figure(outcome)
     state_checks(fig, outcome)
     return fig
 
-
-FIGURES = {"IMB-1": figure_imb1, "IMB-2": figure_imb2, "IMB-3": figure_imb3, "IMB-4": figure_imb4, "AUG-4": figure_aug4,
-           **AUGMENTATION_FIGURES, **GENERATION_FIGURES}

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from synthlaw.figures.style import PREDICTION, RIVAL, label_grid, measured, panels, seed_estimates
+from synthlaw.figures.style import PREDICTION, RIVAL, label_grid, measured, panels
+from synthlaw.theory.stats.intervals import means_by
 
 GEN2_PANELS = (("kl", "Gaussian-fit KL to the truth"), ("frechet", "Frechet distance (squared)"),
                ("mmd2", "MMD^2 to a true-law sample"), ("memorisation", "memorisation rate"),
@@ -13,7 +14,7 @@ def figure_gen1(outcome):
     """GEN-1: the transformer's expected KL against context length t, log-log, over KL_Bayes(t)."""
     cols, pred = outcome.columns, outcome.prediction
     fig, (ax,) = panels(1)
-    t_g, est = seed_estimates(cols, "kl", "t", cols["t"] >= 1)
+    t_g, est = means_by(cols, "kl", "t", cols["t"] >= 1)
     measured(ax, t_g, est, "transformer")
     ax.plot(t_g, pred["kl_bayes"][t_g], **{**PREDICTION, "label": "KL_Bayes(t)"})
     ax.axhline(pred["kl_prior"], **RIVAL, label="rival: ignores context")
@@ -30,9 +31,9 @@ def figure_gen2(outcome):
     generators = list(dict.fromkeys(cols["generator"]))
     fig, axes = panels(len(GEN2_PANELS))
     offsets_d = np.linspace(-0.2, 0.2, len(cfg.d)) if len(cfg.d) > 1 else [0.0]
-    for ax, (metric, title) in zip(axes, GEN2_PANELS):
-        for j, (d, offset) in enumerate(zip(cfg.d, offsets_d)):
-            est = [seed_estimates(cols, metric, "d", (cols["generator"] == g) & (cols["d"] == d))[1][0]
+    for ax, (metric, title) in zip(axes, GEN2_PANELS, strict=True):
+        for j, (d, offset) in enumerate(zip(cfg.d, offsets_d, strict=True)):
+            est = [means_by(cols, metric, "d", (cols["generator"] == g) & (cols["d"] == d))[1][0]
                    for g in generators]
             measured(ax, np.arange(len(generators)) + offset, est, f"d = {d}", color=f"C{j}")
         ax.set_xticks(range(len(generators)), generators, rotation=30)
@@ -45,5 +46,3 @@ def figure_gen2(outcome):
     axes[0].legend()
     return fig
 
-
-FIGURES = {"GEN-1": figure_gen1, "GEN-2": figure_gen2}

@@ -1,16 +1,13 @@
 """The verify report: a PASS/FAIL table for the terminal, and report.md and the self-contained
 report.html with one PNG per claim."""
 
-import io
 from pathlib import Path
-
-import matplotlib.pyplot as plt
 
 from synthlaw.figures.claims import claim_figure
 from synthlaw.figures.html import html_page, html_section, html_table
+from synthlaw.figures.style import png
 from synthlaw.sims.engine.store import write_atomic
 from synthlaw.theory.stats.intervals import LEVEL
-from synthlaw.theory.notes import note_text
 
 HEADER = ("claim", "check", "prediction", "measurement", f"{100 * LEVEL:g}% CI", "allowance", "rival", "verdict")
 
@@ -39,7 +36,7 @@ def text_table(outcomes) -> str:
     """A fixed-width table for the terminal."""
     rows = [HEADER, *table_rows(outcomes)]
     widths = [max(len(r[j]) for r in rows) for j in range(len(HEADER))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows)
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
 def markdown_table(outcomes) -> str:
@@ -47,14 +44,6 @@ def markdown_table(outcomes) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
-
-
-def png_bytes(fig) -> bytes:
-    """The figure rendered to PNG in memory (and closed)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
 
 
 def provenance(outcome, fingerprint: str) -> str:
@@ -70,15 +59,10 @@ def provenance(outcome, fingerprint: str) -> str:
             f"{meta.get('dtype', '?')}, seed {meta.get('seed', '?')}, source fingerprint {source}{changed}).")
 
 
-def note_body(claim_id: str) -> str:
-    """The claim's note without its title line (the section heading carries the title)."""
-    return note_text(claim_id).split("\n", 1)[1].strip()
-
-
 def claim_section(outcome, png_name: str, fingerprint: str) -> str:
     c = outcome.claim
     lines = [f"## {c.id}: {c.title} ({outcome.verdict})", "", f"Source: {c.source}.", "",
-             f"![{c.id}]({png_name})", "", provenance(outcome, fingerprint), "", note_body(c.id), ""]
+             f"![{c.id}]({png_name})", "", provenance(outcome, fingerprint), "", c.note.body, ""]
     return "\n".join(lines)
 
 
@@ -89,10 +73,10 @@ def write_report(outcomes, out_dir: Path, run_info: dict, title: str = "synthlaw
     info = ", ".join(f"{k}: {v}" for k, v in run_info.items())
     markdown, html_sections = [], []
     for o in outcomes:
-        png = png_bytes(claim_figure(o))
-        write_atomic(out_dir / f"{o.claim.id}.png", png)
+        figure = png(claim_figure, o)
+        write_atomic(out_dir / f"{o.claim.id}.png", figure)
         markdown.append(claim_section(o, f"{o.claim.id}.png", fingerprint))
-        html_sections.append(html_section(o.claim, o.verdict, png, provenance(o, fingerprint), note_body(o.claim.id)))
+        html_sections.append(html_section(o.claim, o.verdict, figure, provenance(o, fingerprint), o.claim.note.body))
     head = [f"# {title}", "", info, "", markdown_table(outcomes), ""]
     table = html_table(HEADER, table_rows(outcomes))
     write_atomic(out_dir / "report.html", html_page(title, info, table, html_sections))

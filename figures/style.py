@@ -1,29 +1,42 @@
-"""One plot style for every figure: legible at paper size (about 3.3 x 2.5 inches per panel)."""
+"""One plot style for every figure: legible at paper size (about 3.3 x 2.5 inches per panel).
+
+Figures are matplotlib Figure objects made without pyplot, so no backend is chosen: png() renders
+one with Agg, under the style RC. Figures draw; the numbers they show (seed means and intervals,
+fits) come from theory/stats.
+"""
+
+import io
+from typing import Any
 
 import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from synthlaw.theory.stats.intervals import FIGURE_LEVEL, LEVEL, mean_ci  # noqa: E402
+from synthlaw.theory.stats.intervals import FIGURE_LEVEL, LEVEL
 
 PANEL_INCHES = (3.4, 2.6)
-RC = {"font.size": 9, "axes.titlesize": 9, "axes.labelsize": 9, "legend.fontsize": 7,
-      "xtick.labelsize": 8, "ytick.labelsize": 8, "lines.linewidth": 1.4, "lines.markersize": 4,
-      "axes.spines.top": False, "axes.spines.right": False, "savefig.dpi": 200,
-      "savefig.bbox": "tight"}
+RC: dict[RcKeyType, Any] = {
+    "font.size": 9, "axes.titlesize": 9, "axes.labelsize": 9, "legend.fontsize": 7, "xtick.labelsize": 8,
+    "ytick.labelsize": 8, "lines.linewidth": 1.4, "lines.markersize": 4, "axes.spines.top": False,
+    "axes.spines.right": False, "savefig.dpi": 200, "savefig.bbox": "tight"}
 PREDICTION = {"color": "black", "linestyle": "--", "linewidth": 1.2, "label": "prediction"}
 RIVAL = {"color": "grey", "linestyle": ":"}
 
 
 def panels(n: int):
     """A figure with n side-by-side panels."""
-    plt.rcParams.update(RC)
-    fig, axes = plt.subplots(1, n, figsize=(PANEL_INCHES[0] * n, PANEL_INCHES[1]), squeeze=False,
-                             layout="constrained")
+    fig = Figure(figsize=(PANEL_INCHES[0] * n, PANEL_INCHES[1]), layout="constrained")
+    axes = fig.subplots(1, n, squeeze=False)
     return fig, list(axes[0])
+
+
+def png(draw, *args) -> bytes:
+    """draw(*args) -> a Figure, drawn and rendered to PNG bytes under the style RC."""
+    with matplotlib.rc_context(RC):
+        buffer = io.BytesIO()
+        draw(*args).savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def measured(ax, x, estimates, label, color=None, marker="o"):
@@ -47,12 +60,6 @@ def label_grid(ax, x_values):
     ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_minor_formatter(NullFormatter())
-
-
-def seed_estimates(columns, value: str, x_key: str, rows):
-    """The x values among rows and, per x, the mean of column `value` over seeds with its 95% interval."""
-    xs = np.unique(columns[x_key][rows])
-    return xs, [mean_ci(columns[value][rows & (columns[x_key] == x)], FIGURE_LEVEL) for x in xs]
 
 
 def state_checks(fig, outcome) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from synthlaw.cli import main
 from synthlaw.cli.claims import pick_claims
-from synthlaw.theory.claims import REGISTRY
+from synthlaw.theory.claims import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = '[imb-1]\nn_min = 400\nseeds = 8\nseparation = [1.0]\nrho = [1.0, 4.0]\n'
@@ -38,14 +38,18 @@ def test_list_names_every_claim_with_its_measured_times(capsys):
     code, out, _ = run(capsys, "list")
     lines = out.splitlines()
     assert code == 0 and lines[0].split() == ["claim", "quick", "full", "title"]
-    rows = {line.split()[0]: line.split() for line in lines[1:len(REGISTRY) + 1]}
-    assert list(rows) == list(REGISTRY)
+    rows = {line.split()[0]: line.split() for line in lines[1:len(registry()) + 1]}
+    assert list(rows) == list(registry())
     stored = tomllib.loads((Path(__file__).parents[1] / "theory" / "claims" / "catalogue.toml").read_text())
+
+    def expected(claim_id, name):
+        return ["-"] if name not in stored[claim_id] else [f"{stored[claim_id][name]:g}", "s"]
+
     for claim_id, (_, quick, *rest) in rows.items():  # a time as "12.8 s", an unmeasured one as "-"
         shown = [quick] if quick == "-" else [quick, rest.pop(0)]
-        assert shown == (["-"] if "quick_seconds" not in stored[claim_id] else [f"{stored[claim_id]['quick_seconds']:g}", "s"])
+        assert shown == expected(claim_id, "quick_seconds")
         full = rest[:1] if rest[0] == "-" else rest[:2]
-        assert full == (["-"] if "full_seconds" not in stored[claim_id] else [f"{stored[claim_id]['full_seconds']:g}", "s"])
+        assert full == expected(claim_id, "full_seconds")
     assert stored["measured"] in lines[-1]
 
 
@@ -53,7 +57,7 @@ def test_list_prints_a_dash_for_an_unmeasured_time(capsys, monkeypatch):
     from synthlaw.theory.claims import catalogue
 
     read = catalogue._read()
-    unmeasured = {k: ({"title": v["title"]} if k == "IMB-1" else v) for k, v in read.items()}
+    unmeasured = {k: ({} if k == "IMB-1" else v) for k, v in read.items()}
     monkeypatch.setattr(catalogue, "_read", lambda: unmeasured)
     code, out, _ = run(capsys, "list")
     assert code == 0 and out.splitlines()[1].split()[:3] == ["IMB-1", "-", "-"]
@@ -64,14 +68,14 @@ def test_explain_ignores_case_and_without_an_id_lists_the_claims(capsys):
     assert code == 0 and lower.startswith("# IMB-1:")
     assert run(capsys, "explain", "IMB-1")[1] == lower
     code, out, _ = run(capsys, "explain")
-    assert code == 0 and [line.split()[0] for line in out.splitlines()[1:]] == list(REGISTRY)
+    assert code == 0 and [line.split()[0] for line in out.splitlines()[1:]] == list(registry())
     code, _, err = run(capsys, "explain", "IMB-9")
     assert code == 2 and err.count("\n") == 1 and "unknown claim id 'IMB-9'" in err
 
 
 def test_claim_ids_ignore_case_and_no_claims_flag_means_all():
-    assert [c.id for c in pick_claims("imb-1, Aug-2", REGISTRY)] == ["IMB-1", "AUG-2"]
-    assert [c.id for c in pick_claims(None, REGISTRY)] == list(REGISTRY)
+    assert [c.id for c in pick_claims("imb-1, Aug-2", registry())] == ["IMB-1", "AUG-2"]
+    assert [c.id for c in pick_claims(None, registry())] == list(registry())
 
 
 @pytest.mark.parametrize("text", ["", ",", " , "])
@@ -129,7 +133,8 @@ INTERRUPT_DURING_A_CLAIM = r"""
 import os, signal, sys, time
 from pathlib import Path
 import synthlaw.theory.runner.verify as verify
-signal.signal(signal.SIGINT, signal.default_int_handler)  # as a terminal's Ctrl-C meets it, even if started with & (SIG_IGN)
+# as a terminal's Ctrl-C meets it, even if started with & (SIG_IGN)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from synthlaw.cli import main
 
 def measure_then_ctrl_c(claim, config, out_dir, **kwargs):
@@ -155,7 +160,8 @@ def test_ctrl_c_is_one_line_with_the_saved_chunks_and_exit_130(tmp_path):
 INTERRUPT_AFTER_TWO_CHUNKS = r"""
 import os, signal, sys
 import synthlaw.sims.engine.sweep as sweep
-signal.signal(signal.SIGINT, signal.default_int_handler)  # as a terminal's Ctrl-C meets it, even if started with & (SIG_IGN)
+# as a terminal's Ctrl-C meets it, even if started with & (SIG_IGN)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from synthlaw.cli import main
 
 written = []

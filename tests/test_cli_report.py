@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from synthlaw.cli import main
-from synthlaw.theory.claims import REGISTRY
+from synthlaw.theory.claims import registry
 from synthlaw.theory.runner.saved import load_outcome
-
 
 TINY = ('[IMB-1]\nn_min = 400\nseeds = 8\nseparation = [1.0]\nrho = [1.0, 4.0]\n'
         '[AUG-4]\nn_min = 200\nn_syn = [100, 300, 600, 900]\nseeds = 4\n')
@@ -125,7 +124,7 @@ def test_report_html_is_self_contained_and_colours_verdicts(saved):
 
 
 def test_a_rebuilt_outcome_reuses_the_cached_prediction_and_judges_the_same(saved):
-    claim = REGISTRY["IMB-1"]
+    claim = registry()["IMB-1"]
     outcome = load_outcome(claim, saved)
     fresh = claim.judge(outcome.columns, outcome.config, claim.predict(outcome.config))
     assert outcome.checks == fresh and not outcome.rerun

@@ -4,7 +4,6 @@ import pytest
 
 from synthlaw.figures.html import markdown_html
 from synthlaw.theory.claims.catalogue import catalogue
-from synthlaw.theory.notes import note_text
 
 
 def test_markdown_subset():
@@ -25,6 +24,6 @@ def test_a_bullet_list_may_interrupt_a_paragraph():
 
 @pytest.mark.parametrize("claim_id", list(catalogue()))
 def test_every_note_converts_without_markdown_left_over(claim_id):
-    body = markdown_html(note_text(claim_id))
+    body = markdown_html(catalogue()[claim_id].note.text)
     assert body.startswith(f"<h1>{claim_id}:") and "**" not in body and "<p>" in body
     assert "href" not in body and "src" not in body

@@ -12,43 +12,58 @@ import jax
 import numpy as np
 import pytest
 
+from synthlaw.settings import ConfigError, rule
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.store import read_table
 from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
-from synthlaw.theory.stats.intervals import mean_ci
-from synthlaw.settings import rule
-from synthlaw.theory.claims.spec import Config
-from synthlaw.theory.runner.verify import claim_key
+from synthlaw.theory.claims.spec import Config, SeededConfig
+from synthlaw.theory.notes import Note
 from synthlaw.theory.runner.calibrate import (
-    calibrate_claim, calibration_table, run_calibration, split_runs, write_calibration)
+    calibrate_claim,
+    calibration_table,
+    measure_runs,
+    power_of_check,
+    run_calibration,
+    split_runs,
+    write_calibration,
+)
+from synthlaw.theory.runner.verify import claim_key
+from synthlaw.theory.stats.intervals import mean_ci
 
 RUNS, SEEDS, SD = 40, 20, 0.1
 
 
 @dataclasses.dataclass(frozen=True)
-class FakeConfig(Config):
-    claim_id: ClassVar[str] = "FAKE-1"
+class FakeConfig(SeededConfig):
+    owner: ClassVar[str] = "FAKE-1"
     mean: float = rule(lambda v: True, "any number")
-    seeds: int = rule(lambda v: v >= 2, ">= 2")
 
 
-def draw(key, point):
+@dataclasses.dataclass(frozen=True)
+class UnseededConfig(Config):
+    owner: ClassVar[str] = "FAKE-2"
+    mean: float = rule(lambda v: True, "any number")
+
+
+def draw(point, *, key):
     return {"value": point["mean"] + SD * jax.random.normal(key)}
 
 
-def measure(config, key):
-    return run_sweep(draw, key=key, n_seeds=config.seeds, grid={"mean": np.array([config.mean])}).columns
+def measure(config, *, key, options):
+    return run_sweep(draw, key=key, n_seeds=config.seeds, grid={"mean": np.array([config.mean])}, options=options,
+                     name="FAKE-1 level").columns
 
 
 def judge(columns, config, prediction):
     return [Check(label="level", quantity="mean", prediction=prediction["level"],
-                  measured=mean_ci(columns["value"]), rival=0.0)]
+                  measured=mean_ci(columns["value"]), rival=0.0, error_kind="relative")]
 
 
 def fake_claim() -> Claim:
     config = FakeConfig(mean=1.0, seeds=SEEDS)
-    return Claim(id="FAKE-1", order=0, title="a level", source="test", quick=config, full=config,
-                 measure=measure, predict=lambda c: {"level": c.mean}, judge=judge,
+    return Claim(id="FAKE-1", note=Note("FAKE-1.md"), source="test", quick=config, full=config,
+                 measure=measure, predict=lambda c: {"level": c.mean}, judge=judge, figure=None,
                  mutations=(Mutation("x1.5", predict=scaled(1.5, "level")),
                             Mutation("mean 1.3", config=replaced(mean=1.3))))
 
@@ -86,13 +101,13 @@ def test_runs_are_disjoint_seeds_renumbered_from_zero():
     claim = fake_claim()
     config = dataclasses.replace(claim.quick, seeds=3 * SEEDS)
     key = claim_key(claim.id, 0)
-    columns = measure(config, key)
+    columns = measure(config, key=key, options=SweepOptions())
     tables = split_runs(columns, 3, SEEDS)
     for k, table in enumerate(tables):
         assert np.array_equal(table["seed"], np.arange(SEEDS))
         assert np.array_equal(table["value"], columns["value"][k * SEEDS:(k + 1) * SEEDS])
     # Run 0 is what a verify run with the same key measures; the runs do not repeat each other.
-    assert np.array_equal(tables[0]["value"], measure(claim.quick, key)["value"])
+    assert np.array_equal(tables[0]["value"], measure(claim.quick, key=key, options=SweepOptions())["value"])
     assert len(np.unique(np.concatenate([t["value"] for t in tables]))) == 3 * SEEDS
 
 
@@ -109,3 +124,21 @@ def test_a_reported_only_claim_is_skipped_and_the_tables_are_written(tmp_path, r
     assert list(read_table(tmp_path / "mutations.csv")["mutation"]) == ["x1.5", "mean 1.3"]
     assert "reported only" in (tmp_path / "calibration.md").read_text()
     assert "x1.5" in calibration_table([result, skipped])
+
+
+def test_power_is_scanned_as_each_check_says_relative_or_absolute():
+    # At mean 2.0 a relative error e moves the prediction by 2e, an absolute one by e; >= 90%
+    # rejection needs a move > 0.115 (see above): relative 0.1 (a move of 0.2; 0.05 moves 0.1,
+    # rejected in ~72% of runs), absolute 0.2 (0.1 is too small).
+    claim = fake_claim()
+    config = dataclasses.replace(claim.quick, mean=2.0)
+    tables = measure_runs(claim, config, RUNS, key=claim_key(claim.id, 1), memory_budget=2**30)
+    relative = [judge(table, config, {"level": 2.0})[0] for table in tables]
+    absolute = [dataclasses.replace(c, error_kind="absolute") for c in relative]
+    assert (power_of_check(relative), power_of_check(absolute)) == (0.1, 0.2)
+
+
+def test_a_claim_whose_config_declares_no_seeds_is_refused_in_one_line():
+    claim = dataclasses.replace(fake_claim(), id="FAKE-2", quick=UnseededConfig(mean=1.0))
+    with pytest.raises(ConfigError, match=r"^FAKE-2: its config UnseededConfig declares no seeds"):
+        calibrate_claim(claim, claim.quick, runs=RUNS)

@@ -5,7 +5,7 @@ import dataclasses
 
 import numpy as np
 
-from synthlaw.theory.claims import REGISTRY
+from synthlaw.theory.claims import registry
 from synthlaw.theory.runner import saved
 from synthlaw.theory.runner.saved import cached_prediction, decode, encode, saved_chunks
 
@@ -23,7 +23,7 @@ def test_a_prediction_round_trips_with_its_types():
 
 def test_a_cached_prediction_is_used_only_for_the_same_config_and_source(tmp_path, monkeypatch):
     calls = []
-    claim = REGISTRY["IMB-1"]
+    claim = registry()["IMB-1"]
     counting = dataclasses.replace(claim, predict=lambda config: calls.append(config) or {"excess": np.ones(2)})
     config = claim.config(True)
     first = cached_prediction(counting, config, tmp_path)

@@ -1,28 +1,27 @@
-"""The claims: one module per claim joins an experiment to a prediction and judges it.
+"""The claims: one module per claim joins an experiment to a prediction, judges it and names its
+figure and note (a claims.check.Claim called CLAIM).
 
-Each module defines CLAIM (a claims.check.Claim). REGISTRY collects them in CLAIMS order, so a new
-claim is one new module here (plus its note, its figure and its line in catalogue.toml). REGISTRY
-is built on first use, so that catalogue (ids and titles) can be read without importing JAX.
+registry() collects them in the order of catalogue.toml, so a new claim is one new module here,
+its note theory/notes/ID.md (whose heading is its title) and its line in catalogue.toml. The
+catalogue is read without importing any claim (or JAX); registry() imports them all, once.
 """
 
+import functools
 import importlib
 import pkgutil
 
-_SUPPORT = {"catalogue", "check", "spec"}
+from synthlaw.theory.claims import catalogue
+
+SUPPORT_MODULES = {"catalogue", "check", "spec"}
 
 
-def _discover() -> dict:
-    claims = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name not in _SUPPORT:
-            claims.append(importlib.import_module(f"{__name__}.{info.name}").CLAIM)
-    claims.sort(key=lambda c: c.order)
-    return {c.id: c for c in claims}
-
-
-def __getattr__(name: str):
-    """REGISTRY (id -> Claim), discovered once, on first access."""
-    if name == "REGISTRY":
-        globals()["REGISTRY"] = _discover()
-        return globals()["REGISTRY"]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+@functools.cache
+def registry() -> dict:
+    """id -> Claim, every claim module's CLAIM in catalogue order; a claim the catalogue lacks is an error."""
+    claims = [importlib.import_module(f"{__name__}.{info.name}").CLAIM
+              for info in pkgutil.iter_modules(__path__) if info.name not in SUPPORT_MODULES]
+    order = list(catalogue.catalogue())
+    missing = [c.id for c in claims if c.id not in order]
+    if missing:
+        raise ValueError(f"claim {missing[0]}: has no line in theory/claims/catalogue.toml; add [{missing[0]}]")
+    return {c.id: c for c in sorted(claims, key=lambda c: order.index(c.id))}

@@ -5,19 +5,21 @@ from typing import ClassVar
 
 import numpy as np
 
+from synthlaw.figures.augmentation import figure_aug1
 from synthlaw.models.registry import GENERATORS, generator
-from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
-from synthlaw.theory.stats.intervals import Estimate, bootstrap_slope, by_seed, curve_ratio, loglog_slope
 from synthlaw.settings import at_least, one_of, rule
-from synthlaw.theory.claims.spec import Config, seeds, separation
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
+from synthlaw.theory.claims.spec import SeededConfig, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
+from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant
+from synthlaw.theory.stats.intervals import Estimate, bootstrap_slope, by_seed, curve_ratio, loglog_slope
 
 RIVAL_GAMMA = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
-class Aug1Config(Config):
+class Aug1Config(SeededConfig):
     owner: ClassVar[str] = "AUG-1"
     d: int = at_least(1)
     separation: float = separation()
@@ -25,12 +27,12 @@ class Aug1Config(Config):
     generator: str = one_of(GENERATORS, "the claim is for 'perfect'")
     n_syn: tuple[int, ...] = rule(lambda v: v >= 2 and v % 2 == 0, ">= 2 and even (synthetic rows, half per class)")
     weight: float = rule(lambda v: v > 0, "> 0 (loss weight of a synthetic row)")
-    seeds: int = seeds()
 
 
-def measure(config, key):
-    return measure_augmentation(key, generator(config.generator), [{"n": config.n, "n_syn": m} for m in config.n_syn],
-                                d=config.d, separation=config.separation, weight=config.weight, seeds=config.seeds)
+def measure(config, *, key, options):
+    return measure_augmentation(generator(config.generator), [{"n": config.n, "n_syn": m} for m in config.n_syn],
+                                d=config.d, separation=config.separation, weight=config.weight, seeds=config.seeds,
+                                key=key, options=options, name=config.owner)
 
 
 def predict(config):
@@ -49,21 +51,21 @@ def judge(columns, config, prediction):
     label = f"M = n + wN, {m_g[0]:g}..{m_g[-1]:g}"
     return [
         Check(label=label, quantity="gamma in b M^-gamma", prediction=prediction["gamma"],
-              measured=Estimate(-slope.value, -slope.hi, -slope.lo), rival=RIVAL_GAMMA),
+              measured=Estimate(-slope.value, -slope.hi, -slope.lo), error_kind="absolute", rival=RIVAL_GAMMA),
         Check(label=label, quantity="whole curve: measured / predicted excess", prediction=1.0,
               measured=curve_ratio(excess_sg, prediction["excess"]),
-              rival=float(np.mean(prediction["no_augmentation"] / prediction["excess"]))),
+              error_kind="relative", rival=float(np.mean(prediction["no_augmentation"] / prediction["excess"]))),
     ]
 
 
 CLAIM = Claim(
-    id="AUG-1", order=80, title="Augmentation with a perfect generator: excess ~ 1/(n + wN)",
+    id="AUG-1", note=Note("AUG-1.md"),
     source="CLAIMS.md AUG-1; derived analogue of the abstract's second result (the scaling law in N)",
     quick=Aug1Config(d=5, separation=2.0, n=500, generator="perfect", n_syn=(512, 1024, 2048, 4096, 8192, 16384),
                      weight=1.0, seeds=320),
     full=Aug1Config(d=5, separation=2.0, n=500, generator="perfect",
                     n_syn=(512, 1024, 2048, 4096, 8192, 16384, 32768), weight=1.0, seeds=640),
-    measure=measure, predict=predict, judge=judge,
+    measure=measure, predict=predict, judge=judge, figure=figure_aug1,
     mutations=(Mutation("excess x 0.8", predict=scaled(0.8, "excess")),
                Mutation("excess x 1.2", predict=scaled(1.2, "excess")),
                Mutation("gamma - 0.2", predict=shifted(-0.2, "gamma")),

@@ -7,18 +7,20 @@ from typing import ClassVar
 import numpy as np
 from scipy.optimize import minimize_scalar
 
+from synthlaw.figures.claims import figure_aug4
 from synthlaw.models.registry import generator
-from synthlaw.sims.gaussian import DIRECTIONS
-from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
-from synthlaw.theory.stats.intervals import argmin_ci, by_seed, curve_ratio, grid_argmin
 from synthlaw.settings import at_least, one_of, rule
-from synthlaw.theory.claims.spec import Config, imbalance_ratio, seeds, separation
+from synthlaw.sims.geometry import DIRECTIONS
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
+from synthlaw.theory.claims.spec import SeededConfig, imbalance_ratio, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
+from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.oversampling import oversampling_excess
+from synthlaw.theory.stats.intervals import argmin_ci, by_seed, curve_ratio, grid_argmin
 
 
 @dataclasses.dataclass(frozen=True)
-class Aug4Config(Config):
+class Aug4Config(SeededConfig):
     owner: ClassVar[str] = "AUG-4"
     d: int = at_least(1)
     separation: float = separation()
@@ -28,7 +30,6 @@ class Aug4Config(Config):
     shift: tuple[float, ...] = rule(lambda v: v >= 0, ">= 0 (the generator's mean shift delta; 0 is perfect)")
     direction: str = one_of(DIRECTIONS, "the shift's direction against mu_1 - mu_0")
     true_shift_scale: float = rule(lambda v: v > 0, "> 0 (1: the generator is off by exactly delta)")
-    seeds: int = seeds()
 
     def limits(self):
         balance = round(self.rho * self.n_min) - self.n_min
@@ -42,11 +43,12 @@ def n_maj(config):
     return int(round(config.rho * config.n_min))
 
 
-def measure(config, key):
+def measure(config, *, key, options):
     points = [{"separation": config.separation, "n_min": config.n_min, "n_maj": n_maj(config), "m": m,
                "shift": s * config.true_shift_scale, "direction": config.direction}
               for s in config.shift for m in config.n_syn]
-    return measure_oversampling(key, generator("shifted"), points, d=config.d, seeds=config.seeds)
+    return measure_oversampling(generator("shifted"), points, d=config.d, seeds=config.seeds, key=key,
+                                options=options, name=config.owner)
 
 
 def predict(config):
@@ -56,8 +58,10 @@ def predict(config):
     out = {"excess": {}, "best_n": {}, "best_n_continuous": {}, "no_bias": {}}
     n_g = np.asarray(config.n_syn, float)
     for s in config.shift:
-        curve = lambda m, s=s: oversampling_excess(config.d, config.separation, config.n_min, n_maj(config), m, s,
-                                                   config.direction).total
+        def curve(m, s=s):
+            return oversampling_excess(config.d, config.separation, config.n_min, n_maj(config), m, s,
+                                       config.direction).total
+
         terms = [oversampling_excess(config.d, config.separation, config.n_min, n_maj(config), m, s,
                                      config.direction) for m in n_g]
         out["excess"][s] = np.array([t.total for t in terms])
@@ -76,15 +80,16 @@ def judge(columns, config, prediction):
         label = f"delta={s:g}, N {n_g[0]:g}..{n_g[-1]:g}"
         checks += [
             Check(label=label, quantity="whole curve: measured / predicted B(N) + V(N)", prediction=1.0,
-                  measured=curve_ratio(excess_sg, prediction["excess"][s]), rival=prediction["no_bias"][s]),
+                  measured=curve_ratio(excess_sg, prediction["excess"][s]), rival=prediction["no_bias"][s],
+                  error_kind="relative"),
             Check(label=label, quantity="best N (argmin of the excess)", prediction=prediction["best_n"][s],
-                  measured=argmin_ci(n_g, excess_sg), rival=float(n_g[-1])),
+                  measured=argmin_ci(n_g, excess_sg), error_kind="relative", rival=float(n_g[-1])),
         ]
     return checks
 
 
 CLAIM = Claim(
-    id="AUG-4", order=110, title="How much synthetic minority data to add: best N at or below balance",
+    id="AUG-4", note=Note("AUG-4.md"),
     source="CLAIMS.md AUG-4; derived analogue of the abstract's first result (benefit paid for by generator quality)",
     quick=Aug4Config(d=2, separation=2.0, rho=4.0, n_min=1000,
                      n_syn=(500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000), shift=(0.0, 0.5),
@@ -92,7 +97,7 @@ CLAIM = Claim(
     full=Aug4Config(d=2, separation=2.0, rho=4.0, n_min=4000,
                     n_syn=(2000, 4000, 6000, 8000, 10000, 12000, 14000, 16000, 20000), shift=(0.0, 0.25, 0.5),
                     direction="parallel", true_shift_scale=1.0, seeds=64),
-    measure=measure, predict=predict, judge=judge,
+    measure=measure, predict=predict, judge=judge, figure=figure_aug4,
     mutations=(Mutation("curves x 0.8", predict=scaled(0.8, "excess")),
                Mutation("curves x 1.2", predict=scaled(1.2, "excess")),
                Mutation("best N x 1.2", predict=scaled(1.2, "best_n")),

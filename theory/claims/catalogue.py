@@ -1,31 +1,39 @@
-"""The claim ids and titles, and their measured verify times, without importing any claim (or JAX).
+"""The claims in CLAIMS order, their titles and measured verify times, without importing any
+claim (or JAX): `synthlaw list` and `synthlaw explain` read it.
 
-`synthlaw list` and `synthlaw explain` read catalogue.toml; tests/theory/test_catalogue.py checks
-that it names the same claims, in the same order and with the same titles, as REGISTRY.
+catalogue.toml holds the order and the times; a title is the heading of the claim's note
+(theory/notes/ID.md), the same note the claim names. tests/theory/test_catalogue.py checks that
+the catalogue and registry() name the same claims, in the same order, with the same notes.
 """
 
 import functools
 import tomllib
-from importlib import resources
+from pathlib import Path
 from typing import NamedTuple
+
+from synthlaw.theory.notes import Note
 
 
 class Entry(NamedTuple):
-    """A claim's title and its measured wall time in seconds (None: not measured)."""
+    """A claim's note and its measured wall times in seconds (None: not measured)."""
 
-    title: str
+    note: Note
     quick_seconds: float | None
     full_seconds: float | None
+
+    @property
+    def title(self) -> str:
+        return self.note.title
 
 
 @functools.cache
 def _read() -> dict:
-    return tomllib.loads(resources.files(__package__).joinpath("catalogue.toml").read_text())
+    return tomllib.loads(Path(__file__).with_name("catalogue.toml").read_text())
 
 
 def catalogue() -> dict[str, Entry]:
     """id -> Entry, in CLAIMS order."""
-    return {claim_id: Entry(t["title"], t.get("quick_seconds"), t.get("full_seconds"))
+    return {claim_id: Entry(Note(f"{claim_id}.md"), t.get("quick_seconds"), t.get("full_seconds"))
             for claim_id, t in _read().items() if isinstance(t, dict)}
 
 

@@ -8,25 +8,36 @@ excludes the rival.
 """
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Literal, get_args
 
-from synthlaw.theory.stats.intervals import Estimate
 from synthlaw.theory.claims.spec import Config
+from synthlaw.theory.notes import Note
+from synthlaw.theory.stats.intervals import Estimate
+
+ErrorKind = Literal["relative", "absolute"]
 
 
 @dataclass(frozen=True)
 class Check:
-    """One PASS/FAIL line of a claim. allowance_why names the omitted term (empty if none)."""
+    """One PASS/FAIL line of a claim. allowance_why names the omitted term (empty if none).
+    error_kind says how `synthlaw calibrate` sizes an error in the prediction: "relative" (a
+    share of it) or "absolute" (added to it: exponents and slopes)."""
 
     label: str
     quantity: str
     prediction: float
     measured: Estimate
+    error_kind: ErrorKind
     rival: float | None = None
     allowance: float = 0.0
     allowance_why: str = ""
     upper_bound: bool = False
+
+    def __post_init__(self):
+        if self.error_kind not in get_args(ErrorKind):
+            raise ValueError(f"Check.error_kind = {self.error_kind!r}: allowed: {', '.join(get_args(ErrorKind))}")
 
     def covers(self, value: float) -> bool:
         """Is value inside the measured interval, widened by the allowance?"""
@@ -56,28 +67,37 @@ class Mutation:
     predict: Callable[[dict], dict] | None = None
     config: Callable[[Config], Config] | None = None
 
+    def __post_init__(self):
+        if (self.predict is None) == (self.config is None):
+            raise ValueError(f"Mutation {self.name!r}: give exactly one of predict and config")
+
 
 @dataclass(frozen=True)
 class Claim:
-    """A claim of CLAIMS.md made executable.
+    """A claim of CLAIMS.md made executable, in one object.
 
-    measure(config, key) -> tidy columns (one row per seed and grid point), through the sweep
-    engine; predict(config) -> named predictions, exact, for the measured grid; judge(columns,
-    config, prediction) -> checks. Its figure is figures.claims.FIGURES[id]; its note
-    theory/notes/ID.md.
+    measure(config, *, key, options) -> tidy columns (one row per seed and grid point), through the
+    sweep engine; predict(config) -> named predictions, exact, for the measured grid;
+    judge(columns, config, prediction) -> checks. figure(outcome) draws its figure (figures/);
+    note is its theory/notes file, whose heading carries the title. Its place in CLAIMS order is
+    its line in catalogue.toml.
     """
 
     id: str
-    order: int
-    title: str
+    note: Note
     source: str
     quick: Config
     full: Config
     measure: Callable
     predict: Callable
     judge: Callable
+    figure: Callable
     mutations: tuple[Mutation, ...] = ()
     reported_only: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.note.title
 
     def config(self, quick: bool, overrides: dict | None = None) -> Config:
         """The quick or full config with a user's overrides, validated."""

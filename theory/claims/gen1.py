@@ -5,16 +5,20 @@ from typing import ClassVar
 
 import numpy as np
 
-from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, shifted
-from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, loglog_slope, mean_ci
+from synthlaw.figures.generation import figure_gen1
+from synthlaw.models.transformer import TransformerConfig
+from synthlaw.models.transformer_training import GaussianTasks, TrainConfig
 from synthlaw.settings import above, at_least, rule
-from synthlaw.theory.claims.spec import TransformerSize, seeds
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, shifted
+from synthlaw.theory.claims.spec import SeededConfig, TransformerSize
 from synthlaw.theory.experiments.generation import measure_in_context
+from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.in_context import kl_bayes, kl_prior
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, loglog_slope, mean_ci
 
 
 @dataclasses.dataclass(frozen=True)
-class Gen1Config(TransformerSize):
+class Gen1Config(TransformerSize, SeededConfig):
     owner: ClassVar[str] = "GEN-1"
     d: int = at_least(1)
     tau: float = above(0, "prior sd of the task mean")
@@ -23,7 +27,16 @@ class Gen1Config(TransformerSize):
     batch: int = at_least(1, "tasks per training step")
     eval_tasks: int = at_least(1, "fresh test tasks per seed")
     factor: float = rule(lambda v: v >= 1, ">= 1 (the stated bound on the KL ratio to Bayes)")
-    seeds: int = seeds()
+
+
+def measure(config, *, key, options):
+    """Train one in-context generator of the configured size, then measure its KL at every t."""
+    model = TransformerConfig(d=config.d, context=config.context, layers=config.layers, width=config.width,
+                              heads=config.heads)
+    train = TrainConfig(steps=config.steps, batch=config.batch, learning_rate=config.learning_rate)
+    return measure_in_context(model, train, GaussianTasks(tau=config.tau, sigma=config.sigma),
+                              eval_tasks=config.eval_tasks, seeds=config.seeds, key=key, options=options,
+                              name=config.owner)
 
 
 def slope_allowance(t_g, factor) -> float:
@@ -54,21 +67,22 @@ def judge(columns, config, prediction):
     return [
         Check(label=f"worst t = {t_g[worst]:g} of 1..{t_g[-1]:g}", quantity="KL ratio model / Bayes",
               prediction=prediction["factor"], measured=mean_ci(ratio_sg[:, worst]),
-              rival=prediction["kl_prior"] / bayes_g[worst], upper_bound=True),
+              error_kind="relative", rival=prediction["kl_prior"] / bayes_g[worst], upper_bound=True),
         Check(label=f"t {t_g[0]:g}..{t_g[-1]:g}", quantity="log-log slope of KL in t",
               prediction=prediction["t_exponent"], measured=bootstrap_slope(t_g, kl_sg), rival=0.0,
+              error_kind="absolute",
               allowance=prediction["slope_allowance"], allowance_why="a KL within the stated factor of Bayes"),
     ]
 
 
 CLAIM = Claim(
-    id="GEN-1", order=120, title="In-context generation near the Bayes limit",
+    id="GEN-1", note=Note("GEN-1.md"),
     source="CLAIMS.md GEN-1; derived analogue of the abstract's third result (linear in d, see note)",
     quick=Gen1Config(d=2, tau=2.0, sigma=1.0, context=32, layers=2, width=32, heads=4, steps=1000, batch=64,
                      learning_rate=3e-3, eval_tasks=512, factor=1.25, seeds=16),
     full=Gen1Config(d=4, tau=2.0, sigma=1.0, context=64, layers=2, width=32, heads=4, steps=1500, batch=64,
                     learning_rate=2e-3, eval_tasks=1024, factor=1.25, seeds=32),
-    measure=measure_in_context, predict=predict, judge=judge,
+    measure=measure, predict=predict, judge=judge, figure=figure_gen1,
     mutations=(Mutation("t-exponent + 0.2", predict=shifted(0.2, "t_exponent")),
                Mutation("t-exponent - 0.2", predict=shifted(-0.2, "t_exponent")),
                Mutation("an undertrained generator (50 steps)", config=replaced(steps=50))),

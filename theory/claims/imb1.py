@@ -6,22 +6,23 @@ from typing import ClassVar
 
 import numpy as np
 
-from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
-from synthlaw.theory.stats.intervals import positive_mean_ci
+from synthlaw.figures.claims import figure_imb1
 from synthlaw.settings import at_least, rule
-from synthlaw.theory.claims.spec import Config, seeds
+from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
+from synthlaw.theory.claims.spec import SeededConfig
 from synthlaw.theory.experiments.oversampling import measure_oversampling
+from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.oversampling import oversampling_excess
+from synthlaw.theory.stats.intervals import positive_mean_ci
 
 
 @dataclasses.dataclass(frozen=True)
-class Imb1Config(Config):
+class Imb1Config(SeededConfig):
     owner: ClassVar[str] = "IMB-1"
     d: int = at_least(1)
     separation: tuple[float, ...] = rule(lambda v: v > 0, "> 0 (the Mahalanobis separation Delta)")
     rho: tuple[float, ...] = rule(lambda v: v >= 1, ">= 1 (rho = n_maj / n_min)")
     n_min: int = at_least(2, "the minority needs two rows")
-    seeds: int = seeds()
 
 
 def points(config):
@@ -29,8 +30,9 @@ def points(config):
             for s, r in itertools.product(config.separation, config.rho)]
 
 
-def measure(config, key):
-    return measure_oversampling(key, None, points(config), d=config.d, seeds=config.seeds)
+def measure(config, *, key, options):
+    return measure_oversampling(None, points(config), d=config.d, seeds=config.seeds, key=key, options=options,
+                                name=config.owner)
 
 
 def predict(config):
@@ -40,7 +42,8 @@ def predict(config):
     rows = np.array([p["n_min"] + p["n_maj"] for p in points(config)])
     return {"excess": np.array([t.total for t in terms]),
             "limit": np.array([t.bias for t in terms]),
-            "remainder": np.array([(config.d + 1) / n * abs(t.drift + t.variance) for n, t in zip(rows, terms)])}
+            "remainder": np.array([(config.d + 1) / n * abs(t.drift + t.variance)
+                                   for n, t in zip(rows, terms, strict=True)])}
 
 
 def judge(columns, config, prediction):
@@ -50,17 +53,17 @@ def judge(columns, config, prediction):
         checks.append(Check(
             label=f"Delta={p['separation']:g} rho={p['rho']:g}", quantity="balanced excess",
             prediction=prediction["excess"][i], measured=positive_mean_ci(columns["excess"][rows]),
-            rival=0.0 if p["rho"] > 1 else None,
+            error_kind="relative", rival=0.0 if p["rho"] > 1 else None,
             allowance=prediction["remainder"][i], allowance_why="O(n^-2): (p/n) x first-order terms"))
     return checks
 
 
 CLAIM = Claim(
-    id="IMB-1", order=10, title="The cost of imbalance",
+    id="IMB-1", note=Note("IMB-1.md"),
     source="CLAIMS.md IMB-1; derived analogue of the abstract's first result (the bias that oversampling removes)",
     quick=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=2000, seeds=128),
     full=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=8000, seeds=256),
-    measure=measure, predict=predict, judge=judge,
+    measure=measure, predict=predict, judge=judge, figure=figure_imb1,
     mutations=(Mutation("excess x 0.8", predict=scaled(0.8, "excess")),
                Mutation("excess x 1.2", predict=scaled(1.2, "excess"))),
 )

@@ -5,24 +5,25 @@ from typing import ClassVar
 
 import numpy as np
 
+from synthlaw.figures.claims import figure_imb2
 from synthlaw.models.registry import GENERATORS, generator
-from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
-from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
 from synthlaw.settings import at_least, one_of
-from synthlaw.theory.claims.spec import Config, imbalance_ratio, seeds, separation
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
+from synthlaw.theory.claims.spec import SeededConfig, imbalance_ratio, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
+from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess, oversampling_excess
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
 
 
 @dataclasses.dataclass(frozen=True)
-class Imb2Config(Config):
+class Imb2Config(SeededConfig):
     owner: ClassVar[str] = "IMB-2"
     d: int = at_least(1)
     separation: float = separation()
     rho: float = imbalance_ratio()
     n_min: tuple[int, ...] = at_least(2, "the minority needs two rows")
     generator: str = one_of(GENERATORS, "the generator that balances the classes; the claim is for 'perfect'")
-    seeds: int = seeds()
 
 
 def points(config):
@@ -30,13 +31,15 @@ def points(config):
              "m": int(round(config.rho * n)) - n} for n in config.n_min]
 
 
-def measure(config, key):
-    return measure_oversampling(key, generator(config.generator), points(config), d=config.d, seeds=config.seeds)
+def measure(config, *, key, options):
+    return measure_oversampling(generator(config.generator), points(config), d=config.d, seeds=config.seeds, key=key,
+                                options=options, name=config.owner)
 
 
 def predict(config):
     """tr(HV)/2 at every n_min (the drift vanishes: the population minimiser is the Bayes rule), its
-    exact log-log slope on the grid, and the O(n^-2) estimate p/n for the slope, n = 2 rho n_min rows at the smallest n_min."""
+    exact log-log slope on the grid, and the O(n^-2) estimate p/n for the slope, n = 2 rho n_min rows
+    at the smallest n_min."""
     excess = np.array([oversampling_excess(config.d, p["separation"], p["n_min"], p["n_maj"], p["m"]).total
                        for p in points(config)])
     n_g = np.asarray(config.n_min, float)
@@ -50,20 +53,21 @@ def judge(columns, config, prediction):
     return [
         Check(label=f"n_min {n_g[0]:g}..{n_g[-1]:g}", quantity="log-log slope in n",
               prediction=prediction["n_exponent"], measured=bootstrap_slope(n_g, excess_sg), rival=-0.5,
+              error_kind="absolute",
               allowance=prediction["slope_remainder"], allowance_why="O(n^-2) on the smallest n: p/n"),
         Check(label=f"n_min {n_g[0]:g}..{n_g[-1]:g}", quantity="whole curve: measured / predicted excess",
               prediction=1.0, measured=curve_ratio(excess_sg, prediction["excess"]),
-              rival=float(np.mean(prediction["no_oversampling"] / prediction["excess"]))),
+              error_kind="relative", rival=float(np.mean(prediction["no_oversampling"] / prediction["excess"]))),
     ]
 
 
 CLAIM = Claim(
-    id="IMB-2", order=20, title="The benefit of oversampling with a perfect generator",
+    id="IMB-2", note=Note("IMB-2.md"),
     source="CLAIMS.md IMB-2; derived analogue of the abstract's first result (the benefit of oversampling)",
     quick=Imb2Config(d=5, separation=2.0, rho=4.0, n_min=(500, 1000, 2000, 4000), generator="perfect", seeds=160),
     full=Imb2Config(d=5, separation=2.0, rho=4.0, n_min=(250, 500, 1000, 2000, 4000, 8000), generator="perfect",
                     seeds=400),
-    measure=measure, predict=predict, judge=judge,
+    measure=measure, predict=predict, judge=judge, figure=figure_imb2,
     mutations=(Mutation("excess x 0.8", predict=scaled(0.8, "excess")),
                Mutation("excess x 1.2", predict=scaled(1.2, "excess")),
                Mutation("n-exponent + 0.2", predict=shifted(0.2, "n_exponent")),

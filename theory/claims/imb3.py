@@ -7,20 +7,22 @@ from typing import ClassVar
 
 import numpy as np
 
+from synthlaw.figures.claims import figure_imb3
 from synthlaw.models.registry import generator
-from synthlaw.sims.gaussian import DIRECTIONS
-from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
-from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, crossing, crossing_ci, curve_ratio, loglog_slope
 from synthlaw.settings import at_least, one_of, rule
-from synthlaw.theory.claims.spec import Config, imbalance_ratio, seeds, separation
+from synthlaw.sims.geometry import DIRECTIONS
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
+from synthlaw.theory.claims.spec import SeededConfig, imbalance_ratio, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
+from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.oversampling import finite_break_even_shift, oversampling_excess
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, crossing, crossing_ci, curve_ratio, loglog_slope
 
 CROSSING_GRID = (0.8, 0.9, 1.1, 1.25)  # shifts measured around the predicted delta*, as multiples
 
 
 @dataclasses.dataclass(frozen=True)
-class Imb3Config(Config):
+class Imb3Config(SeededConfig):
     owner: ClassVar[str] = "IMB-3"
     d: int = at_least(1)
     separation: float = separation()
@@ -31,7 +33,6 @@ class Imb3Config(Config):
     directions: tuple[str, ...] = one_of(DIRECTIONS, "the shift's direction against mu_1 - mu_0")
     true_shift_scale: float = rule(lambda v: v > 0, "> 0 (1: the generator is off by exactly delta; a negative "
                                                     "control measures another scale)")
-    seeds: int = seeds()
 
     def limits(self):
         if "orthogonal" in self.directions and self.d < 2:
@@ -47,7 +48,7 @@ def crossing_shifts(config, direction):
     return [star * f for f in CROSSING_GRID]
 
 
-def measure(config, key):
+def measure(config, *, key, options):
     """Panel 'floor': the shift grid; panel 'crossing': shifts around delta* and no oversampling."""
     base = {"separation": config.separation, "n_min": config.n_min, "n_maj": n_maj(config)}
     floor = [{**base, "m": n_maj(config) - config.n_min, "shift": s * config.true_shift_scale, "direction": dn}
@@ -55,7 +56,8 @@ def measure(config, key):
     crossing = [{**base, "m": n_maj(config) - config.n_min, "shift": s * config.true_shift_scale, "direction": dn}
                 for dn in config.directions for s in crossing_shifts(config, dn)]
     none = [{**base, "m": 0}]  # no synthetic rows: one sweep (one compiled program) serves all three panels
-    columns = measure_oversampling(key, generator("shifted"), floor + crossing + none, d=config.d, seeds=config.seeds)
+    columns = measure_oversampling(generator("shifted"), floor + crossing + none, d=config.d, seeds=config.seeds,
+                                   key=key, options=options, name=config.owner)
     columns["panel"] = np.tile(["floor"] * len(floor) + ["crossing"] * len(crossing) + ["none"], config.seeds)
     return columns
 
@@ -67,8 +69,10 @@ def predict(config):
     the measurement's estimator (interpolation in log delta between the crossing panel's shifts)
     finds on the exact curves, which is what the check compares."""
     out = {"excess": {}, "delta_exponent": {}, "break_even": {}, "break_even_continuous": {}, "no_floor": {}}
-    expected = lambda s, dn: oversampling_excess(config.d, config.separation, config.n_min, n_maj(config),
-                                                 n_maj(config) - config.n_min, s, dn).total
+    def expected(s, dn):
+        return oversampling_excess(config.d, config.separation, config.n_min, n_maj(config),
+                                   n_maj(config) - config.n_min, s, dn).total
+
     none = oversampling_excess(config.d, config.separation, config.n_min, n_maj(config), 0).total
     perfect = expected(0.0, "parallel")
     for dn in config.directions:
@@ -92,27 +96,27 @@ def judge(columns, config, prediction):
         label = f"{dn} shift"
         checks += [
             Check(label=label, quantity="log-log slope in delta", prediction=prediction["delta_exponent"][dn],
-                  measured=bootstrap_slope(shift_g, excess_sg), rival=1.0),
+                  measured=bootstrap_slope(shift_g, excess_sg), error_kind="absolute", rival=1.0),
             Check(label=f"{label}, delta {shift_g[0]:g}..{shift_g[-1]:g}",
                   quantity="whole curve: measured / predicted F(delta) + O(1/n)",
                   prediction=1.0, measured=curve_ratio(excess_sg, prediction["excess"][dn]),
-                  rival=prediction["no_floor"][dn]),
+                  error_kind="relative", rival=prediction["no_floor"][dn]),
             Check(label=label, quantity="break-even delta* (crossing of with / without oversampling)",
                   prediction=prediction["break_even"][dn], measured=crossing_ci(cross_g, cross_sg, none_sg[:, 0]),
-                  rival=float("inf")),
+                  error_kind="relative", rival=float("inf")),
         ]
     return checks
 
 
 CLAIM = Claim(
-    id="IMB-3", order=30, title="The price of generator quality",
+    id="IMB-3", note=Note("IMB-3.md"),
     source="CLAIMS.md IMB-3; derived analogue of the abstract's first result (a benefit paid for by generator "
            "quality)",
     quick=Imb3Config(d=2, separation=2.0, rho=4.0, n_min=4000, shift=(0.15, 0.2, 0.3, 0.4, 0.5),
                      directions=("parallel", "orthogonal"), true_shift_scale=1.0, seeds=32),
     full=Imb3Config(d=2, separation=2.0, rho=4.0, n_min=16000, shift=(0.1, 0.15, 0.2, 0.3, 0.4, 0.5),
                     directions=("parallel", "orthogonal"), true_shift_scale=1.0, seeds=64),
-    measure=measure, predict=predict, judge=judge,
+    measure=measure, predict=predict, judge=judge, figure=figure_imb3,
     mutations=(Mutation("F(delta) x 0.8", predict=scaled(0.8, "excess")),
                Mutation("F(delta) x 1.2", predict=scaled(1.2, "excess")),
                Mutation("delta-exponent - 0.2", predict=shifted(-0.2, "delta_exponent")),

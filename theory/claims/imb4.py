@@ -5,18 +5,20 @@ from typing import ClassVar
 
 import numpy as np
 
+from synthlaw.figures.claims import figure_imb4
 from synthlaw.models.registry import GENERATORS, generator
-from synthlaw.theory.claims.check import Claim
 from synthlaw.settings import at_least, one_of
-from synthlaw.theory.claims.spec import Config, imbalance_ratio, seeds, separation
+from synthlaw.theory.claims.check import Claim
+from synthlaw.theory.claims.spec import SeededConfig, imbalance_ratio, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
+from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.oversampling import limit_imbalance_excess
 
 NO_OVERSAMPLING = "none"
 
 
 @dataclasses.dataclass(frozen=True)
-class Imb4Config(Config):
+class Imb4Config(SeededConfig):
     owner: ClassVar[str] = "IMB-4"
     separation: float = separation()
     rho: float = imbalance_ratio()
@@ -25,7 +27,6 @@ class Imb4Config(Config):
     d: tuple[int, ...] = at_least(1)
     n_min_for_d: int = at_least(2)
     generators: tuple[str, ...] = one_of((NO_OVERSAMPLING, *GENERATORS), "'none' is the unbalanced fit")
-    seeds: int = seeds()
 
     def limits(self):
         need = max(5, self.d_for_n)
@@ -35,7 +36,7 @@ class Imb4Config(Config):
             self.fail("n_min_for_d", f"must exceed the largest d = {max(self.d)} (the plug-in's covariance)")
 
 
-def measure(config, key):
+def measure(config, *, key, options):
     """Excess for each generator against n_min (at d_for_n) and against d (at n_min_for_d).
 
     One sweep per dimension d serves every generator and both panels: a point's generator is an
@@ -52,9 +53,10 @@ def measure(config, key):
                    "m": 0 if name == NO_OVERSAMPLING else int(round(config.rho * n)) - n,
                    "generator": 0 if name == NO_OVERSAMPLING else names.index(name)}
                   for name in config.generators for n in sizes]
-        cols = measure_oversampling(key, gens, points, d=d, seeds=config.seeds)
-        n_sizes = len(sizes)
-        cols["generator"] = np.array(config.generators)[np.arange(len(cols["seed"])) // n_sizes % len(config.generators)]
+        cols = measure_oversampling(gens, points, d=d, seeds=config.seeds, key=key, options=options,
+                                    name=config.owner)
+        generator_r = np.arange(len(cols["seed"])) // len(sizes) % len(config.generators)
+        cols["generator"] = np.array(config.generators)[generator_r]
         for panel, panel_sizes in panels:
             keep = np.isin(cols["n_min"], panel_sizes)
             parts.append({**{k: v[keep] for k, v in cols.items()}, "panel": np.full(keep.sum(), panel),
@@ -71,11 +73,11 @@ def judge(columns, config, prediction):
 
 
 CLAIM = Claim(
-    id="IMB-4", order=40, title="Baselines side by side: duplication, SMOTE, plug-in, perfect",
+    id="IMB-4", note=Note("IMB-4.md"),
     source="CLAIMS.md IMB-4; the authors' code compares these oversamplers (reported, not pass/fail)",
     quick=Imb4Config(separation=2.0, rho=4.0, n_min=(50, 100, 200, 400), d_for_n=5, d=(2, 5, 10, 20),
                      n_min_for_d=200, generators=("none", "ros", "smote", "plugin", "perfect"), seeds=32),
     full=Imb4Config(separation=2.0, rho=4.0, n_min=(25, 50, 100, 200, 400, 800), d_for_n=5, d=(2, 5, 10, 20, 40),
                     n_min_for_d=200, generators=("none", "ros", "smote", "plugin", "perfect"), seeds=128),
-    measure=measure, predict=predict, judge=judge, reported_only=True,
+    measure=measure, predict=predict, judge=judge, figure=figure_imb4, reported_only=True,
 )

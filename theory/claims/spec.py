@@ -10,8 +10,12 @@ class Config(Settings):
     """Base of every claim's config; `owner` is the claim id."""
 
 
-def seeds():
-    return at_least(2, "intervals need two seeds")
+@dataclasses.dataclass(frozen=True)
+class SeededConfig(Config):
+    """A claim config measured over `seeds` independent seeds: the field `synthlaw calibrate`
+    multiplies to measure many runs at once."""
+
+    seeds: int = at_least(2, "intervals need two seeds")
 
 
 def separation():

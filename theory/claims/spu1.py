@@ -5,18 +5,20 @@ from typing import ClassVar
 
 import numpy as np
 
+from synthlaw.figures.augmentation import figure_spu1
 from synthlaw.models.registry import generator
-from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
-from synthlaw.theory.stats.intervals import mean_ci
 from synthlaw.settings import at_least, rule
-from synthlaw.theory.claims.spec import Config, seeds
+from synthlaw.sims.geometry import bayes_group_error
+from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
+from synthlaw.theory.claims.spec import SeededConfig
 from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
+from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions import spurious as ps
-from synthlaw.theory.predictions.zero_one import bayes_group_error
+from synthlaw.theory.stats.intervals import mean_ci
 
 
 @dataclasses.dataclass(frozen=True)
-class Spu1Config(Config):
+class Spu1Config(SeededConfig):
     owner: ClassVar[str] = "SPU-1"
     d_core: int = at_least(1)
     d_spur: int = at_least(1)
@@ -24,11 +26,12 @@ class Spu1Config(Config):
     spur: float = rule(lambda v: v >= 0, ">= 0 (||mu_s||)")
     p: tuple[float, ...] = rule(lambda v: 0 < v <= 0.5, "in (0, 0.5] (minority-group mass)")
     n: int = at_least(4, "real training rows")
-    seeds: int = seeds()
 
 
-def measure(config, key):
-    return measure_spu(config, key, [mixture_rows(config.n, p, False) for p in config.p], generator("perfect"))
+def measure(config, *, key, options):
+    return measure_spu([mixture_rows(config.n, p, False) for p in config.p], generator("perfect"),
+                       d_core=config.d_core, d_spur=config.d_spur, core=config.core, spur=config.spur,
+                       seeds=config.seeds, key=key, options=options, name=config.owner)
 
 
 def predict(config):
@@ -38,25 +41,25 @@ def predict(config):
     theta_gp = np.stack([ps.erm_minimiser(*args, p) for p in config.p])
     return {"worst": np.array([ps.group_errors(t_p, mean_gp).max() for t_p in theta_gp]),
             "spur_norm": np.linalg.norm(theta_gp[:, config.d_core:-1], axis=1),
-            "bayes": bayes_group_error(config.core)}
+            "bayes": float(bayes_group_error(config.core))}
 
 
 def judge(columns, config, prediction):
     checks = []
-    for p, pred in zip(config.p, prediction["worst"]):
+    for p, pred in zip(config.p, prediction["worst"], strict=True):
         rows = np.isclose(columns["p"], p)
         checks.append(Check(label=f"p={p:g}", quantity="minority-group (worst) error", prediction=pred,
                             measured=mean_ci(columns["minority"][rows]),
-                            rival=prediction["bayes"] if p != 0.5 else None))
+                            error_kind="relative", rival=prediction["bayes"] if p != 0.5 else None))
     return checks
 
 
 CLAIM = Claim(
-    id="SPU-1", order=50, title="Spurious reliance of ERM under group imbalance",
+    id="SPU-1", note=Note("SPU-1.md"),
     source="CLAIMS.md SPU-1 (Setting S); the authors' code scores worst-group quantities",
     quick=Spu1Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=(0.05, 0.1, 0.2, 0.5), n=4000, seeds=32),
     full=Spu1Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=(0.02, 0.05, 0.1, 0.2, 0.3, 0.5), n=16000, seeds=128),
-    measure=measure, predict=predict, judge=judge,
+    measure=measure, predict=predict, judge=judge, figure=figure_spu1,
     mutations=(Mutation("worst-group error x 0.8", predict=scaled(0.8, "worst")),
                Mutation("worst-group error x 1.2", predict=scaled(1.2, "worst"))),
 )

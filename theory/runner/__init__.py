@@ -1,2 +1,2 @@
-"""The runners: verify (measure or reuse, predict, judge), calibrate (size and power over many
-base seeds), the source fingerprint, and the paper's real-table comparison."""
+"""The runners: verify (measure or reuse, predict, judge), saved results and their outcomes, and
+calibrate (size and power over many base seeds)."""

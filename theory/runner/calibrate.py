@@ -16,28 +16,29 @@ from pathlib import Path
 import jax
 import numpy as np
 
+from synthlaw.settings import ConfigError
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.store import write_atomic, write_table
-from synthlaw.sims.engine.sweep import DEFAULT_MEMORY_BUDGET, sweep_settings
-from synthlaw.theory.claims.check import Check, Claim, Mutation, verdict
-from synthlaw.theory.claims.spec import Config
-from synthlaw.theory.runner.verify import claim_key
+from synthlaw.theory.claims.check import Check, Claim, ErrorKind, Mutation, verdict
+from synthlaw.theory.claims.spec import SeededConfig
+from synthlaw.theory.runner.verify import claim_key, dtype_name
 
-RELATIVE_ERRORS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0)
-ABSOLUTE_ERRORS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
+ERRORS: dict[ErrorKind, tuple[float, ...]] = {"relative": (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0),
+                                              "absolute": (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)}
 POWER_LEVEL = 0.9
-EXPONENT_WORDS = ("slope", "gamma", "exponent")
+DEFAULT_MEMORY_BUDGET = SweepOptions().memory_budget
 
 
 @dataclass(frozen=True)
 class CheckCalibration:
     """size: share of runs the check PASSes under the correct prediction; power: the smallest
-    error in its prediction (relative, or absolute for exponents) it FAILs in >= 90% of runs."""
+    error in its prediction (of the check's error_kind) it FAILs in >= 90% of runs."""
 
     label: str
     quantity: str
     size: float
     power: float | None
-    power_kind: str
+    power_kind: ErrorKind
 
 
 @dataclass(frozen=True)
@@ -82,10 +83,18 @@ def split_runs(columns: dict, runs: int, seeds_per_run: int) -> list[dict]:
     return tables
 
 
-def measure_runs(claim: Claim, config: Config, runs: int, key, memory_budget: int) -> list[dict]:
-    """One measurement of claim with runs x config.seeds seeds, cut into runs tables."""
-    with sweep_settings(checkpoint=None, memory_budget=memory_budget):
-        columns = claim.measure(dataclasses.replace(config, seeds=runs * config.seeds), key)
+def seeded(claim: Claim, config) -> SeededConfig:
+    """config, which calibrate may measure over more seeds only if it is a SeededConfig."""
+    if not isinstance(config, SeededConfig):
+        raise ConfigError(f"{claim.id}: its config {type(config).__name__} declares no seeds "
+                          f"(not a SeededConfig), so it cannot be calibrated")
+    return config
+
+
+def measure_runs(claim: Claim, config: SeededConfig, runs: int, *, key, memory_budget: int) -> list[dict]:
+    """One measurement of claim with runs x config.seeds seeds, cut into runs tables (no resume)."""
+    options = SweepOptions(checkpoint=None, memory_budget=memory_budget)
+    columns = claim.measure(dataclasses.replace(config, seeds=runs * config.seeds), key=key, options=options)
     return split_runs(columns, runs, config.seeds)
 
 
@@ -94,28 +103,29 @@ def fail_share(checks: list[Check]) -> float:
     return float(np.mean([not c.passed for c in checks]))
 
 
-def power_of_check(runs_of_check: list[Check]) -> tuple[float | None, str]:
-    """The smallest error in grid order that the check FAILs in >= 90% of runs, under both signs
-    (an upper bound only downward: a higher bound stays true), and its kind. Slopes, exponents
-    and zero predictions are scanned additively, the rest by relative error."""
+def wrong_prediction(check: Check, error: float) -> float:
+    """The check's prediction off by error, as its error_kind says: a share of it, or added."""
+    return check.prediction * (1 + error) if check.error_kind == "relative" else check.prediction + error
+
+
+def power_of_check(runs_of_check: list[Check]) -> float | None:
+    """The smallest error in grid order (ERRORS of the check's error_kind) that the check FAILs in
+    >= 90% of runs, under both signs (an upper bound only downward: a higher bound stays true)."""
     first = runs_of_check[0]
-    absolute = first.prediction == 0 or any(w in first.quantity.lower() for w in EXPONENT_WORDS)
-    kind, errors = ("absolute", ABSOLUTE_ERRORS) if absolute else ("relative", RELATIVE_ERRORS)
     signs = (-1.0,) if first.upper_bound else (1.0, -1.0)
-    for error in errors:
-        wrong = [[dataclasses.replace(c, prediction=c.prediction + s * error if absolute
-                                      else c.prediction * (1 + s * error)) for c in runs_of_check]
+    for error in ERRORS[first.error_kind]:
+        wrong = [[dataclasses.replace(c, prediction=wrong_prediction(c, s * error)) for c in runs_of_check]
                  for s in signs]
         if all(fail_share(checks) >= POWER_LEVEL for checks in wrong):
-            return error, kind
-    return None, kind
+            return error
+    return None
 
 
-def judge_runs(claim: Claim, tables: list[dict], config: Config, prediction: dict) -> list[list[Check]]:
-    """The checks of every run; every run must give the same checks (quantities) in the same order.
-    Labels may name a measured value (GEN-1's worst t), so they are not compared."""
+def judge_runs(claim: Claim, tables: list[dict], config: SeededConfig, prediction: dict) -> list[list[Check]]:
+    """The checks of every run; every run must give the same checks (quantities and error kinds) in
+    the same order. Labels may name a measured value (GEN-1's worst t), so they are not compared."""
     checks_by_run = [claim.judge(table, config, prediction) for table in tables]
-    names = [[c.quantity for c in checks] for checks in checks_by_run]
+    names = [[(c.quantity, c.error_kind) for c in checks] for checks in checks_by_run]
     if any(n != names[0] for n in names):
         raise ValueError(f"{claim.id}: runs gave different checks, e.g. {names[0]} and {names[-1]}")
     return checks_by_run
@@ -125,40 +135,44 @@ def mutation_outcome(claim: Claim, mutation: Mutation, checks_by_run: list[list[
                      seconds: float) -> MutationCalibration:
     """A mutation is rejected in a run when the claim FAILs there (any check FAILs)."""
     rejected = [verdict(claim, checks) == "FAIL" for checks in checks_by_run]
-    shares = tuple(fail_share(list(run_checks)) for run_checks in zip(*checks_by_run))
+    shares = tuple(fail_share(list(run_checks)) for run_checks in zip(*checks_by_run, strict=True))
     kind = "predict" if mutation.predict is not None else "config"
     return MutationCalibration(mutation.name, kind, len(rejected), float(np.mean(rejected)), shares, seconds)
 
 
-def calibrate_claim(claim: Claim, config: Config, *, runs: int, base_seed: int = 0, mutation_runs: int | None = None,
-                    memory_budget: int = DEFAULT_MEMORY_BUDGET) -> CalibrationResult:
+def calibrate_claim(claim: Claim, config: SeededConfig, *, runs: int, base_seed: int = 0,
+                    mutation_runs: int | None = None, memory_budget: int = DEFAULT_MEMORY_BUDGET) -> CalibrationResult:
     """Size and power of each check and the rejection rate of each mutation, over runs runs of
     config.seeds seeds. Config mutations are measured anew (their own key, mutation_runs runs,
     all runs by default) and judged against the original config's prediction; the judge reads the
-    mutated table with the mutated config."""
+    mutated table with the mutated config. A judged claim's config must be a SeededConfig."""
     mode = "quick" if config == claim.quick else "full" if config == claim.full else "custom"
-    result = CalibrationResult(claim.id, mode, runs, config.seeds, base_seed)
     if claim.reported_only:
-        return dataclasses.replace(result, note="reported only, not judged: skipped")
+        seeds = config.seeds if isinstance(config, SeededConfig) else 0
+        return CalibrationResult(claim.id, mode, runs, seeds, base_seed,
+                                 note="reported only, not judged: skipped")
+    config = seeded(claim, config)
+    result = CalibrationResult(claim.id, mode, runs, config.seeds, base_seed)
     start = time.perf_counter()
     key = claim_key(claim.id, base_seed)
     prediction = claim.predict(config)
-    tables = measure_runs(claim, config, runs, key, memory_budget)
+    tables = measure_runs(claim, config, runs, key=key, memory_budget=memory_budget)
     checks_by_run = judge_runs(claim, tables, config, prediction)
     checks = []
-    for runs_of_check in zip(*checks_by_run):
+    for runs_of_check in zip(*checks_by_run, strict=True):
         first = runs_of_check[0]
         size = float(np.mean([c.passed for c in runs_of_check]))
-        checks.append(CheckCalibration(first.label, first.quantity, size, *power_of_check(list(runs_of_check))))
+        checks.append(CheckCalibration(first.label, first.quantity, size, power_of_check(list(runs_of_check)),
+                                       first.error_kind))
     mutations = []
     for index, mutation in enumerate(claim.mutations, start=1):
         mutation_start = time.perf_counter()
         if mutation.predict is not None:
             wrong = judge_runs(claim, tables, config, mutation.predict(prediction))
-        else:
-            wrong_config = mutation.config(config)
-            wrong_tables = measure_runs(claim, wrong_config, mutation_runs or runs, jax.random.fold_in(key, index),
-                                        memory_budget)
+        elif mutation.config is not None:
+            wrong_config = seeded(claim, mutation.config(config))
+            wrong_tables = measure_runs(claim, wrong_config, mutation_runs or runs, key=jax.random.fold_in(key, index),
+                                        memory_budget=memory_budget)
             wrong = judge_runs(claim, wrong_tables, wrong_config, prediction)
         mutations.append(mutation_outcome(claim, mutation, wrong, time.perf_counter() - mutation_start))
     return dataclasses.replace(result, checks=tuple(checks), mutations=tuple(mutations),
@@ -210,7 +224,7 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
         "power": np.array([np.nan if c.power is None else c.power for _, c in check_rows], dtype=float),
         "power_kind": np.array([c.power_kind for _, c in check_rows], dtype=str)})
     mutation_rows = [(r, m, c, share) for r in results for m in r.mutations
-                     for c, share in zip(r.checks, m.check_fail_shares)]
+                     for c, share in zip(r.checks, m.check_fail_shares, strict=True)]
     write_table(out_dir / "mutations.csv", {
         "claim": np.array([r.claim_id for r, *_ in mutation_rows], dtype=str),
         "mutation": np.array([m.name for _, m, *_ in mutation_rows], dtype=str),
@@ -220,7 +234,7 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
         "seconds": np.array([m.seconds for _, m, *_ in mutation_rows], dtype=float),
         "check": np.array([c.label for *_, c, _ in mutation_rows], dtype=str),
         "check_fail_share": np.array([share for *_, share in mutation_rows], dtype=float)})
-    dtype = "float64" if jax.config.jax_enable_x64 else "float32"
+    dtype = dtype_name()
     lines = [f"# Calibration\n\nRuns: {', '.join(sorted({str(r.runs) for r in results}))}; "
              f"mode: {', '.join(sorted({r.mode for r in results}))}; base seed: "
              f"{', '.join(sorted({str(r.base_seed) for r in results}))}; dtype: {dtype}; "
@@ -228,10 +242,12 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
              "## Checks\n", "| claim | check | quantity | size (share PASS) | power (90% rejection) |",
              "|---|---|---|---|---|"]
     lines += [f"| {r.claim_id} | {c.label} | {c.quantity} | {c.size:.3f} | {_show_power(c)} |" for r, c in check_rows]
-    lines += ["", "## Mutations\n", "| claim | mutation | kind | runs | rejection rate | checks FAILing (share) | seconds |",
+    lines += ["", "## Mutations\n",
+              "| claim | mutation | kind | runs | rejection rate | checks FAILing (share) | seconds |",
               "|---|---|---|---|---|---|---|"]
     lines += [f"| {r.claim_id} | {m.name} | {m.kind} | {m.runs} | {m.rejection_rate:.3f} | "
-              f"{', '.join(f'{c.label} {s:.2f}' for c, s in zip(r.checks, m.check_fail_shares))} | {m.seconds:.1f} |"
+              f"{', '.join(f'{c.label} {s:.2f}' for c, s in zip(r.checks, m.check_fail_shares, strict=True))} | "
+              f"{m.seconds:.1f} |"
               for r in results for m in r.mutations]
     lines += [f"\n{r.claim_id}: {r.note}" for r in results if r.note]
     write_atomic(out_dir / "calibration.md", "\n".join(lines) + "\n")

@@ -2,21 +2,23 @@
 
 A verify folder holds OUT/CLAIM/table.csv and meta.json (see runner/verify.py) and, beside them,
 prediction.json: the claim's prediction for that config, tagged with a hash of the config and the
-source fingerprint. predict is a pure function of both but compiles JAX programs (minutes for all
-claims), so a rebuilt report or a rerun reuses it; a changed config or source computes it anew.
+source fingerprint. predict is a pure function of both (closed forms, no sweep), so the file records
+what the report judged against and spares recomputing it; a changed config or source computes it anew.
 """
 
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from synthlaw.sims.engine.fingerprint import source_fingerprint
+from synthlaw.sims.engine.hosts import agreed
 from synthlaw.sims.engine.store import config_hash, read_json, read_table, write_atomic
-from synthlaw.sims.engine.sweep import agreed
 from synthlaw.theory.claims.check import Claim
 from synthlaw.theory.claims.spec import Config
-from synthlaw.theory.runner.fingerprint import source_fingerprint
+from synthlaw.theory.runner.outcome import Outcome
 
 
 def saved_claim_ids(out_dir: Path, registry: dict) -> list[str]:
@@ -51,10 +53,8 @@ def cached_prediction(claim: Claim, config: Config, folder: Path) -> dict:
     return prediction
 
 
-def load_outcome(claim: Claim, out_dir: Path):
+def load_outcome(claim: Claim, out_dir: Path) -> Outcome:
     """A claim's outcome from its saved table: nothing measured; predicted (or cached) and judged again."""
-    from synthlaw.theory.runner.verify import Outcome
-
     start = time.perf_counter()
     folder = Path(out_dir) / claim.id
     meta = read_json(folder / "meta.json")
@@ -82,7 +82,7 @@ def encode(value):
     raise TypeError(f"cannot save a prediction value of type {type(value).__name__}")
 
 
-def decode(value):
+def decode(value) -> Any:
     if not isinstance(value, dict):
         return value
     if "dict" in value:

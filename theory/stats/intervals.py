@@ -65,7 +65,7 @@ def loglog_slope(x_g, mean_g) -> float:
 
 def normal_interval(value: float, boot_b, level: float) -> Estimate:
     """value +- z sd(boot_b), the normal bootstrap interval."""
-    half = stats.norm.ppf(0.5 + level / 2) * np.std(boot_b, ddof=1)
+    half = float(stats.norm.ppf(0.5 + level / 2) * np.std(boot_b, ddof=1))
     return Estimate(value, value - half, value + half)
 
 
@@ -142,3 +142,10 @@ def by_seed(columns: dict, value: str, grid_key: str, mask=None):
             row = keep & (columns["seed"] == s) & (columns[grid_key] == x)
             values_sg[i, j] = columns[value][row][0]
     return x_g, values_sg
+
+
+def means_by(columns: dict, value: str, grid_key: str, rows, level: float = FIGURE_LEVEL):
+    """The grid values among rows and, per value, the mean of column `value` over seeds with its
+    interval at level (the figures' error bars: FIGURE_LEVEL)."""
+    x_g = np.unique(columns[grid_key][rows])
+    return x_g, [mean_ci(columns[value][rows & (columns[grid_key] == x)], level) for x in x_g]

@@ -36,7 +36,10 @@ def fit_law(n_g, mean_g, gamma=None) -> Law:
         a, b = np.linalg.lstsq(basis_g2, mean_g / scale_g, rcond=None)[0]
         return Law(float(a), float(b), float(gamma))
     start = fit_law(n_g, mean_g, gamma=1.0)
-    residual = lambda q: (q[0] + q[1] * n_g ** -q[2] - mean_g) / scale_g
+
+    def residual(q):
+        return (q[0] + q[1] * n_g ** -q[2] - mean_g) / scale_g
+
     q = least_squares(residual, x0=[start.a, start.b, 1.0], bounds=([-np.inf, -np.inf, 0.0], np.inf)).x
     return Law(*(float(v) for v in q))
 

@@ -23,7 +23,7 @@ import inspect
 import jax
 import numpy as np
 
-from synthlaw.tables.generators import fit_table_generator
+from synthlaw.tables.generators import METHODS, Method, fit_table_generator
 
 STRATEGIES = ("auto", "not majority", "minority", "not minority", "all")
 
@@ -62,7 +62,7 @@ def sampling_targets(sampling_strategy, counts: dict) -> dict:
     if len(counts) < 2:
         raise ValueError(f"y has {len(counts)} class ({', '.join(map(str, counts))}); oversampling needs at least 2")
     n_max = max(counts.values())
-    majority, minority = max(counts, key=counts.get), min(counts, key=counts.get)
+    majority, minority = max(counts, key=counts.__getitem__), min(counts, key=counts.__getitem__)
     if isinstance(sampling_strategy, str):
         keep = {"auto": lambda c: c != majority, "not majority": lambda c: c != majority,
                 "minority": lambda c: c == minority, "not minority": lambda c: c != minority,
@@ -140,11 +140,12 @@ def like_input(X, y, x_new_nd: np.ndarray, y_new_n: np.ndarray):
     return x_out, y_out
 
 
-class Oversampler(EstimatorBase):
-    """fit_resample(X, y) through fit_table_generator(method); subclasses set the method, the rows
-    a resampled class needs (min_rows) and the name of their neighbour count (k_name), if any."""
+class Oversampler(EstimatorBase):  # pyright: ignore[reportGeneralTypeIssues] (a base chosen at import)
+    """fit_resample(X, y) through fit_table_generator(method); subclasses set the method (a
+    tables.generators Method), the rows a resampled class needs (min_rows) and the name of their
+    neighbour count (k_name), if any."""
 
-    method = ""
+    method: Method
     min_rows = 1
     k_name = ""
 
@@ -167,7 +168,7 @@ class Oversampler(EstimatorBase):
         """X_resampled, y_resampled: X's rows, then the new rows of each resampled class."""
         x_nd, y_n = table_arrays(X, y)
         classes, class_n, count_c = np.unique(y_n, return_inverse=True, return_counts=True)
-        counts = dict(zip(classes.tolist(), count_c.tolist()))
+        counts = dict(zip(classes.tolist(), count_c.tolist(), strict=True))
         targets = sampling_targets(self.sampling_strategy, counts)
         self.check_rows(counts, targets)
         key_fit, key_draw = jax.random.split(jax_key(self.random_state))
@@ -184,7 +185,7 @@ class RandomOverSampler(Oversampler):
     """Copies of a class's rows drawn uniformly with replacement (imblearn's RandomOverSampler
     without shrinkage)."""
 
-    method = "ros"
+    method = METHODS["ros"]
 
     def __init__(self, *, sampling_strategy="auto", random_state=None):
         self.sampling_strategy = sampling_strategy
@@ -195,7 +196,7 @@ class SMOTE(Oversampler):
     """x_i + u (x_j - x_i): i uniform in the class, j uniform among its k_neighbors nearest class
     rows, u ~ U(0, 1) (imblearn's SMOTE)."""
 
-    method = "smote"
+    method = METHODS["smote"]
     k_name = "k_neighbors"
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5):
@@ -209,7 +210,7 @@ class ADASYN(Oversampler):
     nearest rows (imblearn's ADASYN; models/adasyn.py). The count per class is imblearn's
     sum_i rint(w_i n_new), which can differ from the target by rounding."""
 
-    method = "adasyn"
+    method = METHODS["adasyn"]
     k_name = "n_neighbors"
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5):
@@ -221,7 +222,7 @@ class ADASYN(Oversampler):
 class GaussianPlugin(Oversampler):
     """Draws from N(sample mean, sample covariance) of each class's rows (the plug-in generator)."""
 
-    method = "plugin"
+    method = METHODS["plugin"]
     min_rows = 2
 
     def __init__(self, *, sampling_strategy="auto", random_state=None):
@@ -235,7 +236,7 @@ class TransformerOversampler(Oversampler):
     {"steps": 200, "width": 32}; checkpoint_dir saves the training and reuses it for the same
     rows, options and seed."""
 
-    method = "transformer"
+    method = METHODS["transformer"]
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, options=None, checkpoint_dir=None):
         self.sampling_strategy = sampling_strategy

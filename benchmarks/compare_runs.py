@@ -57,7 +57,8 @@ def main(argv: list[str]) -> int:
     for line in problems:
         print(line)
     n = sum(1 for p in after.iterdir() if (p / "table.csv").exists())
-    print(f"{n} claims of {after} compared: {'identical tables, predictions and verdicts' if not problems else f'{len(problems)} differences'}")
+    verdict = f"{len(problems)} differences" if problems else "identical tables, predictions and verdicts"
+    print(f"{n} claims of {after} compared: {verdict}")
     return 1 if problems else 0
 
 

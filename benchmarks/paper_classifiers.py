@@ -14,12 +14,14 @@ import argparse
 import time
 from pathlib import Path
 
+import jax
 import numpy as np
 
-from synthlaw.tables.classifiers import cpu_count, fit_designs
-from synthlaw.tables.rows import PAPER_SEEDS, augmentation_designs, paper_take
-from synthlaw.tables.read import load_tables
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.tables import sweeps as paper_sweeps
+from synthlaw.tables.classifiers import RANDOM_FOREST, XGBOOST, cpu_count, fit_designs
+from synthlaw.tables.read import load_tables
+from synthlaw.tables.rows import PAPER_SEEDS, augmentation_designs, paper_take
 from synthlaw.tables.stored import compare_stored, summarise
 
 LABELS = {"gender": "gender", "craft": "Target"}
@@ -34,12 +36,14 @@ def main() -> None:
         tables = load_tables(args.data / name, LABELS[name], methods=["synthetic_allseed"])
         n_rows = {stem: len(t.y_n) for stem, t in tables.tables.items()}
         designs = augmentation_designs(n_rows, "synthetic_allseed", "imbalance", 200, PAPER_SEEDS, paper_take)
-        for classifier in ("rf", "xgb"):
+        for fit in (RANDOM_FOREST, XGBOOST):
             start = time.perf_counter()
-            columns = paper_sweeps.run_designs(tables, designs, "imbalance", classifier=classifier)
+            with jax.enable_x64(True):
+                columns = paper_sweeps.run_designs(tables, designs, "imbalance", options=SweepOptions(),
+                                                   name=f"paper imbalance augmentation {fit.name}", fit=fit).columns
             seconds = time.perf_counter() - start
-            rows = compare_stored(summarise(columns), tables.folder, "augmentation", "imbalance")
-            print(f"\n{name} {classifier}: {len(designs)} fits in {seconds:.1f} s (joblib across designs, "
+            rows = compare_stored(summarise(columns), tables.folder, "augmentation", "imbalance", fit)
+            print(f"\n{name} {fit.name}: {len(designs)} fits in {seconds:.1f} s (joblib across designs, "
                   f"{cpu_count()} processes)")
             print(f"{'metric':<20}{'i':>3}{'ours':>9}{'se':>8}{'stored':>9}{'se':>8}{'diff':>9}{'z':>7}")
             for metric in ("balanced_log_cross", "min_log_cross"):
@@ -57,12 +61,12 @@ def main() -> None:
         pool_x_nd, pool_y_n, offsets = paper_sweeps.pool_of(tables, stems)
         index_r, weight_r = paper_sweeps.design_rows(designs[:20], offsets)
         seed_r = [d.tags["seed"] for d in designs[:20]]
-        for classifier in ("rf", "xgb"):
+        for fit in (RANDOM_FOREST, XGBOOST):
             for across in ("designs", "library"):
                 start = time.perf_counter()
-                fit_designs(classifier, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, tables.tables["test"].x_nd,
+                fit_designs(fit, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, tables.tables["test"].x_nd,
                             across=across)
-                print(f"{name} {classifier}: 20 fits, parallel across {across}: {time.perf_counter() - start:.1f} s")
+                print(f"{name} {fit.name}: 20 fits, parallel across {across}: {time.perf_counter() - start:.1f} s")
     print("\nwall times are from a shared, loaded machine")
 
 

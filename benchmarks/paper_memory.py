@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+
 def write_folder(folder: Path, n_train: int, n_test: int, d: int, seed_size: int = 200) -> None:
     """Gaussian classes: x | y ~ N(0.5 y 1_d, I), label column 'y'; ros files drawn the same way."""
     rng = np.random.default_rng(0)
@@ -52,9 +53,10 @@ def child(folder: str, sweep: str, layout: str) -> None:
     """One configuration in this process: print a JSON line of its measurements."""
     import jax
 
-    from synthlaw.tables.rows import PAPER_SEEDS, paper_take
-    from synthlaw.tables.read import load_tables
+    from synthlaw.sims.engine.options import SweepOptions
     from synthlaw.tables import sweeps as paper_sweeps
+    from synthlaw.tables.read import load_tables
+    from synthlaw.tables.rows import PAPER_SEEDS, paper_take
 
     start = time.perf_counter()
     tables = load_tables(Path(folder), "y", methods=["ros"])
@@ -64,15 +66,19 @@ def child(folder: str, sweep: str, layout: str) -> None:
     pad = layout == "padded"
     buckets = paper_sweeps.size_buckets(sizes_r, tables.tables['test'].x_nd.shape[1], pad_to_largest=pad)
     padded_rows = sum(len(b) * sizes_r[b].max() for b in buckets)
-    traces = len(paper_sweeps.TRACES)
     loaded = time.perf_counter()
-    columns = paper_sweeps.run_designs(tables, designs, "imbalance", pad_to_largest=pad, chunk=128 if pad else None)
+    with jax.enable_x64(True):
+        scored = paper_sweeps.run_designs(tables, designs, "imbalance", options=SweepOptions(),
+                                          name=f"paper imbalance {sweep} {layout}", pad_to_largest=pad,
+                                          chunk=128 if pad else None)
+    columns = scored.columns
     seconds = time.perf_counter() - loaded
     assert np.isfinite(columns["balanced"]).all()
     print(json.dumps({"sweep": sweep, "layout": layout, "designs": len(designs), "seconds": seconds,
-                      "load_seconds": loaded - start, "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+                      "load_seconds": loaded - start,
+                      "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
                       "padded_rows": int(padded_rows), "real_rows": int(sizes_r.sum()),
-                      "traces": len(paper_sweeps.TRACES) - traces, "jax": jax.__version__}))
+                      "traces": scored.n_traces, "jax": jax.__version__}))
 
 
 def main() -> None:
@@ -88,7 +94,8 @@ def main() -> None:
     layouts = ["bucketed"] if args.skip_padded else ["padded", "bucketed"]
     with tempfile.TemporaryDirectory() as tmp:
         write_folder(Path(tmp), args.train_rows, args.test_rows, args.features)
-        print(f"table: train {args.train_rows} x {args.features} features, test {args.test_rows}; logistic, exact solver")
+        print(f"table: train {args.train_rows} x {args.features} features, test {args.test_rows}; "
+              "logistic, exact solver")
         print(f"{'sweep':<13}{'layout':<10}{'designs':>8}{'traces':>7}{'padded rows':>13}{'real rows':>11}"
               f"{'wall s':>9}{'peak GB':>9}{'s / M padded rows':>19}")
         for sweep in ("ratio", "augmentation"):

@@ -2,7 +2,7 @@
 
 For each data folder (gender, craft), fit the transformer, SMOTE and ROS on (a) the seed rows and
 (b) the `use` rows (seed + train, what the authors fine-tuned GPT-2 on); write the class-0 and
-class-1 rows each method needs (tables/rows.rows_needed) as {name}0.csv / {name}1.csv in a
+class-1 rows each method needs (tables/rows.synthetic_rows_needed) as {name}0.csv / {name}1.csv in a
 temporary folder beside links to the real files and the authors' synthetic_allseed rows; run the
 paper's ratio sweep (protocol "paper") and print, per i, the balanced accuracy (mean +- se over
 the 5 seeds) of the `balanced` arm side by side. The transformer's rows are decoded both ways
@@ -23,12 +23,13 @@ from pathlib import Path
 import jax
 import numpy as np
 
-from synthlaw.tables.generators import fit_table_generator
 from synthlaw.models.table_transformer import TransformerOptions
-from synthlaw.tables.rows import rows_needed
+from synthlaw.sims.engine.options import SweepOptions
+from synthlaw.tables.generators import METHODS, fit_table_generator
 from synthlaw.tables.read import REAL_FILES, load_tables, read_csv
-from synthlaw.tables.sweeps import run_sweep_on_tables
+from synthlaw.tables.rows import synthetic_rows_needed
 from synthlaw.tables.stored import summarise
+from synthlaw.tables.sweeps import run_designs, sweep_designs
 
 LABELS = {"gender": "gender", "craft": "Target"}
 AUTHORS = "synthetic_allseed"
@@ -59,20 +60,19 @@ def write_rows(path: Path, header: list, label: str, x_nd: np.ndarray, y: int) -
 def make_rows(folder: Path, out: Path, args, options: dict) -> dict:
     """Fit every method on each fit-on set, write its rows to out; training seconds per name."""
     label = LABELS[folder.name]
-    n_1 = rows_needed("m", "imbalance", SEED_SIZE)["m1"]
-    n_0 = rows_needed("m", "imbalance", SEED_SIZE)["m0"]
+    n_1, n_0 = synthetic_rows_needed("imbalance", SEED_SIZE)["1"], synthetic_rows_needed("imbalance", SEED_SIZE)["0"]
     seconds = {}
     for fit_on in args.fit_on:
         header, x_nd, y_n = fit_rows(folder, fit_on, label)
         for method in ("transformer", "smote", "ros"):
             kw = {"checkpoint_dir": args.checkpoint_dir, **options} if method == "transformer" else {}
             start = time.perf_counter()
-            gen = fit_table_generator(method, x_nd, y_n, key=jax.random.key(args.seed), **kw)
+            gen = fit_table_generator(METHODS[method], x_nd, y_n, key=jax.random.key(args.seed), **kw)
             seconds[f"{method}_{fit_on}"] = time.perf_counter() - start
             decodings = ("empirical", "uniform") if method == "transformer" else (None,)
             for decoding in decodings:
                 if decoding is not None:
-                    gen = fit_table_generator(method, x_nd, y_n, key=jax.random.key(args.seed),
+                    gen = fit_table_generator(METHODS[method], x_nd, y_n, key=jax.random.key(args.seed),
                                               **{**kw, "decoding": decoding})
                 name = f"{method}_{fit_on}" + ("_uniform" if decoding == "uniform" else "")
                 for y, n in ((0, n_0), (1, n_1)):
@@ -93,7 +93,10 @@ def run_table(folder: Path, args, options: dict) -> None:
         seconds = make_rows(folder, out, args, options)
         tables = load_tables(out, LABELS[folder.name])
         start = time.perf_counter()
-        summary = summarise(run_sweep_on_tables(tables, "ratio", "imbalance", protocol="paper"))
+        designs = sweep_designs(tables, "ratio", "imbalance", protocol="paper")
+        with jax.enable_x64(True):
+            columns = run_designs(tables, designs, "imbalance", options=SweepOptions(), name="paper imbalance ratio")
+        summary = summarise(columns.columns)
         sweep_s = time.perf_counter() - start
     methods = [m for m in tables.methods if m != AUTHORS] + [AUTHORS]
     print(f"\n{folder.name}: balanced accuracy of the `balanced` arm, mean +- se over 5 seeds "
@@ -101,12 +104,14 @@ def run_table(folder: Path, args, options: dict) -> None:
     print("fit times (s): " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
     print("i  " + " ".join(f"{m:>22}" for m in ["imbalanced"] + methods))
     arm = summary["arm"]
+
+    def cell(m: str, a: str, i: int) -> str:
+        return next(f"{summary['balanced_mean'][r]:.3f} +- {summary['balanced_se'][r]:.3f}"
+                    for r in range(len(arm)) if summary["method"][r] == m and arm[r] == a and summary["i"][r] == i)
+
     for i in range(10):
-        cell = lambda m, a: next(f"{summary['balanced_mean'][r]:.3f} +- {summary['balanced_se'][r]:.3f}"
-                                 for r in range(len(arm)) if summary["method"][r] == m and arm[r] == a
-                                 and summary["i"][r] == i)
-        print(f"{i}  " + " ".join(f"{c:>22}" for c in [cell(AUTHORS, "imbalanced")] +
-                                  [cell(m, "balanced") for m in methods]))
+        print(f"{i}  " + " ".join(f"{c:>22}" for c in [cell(AUTHORS, "imbalanced", i)] +
+                                  [cell(m, "balanced", i) for m in methods]))
 
 
 def main():

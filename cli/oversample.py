@@ -58,7 +58,7 @@ def run_oversample(args) -> int:
         raise UsageError(f"--method {args.method} on {args.csv}: {err}") from None
     rows = np.insert(x_res, column, y_res, axis=1)
     write_csv(args.out, header, rows)
-    before, after = (dict(zip(*np.unique(y, return_counts=True))) for y in (y_n, y_res))
+    before, after = (dict(zip(*np.unique(y, return_counts=True), strict=True)) for y in (y_n, y_res))
     counts = ", ".join(f"{c}: {before[c]} -> {after[c]}" for c in after)
     print(f"oversample: {args.method} on {args.csv}, rows per {args.label} {counts}; wrote {args.out} "
           f"({len(rows)} rows)", file=sys.stderr)

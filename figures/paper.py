@@ -13,6 +13,7 @@ compare_stored's rows); stored log cross-entropies are drawn as exp(stored).
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 
 from synthlaw.figures.style import RC
 
@@ -63,14 +64,14 @@ def draw_arm(ax, summary, rows, method, arm, metric, color, label, dx):
                 color=color, marker="o", markersize=3.5, capsize=2, linewidth=1.2, label=label)
     si, sv = stored_points(rows, method, arm, metric)
     if len(si):
-        x_of_i = dict(zip(i.tolist(), x.tolist()))
+        x_of_i = dict(zip(i.tolist(), x.tolist(), strict=True))
         sx = np.array([x_of_i[k] for k in si if k in x_of_i]) + dx
         ax.plot(sx, sv[[k in x_of_i for k in si]], linestyle="none", marker="o", markersize=5,
                 markerfacecolor="none", markeredgecolor=color, markeredgewidth=1.0)
 
 
 def new_figure(n_panels: int, sharey: bool):
-    plt.rcParams.update(RC | {"savefig.dpi": DPI})
+    plt.rcParams.update({**RC, "savefig.dpi": DPI})
     fig, axes = plt.subplots(1, n_panels, figsize=FIGSIZE, dpi=DPI, sharey=sharey, squeeze=False,
                              layout="constrained")
     return fig, list(axes[0])
@@ -79,7 +80,7 @@ def new_figure(n_panels: int, sharey: bool):
 def legend(fig, axes, has_stored: bool):
     handles, labels = axes[0].get_legend_handles_labels()
     if has_stored:
-        handles.append(plt.Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor="grey"))
+        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor="grey"))
         labels.append("hollow: authors' stored mean")
     fig.legend(handles, labels, loc="outside right center", fontsize=7, frameon=False)
 
@@ -89,8 +90,8 @@ def figure_ratio(summary: dict, rows: list, task: str, metric: str):
     methods = list(dict.fromkeys(summary["method"].tolist()))
     color = colors(methods)
     fig, axes = new_figure(2, sharey=True)
-    for ax, arm, title in zip(axes, ("balanced", "augmented"),
-                              ("oversampled to balance", "balanced + 1.5 seed_size rows per class at w = 0.5")):
+    titles = ("oversampled to balance", "balanced + 1.5 seed_size rows per class at w = 0.5")
+    for ax, arm, title in zip(axes, ("balanced", "augmented"), titles, strict=True):
         draw_arm(ax, summary, rows, methods[0], "imbalanced", metric, "black", "no oversampling (real rows only)", 0.2)
         for m in methods:
             draw_arm(ax, summary, rows, m, arm, metric, color[m], method_label(m), 0.2)
@@ -128,7 +129,7 @@ def figure_losses(fits: list):
     """Training loss per step (and held-out loss per block) of each trained generator, one panel per task."""
     tasks = list(dict.fromkeys(f.task for f in fits))
     fig, axes = new_figure(len(tasks), sharey=False)
-    for ax, task in zip(axes, tasks):
+    for ax, task in zip(axes, tasks, strict=True):
         for k, f in enumerate(f for f in fits if f.task == task):
             steps = np.arange(1, len(f.loss_s) + 1)
             ax.plot(steps, f.loss_s, color=f"C{k}", linewidth=0.8, label=f"{method_label(f.name)}: training")

@@ -1,14 +1,17 @@
 """report.md of `synthlaw paper`: what was run, one figure per metric, the fitted laws and how many
-synthetic rows they recommend (AUG-2), AUG-4's answer, and the comparison with stored results."""
+synthetic rows they recommend (AUG-2), AUG-4's answer, and the comparison with stored results.
 
+The report only draws and writes: the law fits (tables/law.py) and the class counts arrive computed
+from the runner (tables/runner.py), as plain records read by attribute."""
+
+import io
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from synthlaw.figures.paper import METRICS, figure_augmentation, figure_losses, figure_ratio, method_label
-from synthlaw.figures.report import png_bytes
 from synthlaw.sims.engine.store import write_atomic
-from synthlaw.tables.law import direction, fit_augmentation, law_text
 
 INTRO = """\
 The paper's recipe for an imbalanced table: fit a generator on real rows, draw minority rows from
@@ -31,10 +34,28 @@ hollow markers: the authors' stored means, where the data folder has them.
 """
 
 
-def fits_of(columns: dict) -> dict:
-    """(method, metric) -> LawFit on the augmentation sweep."""
-    methods = list(dict.fromkeys(columns["method"].tolist()))
-    return {(m, metric): fit_augmentation(columns, m, metric) for m in methods for metric in METRICS}
+def png_bytes(fig) -> bytes:
+    """A pyplot figure rendered to PNG in memory (and closed)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def direction(fit) -> str:
+    """Falls (b > 0), rises (b < 0), or flat within the interval, with AUG-2's reading."""
+    if fit.b.lo > 0:
+        return "falls to its floor (b > 0: the generator's rows help, AUG-2)"
+    if fit.b.hi < 0:
+        return "rises to its floor (b < 0: the generator's rows hurt, AUG-2)"
+    return "is flat within noise (b's interval holds 0)"
+
+
+def law_text(fit) -> str:
+    """'a + b/N' with 95% intervals, e.g. 0.041 [0.038, 0.044] + 0.11 [0.08, 0.15] / N."""
+    a, b = fit.a, fit.b
+    return (f"{a.value:.4f} [{a.lo:.4f}, {a.hi:.4f}] {'+' if b.value >= 0 else '−'} "
+            f"{abs(b.value):.3g} [{b.lo:.3g}, {b.hi:.3g}] / N")
 
 
 def law_table(fits: dict, metric: str) -> list[str]:
@@ -60,10 +81,9 @@ def recommendation(fits: dict, seed_size: int, max_n: float) -> list[str]:
     return lines + [""]
 
 
-def aug4_text(tables) -> list[str]:
-    """AUG-4's answer on this table, and what it would need that a real table does not give."""
-    y_n = np.concatenate([tables.tables[s].y_n for s in ("seed", "train") if s in tables.tables])
-    n_maj, n_min = int(np.sum(y_n == 0)), int(np.sum(y_n == 1))
+def aug4_text(n_maj: int, n_min: int) -> list[str]:
+    """AUG-4's answer on a table whose real training rows hold n_maj and n_min rows of the classes,
+    and what it would need that a real table does not give."""
     return ["**How many synthetic rows (AUG-4).** In AUG-4's Gaussian model, adding N synthetic minority rows "
             "(w = 1) from a perfect generator is best at balance, N* = n_maj − n_min, and worse past it; a "
             "generator whose mean is off by δ has its best N below balance. On this table's real training rows "
@@ -81,7 +101,8 @@ def comparison_table(rows: list[dict]) -> str:
         key = (r["method"], r["metric"], r["arm"])
         if key not in worst or abs(r["diff"]) > abs(worst[key]["diff"]):
             worst[key] = r
-    lines = ["| method | metric | arm | max abs diff | at i | ours | stored | points |", "|---|---|---|---|---|---|---|---|"]
+    lines = ["| method | metric | arm | max abs diff | at i | ours | stored | points |",
+             "|---|---|---|---|---|---|---|---|"]
     for (method, metric, arm), r in sorted(worst.items()):
         n = sum(1 for q in rows if (q["method"], q["metric"], q["arm"]) == (method, metric, arm))
         lines.append(f"| {method} | {metric} | {arm} | {abs(r['diff']):.4f} | {r['i']} | {r['ours']:.4f} "
@@ -107,7 +128,7 @@ def convergence_text(rows: list[dict]) -> list[str]:
     return [lines[0] + f"**The authors' lbfgs (max_iter = 1000, raw features), rerun on each design, did not "
             f"converge at {len(bad)} compared points**: {where}. There the stored values are those of an "
             "unconverged solver, and a gap to an exact optimum is expected rather than a disagreement; "
-            "`--solver lbfgs-like-authors` reproduces those fits.", ""]
+            "the solver lbfgs-like-authors reproduces those fits.", ""]
 
 
 def summary_table(summary: dict, metric: str = "balanced") -> str:
@@ -118,15 +139,19 @@ def summary_table(summary: dict, metric: str = "balanced") -> str:
     return "\n".join(lines)
 
 
-def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=(), fits=(), tables=None) -> Path:
-    """results[(task, sweep)] = (columns, summary, comparison rows); PNGs and report.md into out_dir.
-    notes: lines on the input (split, warnings); fits: the generators fitted (Generated)."""
+def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=(), fits=(),
+                       class_counts: tuple | None = None) -> Path:
+    """results[(task, sweep)] = (columns, summary, comparison rows, law fits {(method, metric): fit
+    or None}, empty for the ratio sweep); PNGs and report.md into out_dir. notes: lines on the input
+    (split, warnings); fits: the generators fitted (records with name, task, reused, seconds,
+    loss_s, holdout_loss_b); class_counts: (majority, minority) real training rows, for AUG-4."""
     out_dir = Path(out_dir)
     lines = ["# synthlaw paper report", "", INTRO, "Run: " + ", ".join(f"{k}: {v}" for k, v in run_info.items()), ""]
     if notes:
         lines += ["## Input", ""] + [f"- {n}" for n in notes] + [""]
     if fits:
-        lines += ["## Generators fitted on the table", "", "| rows | task | fitted or reused | seconds |", "|---|---|---|---|"]
+        lines += ["## Generators fitted on the table", "", "| rows | task | fitted or reused | seconds |",
+                  "|---|---|---|---|"]
         lines += [f"| {method_label(f.name)} | {f.task} | {'reused (cache key matched)' if f.reused else 'fitted'} "
                   f"| {f.seconds:.1f} |" for f in fits]
         lines += ["", "Files: data/{name}0.csv, {name}1.csv (and _pos, _neg), cached under data/generated.json by "
@@ -136,10 +161,9 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
             write_atomic(out_dir / "generator_loss.png", png_bytes(figure_losses(trained)))
             lines += ["![generator training loss](generator_loss.png)", ""]
     seed_size = int(run_info.get("seed size", 200))
-    for (task, sweep), (columns, summary, rows) in results.items():
+    for (task, sweep), (columns, summary, rows, law) in results.items():
         name = f"{task}_{sweep}"
         lines += [f"## {task}: {sweep} sweep", ""]
-        law = fits_of(columns) if sweep == "augmentation" else {}
         for metric in METRICS:
             figure = figure_ratio(summary, rows, task, metric) if sweep == "ratio" else \
                 figure_augmentation(summary, rows, law, task, metric)
@@ -149,8 +173,8 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
                 lines += law_table(law, metric) + [""]
         if law:
             lines += recommendation(law, seed_size, float(columns["n_synthetic"].max()))
-            if tables is not None and task == "imbalance":
-                lines += aug4_text(tables)
+            if class_counts is not None and task == "imbalance":
+                lines += aug4_text(*class_counts)
         if rows:
             lines += ["Against the authors' stored `log` results (largest difference over the grid; "
                       "`*_log_cross` compare log cross-entropies):", "", comparison_table(rows), ""]

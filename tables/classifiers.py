@@ -10,6 +10,9 @@ and `log` JSON files):
          whose lbfgs stops early on badly scaled columns. `converged` records whether it stopped
          before max_iter without a ConvergenceWarning.
 Every fit takes the loss weights (synthetic rows 0.5), as the authors' `fit(..., sample_weight=)`.
+Each fit is one Fit record (EXACT, the JAX fit of tables/sweeps.py, AUTHORS_LBFGS, RANDOM_FOREST,
+XGBOOST), looked up once from a (classifier, solver) pair by `fit_for`; the sweeps and the stored
+comparison receive the record.
 
 Scores go through the same scorer as the JAX path (tables/metrics), which takes logits:
 tree probabilities can be exactly 0 or 1, so p is clipped to [eps, 1 - eps] with eps the machine
@@ -18,76 +21,97 @@ z = log p - log(1 - p). That is the clipping of scikit-learn's log_loss (eps = f
 since 1.3), which scored the stored results.
 """
 
+import dataclasses
 import os
+import typing
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
+from synthlaw.settings import ConfigError
+
 EXTRA = "pip install -e '.[paper]'"
-CLASSIFIERS = ("logistic", "rf", "xgb")
-SOLVERS = ("exact", "lbfgs-like-authors")
 AUTHORS_MAX_ITER = 1000
-LIBRARIES = {"rf": ("sklearn",), "xgb": ("sklearn", "xgboost"), "lbfgs-like-authors": ("sklearn",)}
-SOLVER_NAMES = {  # the `solver` column: what fitted each design
-    "exact": "jax quasi-Newton to the optimum",
-    "lbfgs-like-authors": f"sklearn LogisticRegression lbfgs max_iter={AUTHORS_MAX_ITER}",
-    "rf": "sklearn RandomForestClassifier entropy",
-    "xgb": "xgboost XGBClassifier defaults"}
 
 
-def fit_name(classifier: str, solver: str | None) -> str:
-    """The fit a (classifier, solver) pair names: 'exact', 'lbfgs-like-authors', 'rf' or 'xgb'.
-    Raises ValueError naming the field for an unknown name or a solver given to a tree model."""
+def random_forest(seed: int, C: float, n_jobs: int):
+    """The authors' random forest (C is not used)."""
+    from sklearn.ensemble import RandomForestClassifier
+    return RandomForestClassifier(criterion="entropy", random_state=seed, n_jobs=n_jobs)
+
+
+def xgboost(seed: int, C: float, n_jobs: int):
+    """The authors' XGBoost (C is not used)."""
+    from xgboost import XGBClassifier
+    return XGBClassifier(random_state=seed, n_jobs=n_jobs)
+
+
+def authors_lbfgs(seed: int, C: float, n_jobs: int):
+    """The authors' logistic regression (single-threaded: n_jobs is not used)."""
+    from sklearn.linear_model import LogisticRegression
+    return LogisticRegression(C=C, max_iter=AUTHORS_MAX_ITER, random_state=seed)
+
+
+@dataclasses.dataclass(frozen=True)
+class Fit:
+    """How the designs are fitted. name: 'exact', 'lbfgs-like-authors', 'rf' or 'xgb'; classifier:
+    the model family (the `classifier` column); stored: its tag in the authors' JSON file names;
+    solver: the `solver` column, what fitted each design; libraries: modules it imports; make:
+    (seed, C, n_jobs) -> an unfitted library model, None for the JAX fit (tables/sweeps.py);
+    max_iter: the library fit's iteration cap, whose reaching means it did not converge (None: no
+    cap, nothing to measure)."""
+
+    name: str
+    classifier: str
+    stored: str
+    solver: str
+    libraries: tuple[str, ...] = ()
+    make: Callable | None = None
+    max_iter: int | None = None
+
+    def missing(self) -> list:
+        """The libraries this fit needs that do not import here ([] for the JAX fit)."""
+        missing = []
+        for module in self.libraries:
+            try:
+                __import__(module)
+            except ImportError:
+                missing.append({"sklearn": "scikit-learn"}.get(module, module))
+        return missing
+
+
+EXACT = Fit("exact", "logistic", "log", "jax quasi-Newton to the optimum")
+AUTHORS_LBFGS = Fit("lbfgs-like-authors", "logistic", "log",
+                    f"sklearn LogisticRegression lbfgs max_iter={AUTHORS_MAX_ITER}", ("sklearn",), authors_lbfgs,
+                    AUTHORS_MAX_ITER)
+RANDOM_FOREST = Fit("rf", "rf", "rf", "sklearn RandomForestClassifier entropy", ("sklearn",), random_forest)
+XGBOOST = Fit("xgb", "xgb", "xgb", "xgboost XGBClassifier defaults", ("sklearn", "xgboost"), xgboost)
+CLASSIFIERS = {"logistic": {"exact": EXACT, "lbfgs-like-authors": AUTHORS_LBFGS},
+               "rf": {None: RANDOM_FOREST}, "xgb": {None: XGBOOST}}
+SOLVERS = tuple(CLASSIFIERS["logistic"])
+
+
+def fit_for(classifier: str, solver: str | None) -> Fit:
+    """The fit a (classifier, solver) pair names (solver None: the logistic fit is exact). Raises
+    ConfigError naming the field for an unknown name, a solver given to a tree model, or a
+    library that does not import here."""
     if classifier not in CLASSIFIERS:
-        raise ValueError(f"--classifier {classifier!r}: allowed: {', '.join(CLASSIFIERS)}")
+        raise ConfigError(f"classifier = {classifier!r}: allowed: {', '.join(CLASSIFIERS)}")
     if solver is not None and solver not in SOLVERS:
-        raise ValueError(f"--solver {solver!r}: allowed: {', '.join(SOLVERS)}")
-    if classifier != "logistic":
-        if solver is not None:
-            raise ValueError(f"--solver {solver!r}: applies to --classifier logistic only, not {classifier!r}")
-        return classifier
-    return solver or "exact"
-
-
-def missing_libraries(name: str) -> list:
-    """The libraries a fit needs that do not import here ([] for the JAX fit)."""
-    missing = []
-    for module in LIBRARIES.get(name, ()):
-        try:
-            __import__(module)
-        except ImportError:
-            missing.append({"sklearn": "scikit-learn"}.get(module, module))
-    return missing
-
-
-def fit_problem(classifier: str, solver: str | None) -> str | None:
-    """One line saying why (classifier, solver) cannot run here, or None if it can."""
-    try:
-        name = fit_name(classifier, solver)
-    except ValueError as err:
-        return str(err)
-    missing = missing_libraries(name)
-    if missing:
-        field = f"--solver {solver}" if classifier == "logistic" else f"--classifier {classifier}"
-        return f"{field} needs {' and '.join(missing)}, the optional extra: {EXTRA}"
-    return None
+        raise ConfigError(f"solver = {solver!r}: allowed: {', '.join(SOLVERS)}")
+    if classifier != "logistic" and solver is not None:
+        raise ConfigError(f"solver = {solver!r}: applies to the logistic classifier only, not {classifier!r}")
+    fit = CLASSIFIERS[classifier][(solver or "exact") if classifier == "logistic" else None]
+    if missing := fit.missing():
+        field = f"solver = {solver!r}" if classifier == "logistic" else f"classifier = {classifier!r}"
+        raise ConfigError(f"{field}: needs {' and '.join(missing)}, the optional extra: {EXTRA}")
+    return fit
 
 
 def cpu_count() -> int:
     """CPUs this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def make_classifier(name: str, seed: int, *, C: float = 1.0, n_jobs: int = 1):
-    """The authors' model for name ('rf', 'xgb', 'lbfgs-like-authors'), unfitted."""
-    if name == "rf":
-        from sklearn.ensemble import RandomForestClassifier
-        return RandomForestClassifier(criterion="entropy", random_state=seed, n_jobs=n_jobs)
-    if name == "xgb":
-        from xgboost import XGBClassifier
-        return XGBClassifier(random_state=seed, n_jobs=n_jobs)
-    from sklearn.linear_model import LogisticRegression
-    return LogisticRegression(C=C, max_iter=AUTHORS_MAX_ITER, random_state=seed)
 
 
 def probability_logits(p_t: np.ndarray) -> np.ndarray:
@@ -98,9 +122,10 @@ def probability_logits(p_t: np.ndarray) -> np.ndarray:
     return np.log(p_t) - np.log1p(-p_t)
 
 
-def fit_one(name: str, x_md, y_m, weight_m, x_td, seed: int, C: float, n_jobs: int, standardize: bool) -> tuple:
-    """Fit one training set, return (test logits z_t, converged): converged is 1.0 or 0.0 for the
-    lbfgs fit (stopped before max_iter, no ConvergenceWarning) and nan for tree models.
+def fit_one(fit: Fit, x_md, y_m, weight_m, x_td, seed: int, C: float, n_jobs: int, standardize: bool) -> tuple:
+    """Fit one training set, return (test logits z_t, converged): converged is 1.0 or 0.0 for a
+    fit with an iteration cap (the lbfgs fit: stopped before max_iter, no ConvergenceWarning) and
+    nan for tree models.
     standardize: scale by the training rows' mean and standard deviation first (StandardScaler)."""
     from sklearn.exceptions import ConvergenceWarning
 
@@ -108,18 +133,20 @@ def fit_one(name: str, x_md, y_m, weight_m, x_td, seed: int, C: float, n_jobs: i
         mean_d, sd_d = x_md.mean(0), x_md.std(0)
         sd_d = np.where(sd_d > 0, sd_d, 1.0)
         x_md, x_td = (x_md - mean_d) / sd_d, (x_td - mean_d) / sd_d
-    model = make_classifier(name, seed, C=C, n_jobs=n_jobs)
+    if fit.make is None:
+        raise ValueError(f"fit = {fit.name!r}: runs in JAX through the sweep engine (tables/sweeps.py), not here")
+    model = fit.make(seed, C, n_jobs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         model.fit(x_md, y_m, sample_weight=weight_m)
-    if name != "lbfgs-like-authors":
+    if fit.max_iter is None:
         return probability_logits(model.predict_proba(x_td)[:, 1]), np.nan
     warned = any(issubclass(w.category, ConvergenceWarning) for w in caught)
-    converged = int(model.n_iter_[0]) < AUTHORS_MAX_ITER and not warned
+    converged = int(model.n_iter_[0]) < fit.max_iter and not warned
     return model.decision_function(x_td).astype(np.float64), float(converged)
 
 
-def fit_designs(name: str, pool_x_nd, pool_y_n, index_r: list, weight_r: list, seed_r, test_x_td, *,
+def fit_designs(fit: Fit, pool_x_nd, pool_y_n, index_r: list, weight_r: list, seed_r, test_x_td, *,
                 C: float = 1.0, n_jobs: int | None = None, across: str = "designs", standardize: bool = False) -> tuple:
     """Fit every training set r (rows index_r[r] of the pool, loss weights weight_r[r], seed
     seed_r[r]); return test logits z_rt (float64) and converged_r.
@@ -132,8 +159,8 @@ def fit_designs(name: str, pool_x_nd, pool_y_n, index_r: list, weight_r: list, s
 
     n_jobs = n_jobs or cpu_count()
     inner, outer = (1, n_jobs) if across == "designs" else (n_jobs, 1)
-    tasks = (delayed(fit_one)(name, pool_x_nd[index_m], pool_y_n[index_m], weight_m, test_x_td, int(seed), C, inner,
+    tasks = (delayed(fit_one)(fit, pool_x_nd[index_m], pool_y_n[index_m], weight_m, test_x_td, int(seed), C, inner,
                               standardize)
-             for index_m, weight_m, seed in zip(index_r, weight_r, seed_r))
-    done = Parallel(n_jobs=outer)(tasks)
+             for index_m, weight_m, seed in zip(index_r, weight_r, seed_r, strict=True))
+    done = typing.cast(list[tuple], Parallel(n_jobs=outer)(tasks))
     return np.stack([z_t for z_t, _ in done]), np.array([c for _, c in done])

@@ -9,7 +9,8 @@ the seed rows; "use": seed + train, as the authors fitted their LLM) there is on
   from group 00 and half from 11, {name}_neg.csv from 01 and 10, and the spurious and label
   columns are set from the group. Fitting on the pos/neg bit alone would let ros, smote and the
   plug-in mix groups 00 and 11 and draw labels and spurious values between them.
-Each file holds exactly the rows tables.rows.rows_needed asks for; name = {method}_{fit_on}.
+Each file holds exactly the rows tables.rows.synthetic_rows_needed asks for. A GeneratorRun is
+one (method, fit-on mode) pair; its name, {method}_{fit_on} (e.g. smote_seed), names the files.
 
 Cache: data/generated.json maps "{name}/{task}" to a sha256 over the method, fit-on mode, task,
 base seed, rows asked, the fitted rows and labels (bytes) and synthlaw's source fingerprint, with
@@ -26,16 +27,27 @@ from typing import NamedTuple
 import jax
 import numpy as np
 
-from synthlaw.tables.generators import PER_CLASS, TRAINED, WHOLE_TABLE, fit_table_generator
+from synthlaw.sims.engine.fingerprint import source_fingerprint
 from synthlaw.sims.engine.store import write_atomic
+from synthlaw.tables.generators import Method, fit_table_generator
 from synthlaw.tables.read import Table, Tables, read_csv, spurious_bit, to_table, write_csv
-from synthlaw.theory.runner.fingerprint import source_fingerprint
 
-ALLOWED = PER_CLASS + WHOLE_TABLE + TRAINED  # every method fit_table_generator fits
 FIT_ON = ("seed", "use")
 MAX_DRAWS = 8  # adasyn gives sum_i rint(w_i n) rows, a few more or fewer than asked: draw again
 CACHE = "generated.json"
 PARTS = {"_pos": (0, 3), "_neg": (1, 2)}  # spurious file -> its two groups 2 s + y
+
+
+class GeneratorRun(NamedTuple):
+    """One generator fitted on one set of rows: its method and fit-on mode ("seed" or "use")."""
+
+    method: Method
+    fit_on: str
+
+    @property
+    def name(self) -> str:
+        """The stem of its files and its method column, e.g. smote_seed."""
+        return f"{self.method.name}_{self.fit_on}"
 
 
 class Generated(NamedTuple):
@@ -69,8 +81,8 @@ def draw_rows(generator, label: int, n: int, *, key) -> np.ndarray:
         parts.append(generator.sample(label, n, key=jax.random.fold_in(key, k)))
         have += len(parts[-1])
     if have < n:
-        raise RuntimeError(f"generator {generator.method!r} gave {have} rows of label {label} in {MAX_DRAWS} draws "
-                           f"of {n}; {n} are needed")
+        raise RuntimeError(f"generator {generator.method.name!r} gave {have} rows of label {label} in "
+                           f"{MAX_DRAWS} draws of {n}; {n} are needed")
     return np.concatenate(parts)[:n]
 
 
@@ -79,6 +91,7 @@ def problem(tables: Tables, task: str, rows: Table) -> tuple:
     if task == "imbalance":
         return rows.x_nd, rows.y_n, None
     j = tables.features.index(tables.spurious)
+    assert rows.s_n is not None, "a spurious task's tables carry the spurious column"
     return np.delete(rows.x_nd, j, axis=1), 2 * spurious_bit(tables, rows.s_n) + rows.y_n, j
 
 
@@ -90,7 +103,7 @@ def cells_for(tables: Tables, task: str, generator, stem_sfx: str, n: int, j_s, 
         return np.column_stack([x_nd, np.full(n, y, np.float64)])
     s_values = np.unique(tables.tables["test"].s_n)  # bit 0 = the smaller value
     blocks = []
-    for k, (g, m) in enumerate(zip(PARTS[stem_sfx], (n // 2, n - n // 2))):
+    for k, (g, m) in enumerate(zip(PARTS[stem_sfx], (n // 2, n - n // 2), strict=True)):
         x_nd = draw_rows(generator, g, m, key=jax.random.fold_in(key, k))
         x_nd = np.insert(x_nd, j_s, s_values[g // 2], axis=1)
         blocks.append(np.column_stack([x_nd, np.full(m, g % 2, np.float64)]))
@@ -105,20 +118,21 @@ def smallest_class(tables: Tables, fit_on: str, task: str) -> tuple[int, int]:
     return int(labels[np.argmin(counts)]), int(counts.min())
 
 
-def cache_key(method: str, fit_on: str, task: str, seed: int, needs: dict, x_nd, c_n) -> str:
-    digest = hashlib.sha256(json.dumps([method, fit_on, task, seed, sorted(needs.items()),
+def cache_key(run: GeneratorRun, task: str, seed: int, needs: dict, x_nd, c_n) -> str:
+    digest = hashlib.sha256(json.dumps([run.method.name, run.fit_on, task, seed, sorted(needs.items()),
                                         source_fingerprint()]).encode())
     digest.update(np.ascontiguousarray(x_nd, np.float64).tobytes() + np.ascontiguousarray(c_n, np.int64).tobytes())
     return digest.hexdigest()[:20]
 
 
-def generate(tables: Tables, method: str, fit_on: str, task: str, needs: dict, *, seed: int, data_dir: Path,
+def generate(tables: Tables, run: GeneratorRun, task: str, needs: dict, *, seed: int, data_dir: Path,
              checkpoint_dir: Path) -> Generated:
-    """Fit method on the fit-on rows for task and write {name}{sfx}.csv with needs[sfx] rows each
-    (needs: suffix -> rows, from rows_needed); reuse the files when their cache key matches."""
-    start, name = time.perf_counter(), f"{method}_{fit_on}"
-    x_nd, c_n, j_s = problem(tables, task, fit_rows(tables, fit_on))
-    key_text = cache_key(method, fit_on, task, seed, needs, x_nd, c_n)
+    """Fit run's method on its fit-on rows for task and write {name}{sfx}.csv with needs[sfx] rows
+    each (needs: suffix -> rows, from synthetic_rows_needed); reuse the files when their cache key
+    matches."""
+    start, name = time.perf_counter(), run.name
+    x_nd, c_n, j_s = problem(tables, task, fit_rows(tables, run.fit_on))
+    key_text = cache_key(run, task, seed, needs, x_nd, c_n)
     cache_path = Path(data_dir) / CACHE
     cache = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
     entry = cache.get(f"{name}/{task}", {})
@@ -130,7 +144,7 @@ def generate(tables: Tables, method: str, fit_on: str, task: str, needs: dict, *
         cells = {sfx: read_csv(p)[1] for sfx, p in paths.items()}
     else:
         key = jax.random.fold_in(jax.random.key(seed), zlib.crc32(f"{name}/{task}".encode()))
-        fitted = fit_table_generator(method, x_nd, c_n, key=jax.random.fold_in(key, 0),
+        fitted = fit_table_generator(run.method, x_nd, c_n, key=jax.random.fold_in(key, 0),
                                      checkpoint_dir=Path(checkpoint_dir) / f"{name}_{task}")
         cells = {sfx: cells_for(tables, task, fitted, sfx, n, j_s, key=jax.random.fold_in(key, 1 + k))
                  for k, (sfx, n) in enumerate(needs.items())}
@@ -140,6 +154,7 @@ def generate(tables: Tables, method: str, fit_on: str, task: str, needs: dict, *
         cache = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
         cache[f"{name}/{task}"] = {"key": key_text, "loss_s": loss_s.tolist(), "holdout_loss_b": holdout_b.tolist()}
         write_atomic(cache_path, json.dumps(cache, indent=1))
-    out = {name + sfx: to_table(p, header, cells[sfx], header, tables.label, tables.spurious) for sfx, p in paths.items()}
+    out = {name + sfx: to_table(p, header, cells[sfx], header, tables.label, tables.spurious)
+           for sfx, p in paths.items()}
     return Generated(name, task, out, loss_s, holdout_b, reused, time.perf_counter() - start)
 

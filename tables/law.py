@@ -2,7 +2,7 @@
 
 AUG-2 in CLAIMS: at large N the excess follows a + b / N (the law the paper's code fits); b > 0
 means the curve falls to its floor a (the generator's rows are worth adding), b < 0 that it rises
-to it (they hurt). The fit is theory.claims.scaling_law.fit_law with gamma = 1 on the augmented
+to it (they hurt). The fit is theory.stats.scaling_law.fit_law with gamma = 1 on the augmented
 arm's N > 0 seed means of a loss (1 - accuracy, or a cross-entropy); a and b get 95% normal
 bootstrap intervals over seeds, and the curve a 95% band from the same resamples.
 
@@ -74,17 +74,7 @@ def fit_augmentation(columns: dict, method: str, metric: str, level: float = FIG
     return LawFit(a, b, grid_g, curve_g, curve_g - half_g, curve_g + half_g, float(n_rec), se)
 
 
-def direction(fit: LawFit) -> str:
-    """Falls (b > 0), rises (b < 0), or flat within the interval, with AUG-2's reading."""
-    if fit.b.lo > 0:
-        return "falls to its floor (b > 0: the generator's rows help, AUG-2)"
-    if fit.b.hi < 0:
-        return "rises to its floor (b < 0: the generator's rows hurt, AUG-2)"
-    return "is flat within noise (b's interval holds 0)"
-
-
-def law_text(fit: LawFit) -> str:
-    """'a + b/N' with 95% intervals, e.g. 0.041 [0.038, 0.044] + 0.11 [0.08, 0.15] / N."""
-    a, b = fit.a, fit.b
-    return (f"{a.value:.4f} [{a.lo:.4f}, {a.hi:.4f}] {'+' if b.value >= 0 else '−'} "
-            f"{abs(b.value):.3g} [{b.lo:.3g}, {b.hi:.3g}] / N")
+def augmentation_fits(columns: dict, metrics) -> dict:
+    """(method, metric) -> LawFit (or None) of every method of an augmentation sweep's columns."""
+    methods = list(dict.fromkeys(columns["method"].tolist()))
+    return {(m, metric): fit_augmentation(columns, m, metric) for m in methods for metric in metrics}

@@ -98,7 +98,7 @@ def read_csv(path: Path) -> tuple[list, np.ndarray]:
         if row:  # blank lines are skipped, as np.loadtxt does
             lines.append(reader.line_num)
             rows.append(row)
-    for line, row in zip(lines, rows):
+    for line, row in zip(lines, rows, strict=True):
         if len(row) != len(header):
             raise TableError(f"{path}: line {line} has {len(row)} cells, header has {len(header)}")
     try:
@@ -136,8 +136,8 @@ def check_header(path: Path, header: list) -> None:
 
 def find_bad_cell(path: Path, header: list, lines: list, rows: list) -> None:
     """Raise a TableError at the first cell that is not a number (the slow path, errors only)."""
-    for line, row in zip(lines, rows):
-        for name, cell in zip(header, row):
+    for line, row in zip(lines, rows, strict=True):
+        for name, cell in zip(header, row, strict=False):
             try:
                 float(cell)
             except ValueError:
@@ -234,7 +234,8 @@ def check_seed(tables: Tables) -> None:
         pos_n = spurious_bit(tables, seed.s_n) == seed.y_n
         if pos_n.all() or not pos_n.any():
             raise TableError(f"{path}: every row is in the {'pos' if pos_n.all() else 'neg'} groups of "
-                             f"{tables.spurious!r} and {tables.label!r}; the seed needs pos (00, 11) and neg (01, 10) rows")
+                             f"{tables.spurious!r} and {tables.label!r}; the seed needs pos (00, 11) and neg "
+                             "(01, 10) rows")
 
 
 def spurious_bit(tables: Tables, s_n: np.ndarray) -> np.ndarray:

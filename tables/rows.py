@@ -44,13 +44,16 @@ def paper_take(n_rows: int, n: int, seed: int, draw: str) -> np.ndarray:
     return np.random.RandomState(seed).choice(n_rows, size=n, replace=False)
 
 
-def jax_take_from(key):
-    """A row chooser from JAX keys: one permutation per (n_rows, seed, draw), cut to n."""
+def jax_take_from(*, key):
+    """A row chooser from JAX keys: one permutation per (n_rows, seed, draw), cut to n. The cached
+    permutations are read-only, so a caller cannot change the rows a later draw takes."""
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def permutation(n_rows: int, seed: int, draw: str) -> np.ndarray:
         k = jax.random.fold_in(jax.random.fold_in(key, seed), zlib.crc32(draw.encode()))
-        return np.asarray(jax.random.permutation(k, n_rows))
+        rows = np.array(jax.random.permutation(k, n_rows))
+        rows.flags.writeable = False
+        return rows
 
     def take(n_rows: int, n: int, seed: int, draw: str) -> np.ndarray:
         return permutation(n_rows, seed, draw)[:n]
@@ -132,10 +135,19 @@ def real_stems(task: str, sweeps) -> tuple:
     return ("seed", "test", TASK_STEMS[task][0]) + (("train",) if "augmentation" in sweeps else ())
 
 
+def synthetic_rows_needed(task: str, seed_size: int, sweeps=("ratio", "augmentation"),
+                          step: int = AUGMENT_STEP) -> dict:
+    """Rows each of a method's files must hold for the given sweeps, by file suffix (asked of
+    generators): the minority file balances and augments, the majority file augments."""
+    _, minor_sfx, major_sfx = TASK_STEMS[task]
+    half = max(synthetic_half(sweep, seed_size, step) for sweep in sweeps)
+    return {minor_sfx: 5 * seed_size + half, major_sfx: half}
+
+
 def rows_needed(method: str, task: str, seed_size: int, sweeps=("ratio", "augmentation"),
                 step: int = AUGMENT_STEP) -> dict:
-    """Rows each file must hold for the given sweeps (checked at load time, asked of generators)."""
-    major, minor_sfx, major_sfx = TASK_STEMS[task]
-    half = max(synthetic_half(sweep, seed_size, step) for sweep in sweeps)
-    needs = {major: 5 * seed_size, method + minor_sfx: 5 * seed_size + half, method + major_sfx: half}
+    """Rows each file must hold for the given sweeps (checked at load time): the task's real
+    majority file, the method's files (none for method ""), and train.csv for train_all."""
+    synthetic = synthetic_rows_needed(task, seed_size, sweeps, step) if method else {}
+    needs = {TASK_STEMS[task][0]: 5 * seed_size} | {method + sfx: n for sfx, n in synthetic.items()}
     return needs | ({"train": 1} if "augmentation" in sweeps else {})

@@ -1,7 +1,7 @@
 """One CSV into a data folder like the paper's: a balanced seed, train (by label and group), test.
 
 The authors split each table once into use (3 500 rows of gender) and test (1 501), then drew a
-seed of 200 use rows balanced over the four (spurious, label) groups. `synthlaw paper --csv` does
+seed of 200 use rows balanced over the four (spurious, label) groups. `synthlaw paper` given one CSV does
 the same, reproducibly from a JAX key: one permutation of the rows; per group g (the label, or
 2 s + y with s the spurious bit, 0 for the smaller value), round(test_fraction n_g) rows of that
 order go to test and the next seed_size / G to the seed; the rest is train. Each part keeps the
@@ -46,12 +46,13 @@ def split_table(path: Path, label: str, spurious: str | None, *, key: jax.Array,
     """Read and check one CSV, then split it (see the module docstring); a TableError on bad input."""
     header, cells_nd = read_csv(path)
     table = to_table(path, header, cells_nd, header, label, spurious)
-    if spurious is not None and len(np.unique(table.s_n)) != 2:
+    if table.s_n is not None and len(np.unique(table.s_n)) != 2:
         shown = ", ".join(f"{v:g}" for v in np.unique(table.s_n)[:5])
-        raise TableError(f"{path}: spurious column {spurious!r} takes values {shown}; allowed: exactly two distinct values")
+        raise TableError(f"{path}: spurious column {spurious!r} takes values {shown}; allowed: exactly two "
+                         "distinct values")
     g_n, n_groups = groups_of(table.y_n, table.s_n)
     if seed_size % n_groups:
-        raise TableError(f"--seed-size = {seed_size}: must be a multiple of {n_groups} (a seed balanced over "
+        raise TableError(f"seed_size = {seed_size}: must be a multiple of {n_groups} (a seed balanced over "
                          f"{n_groups} {'groups' if n_groups == 4 else 'classes'})")
     order_n = np.asarray(jax.random.permutation(key, len(g_n)))
     per_group = seed_size // n_groups
@@ -62,7 +63,7 @@ def split_table(path: Path, label: str, spurious: str | None, *, key: jax.Array,
         if n_test < 1 or len(rows_g) - n_test < per_group:
             raise TableError(f"{path}: {group_name(g, n_groups)} has {len(rows_g)} rows; a test fraction of "
                              f"{test_fraction:g} and a seed of {seed_size} need at least one test row and "
-                             f"{per_group} seed rows of it (lower --seed-size or --test-fraction)")
+                             f"{per_group} seed rows of it (lower seed_size or test_fraction)")
         test.append(rows_g[:n_test])
         seed.append(rows_g[n_test:n_test + per_group])
     test_k, seed_k = np.sort(np.concatenate(test)), np.sort(np.concatenate(seed))

@@ -1,5 +1,5 @@
-"""Seed summaries of the real-data sweeps, the comparison with the authors' stored JSON results
-(the a + b / N fit of the augmentation sweep is theory.scaling_law.fit_law with gamma = 1).
+"""Seed summaries of the real-data sweeps and the comparison with the authors' stored JSON results
+(the a + b / N fit of the augmentation sweep is in tables/law.py).
 
 Stored files are `{experiment}_{classifier}_{method}_{metric}.json` with classifier `log`, `rf` or
 `xgb`: {i: {arm_mean, arm_std}} with the std over seeds at ddof 0 (np.std), and for the augmentation
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synthlaw.tables.classifiers import Fit
 from synthlaw.tables.rows import PAPER_SEEDS
 
 EXPERIMENTS = {("ratio", "imbalance"): "imbalanced_class_vary_ratio",
@@ -21,7 +22,6 @@ EXPERIMENTS = {("ratio", "imbalance"): "imbalanced_class_vary_ratio",
 ARMS = {"imbalanced": "imbalance_base", "balanced": "balance_base", "augmented": "balance_augment"}
 STORED_METRICS = {"balanced": "balanced", "min": "min", "worst": "worst",
                   "balanced_log_cross": "balanced_log_ce", "min_log_cross": "min_log_ce"}
-STORED_CLASSIFIERS = {"logistic": "log", "rf": "rf", "xgb": "xgb"}
 METRICS = ("balanced", "min", "worst", "balanced_ce", "min_ce", "balanced_log_ce", "min_log_ce")
 
 
@@ -36,7 +36,7 @@ def summarise(columns: dict) -> dict:
     `classifier`, `solver` (what fitted the point) and `authors_converged` (fraction of the point's
     seeds where the authors' lbfgs fit converged; nan where not measured)."""
     columns = with_log_ce(columns)
-    keys = sorted({(m, a, int(i)) for m, a, i in zip(columns["method"], columns["arm"], columns["i"])})
+    keys = sorted({(m, a, int(i)) for m, a, i in zip(columns["method"], columns["arm"], columns["i"], strict=True)})
     rows = {"method": [], "arm": [], "i": [], "x": [], "n_seeds": [], "classifier": [], "solver": [],
             "authors_converged": []}
     grid = "ratio" if "ratio" in columns else "n_synthetic"
@@ -44,31 +44,36 @@ def summarise(columns: dict) -> dict:
         rows.update({f"{metric}_mean": [], f"{metric}_std": [], f"{metric}_se": []})
     for method, arm, i in keys:
         keep = (columns["method"] == method) & (columns["arm"] == arm) & (columns["i"] == i)
-        rows["method"].append(method), rows["arm"].append(arm), rows["i"].append(i)
-        rows["x"].append(float(columns[grid][keep][0])), rows["n_seeds"].append(int(keep.sum()))
-        rows["classifier"].append(str(columns["classifier"][keep][0])), rows["solver"].append(str(columns["solver"][keep][0]))
+        for name, value in (("method", method), ("arm", arm), ("i", i), ("x", float(columns[grid][keep][0])),
+                            ("n_seeds", int(keep.sum()))):
+            rows[name].append(value)
+        rows["classifier"].append(str(columns["classifier"][keep][0]))
+        rows["solver"].append(str(columns["solver"][keep][0]))
         converged = columns["authors_converged"][keep]
         rows["authors_converged"].append(float(converged.mean()) if np.isfinite(converged).all() else np.nan)
         for metric in METRICS:
             v = columns[metric][keep]
             sd = v.std(ddof=1) if len(v) > 1 else 0.0
-            rows[f"{metric}_mean"].append(v.mean()), rows[f"{metric}_std"].append(v.std())
+            rows[f"{metric}_mean"].append(v.mean())
+            rows[f"{metric}_std"].append(v.std())
             rows[f"{metric}_se"].append(sd / np.sqrt(len(v)))
     return {k: np.asarray(v) for k, v in rows.items()}
 
 
-def stored_path(folder: Path, sweep: str, task: str, method: str, stored_metric: str, classifier: str = "logistic") -> Path:
-    return Path(folder) / f"{EXPERIMENTS[sweep, task]}_{STORED_CLASSIFIERS[classifier]}_{method}_{stored_metric}.json"
+def stored_path(folder: Path, sweep: str, task: str, method: str, stored_metric: str, fit: Fit) -> Path:
+    """The authors' JSON file of one method and metric for fit's classifier family."""
+    return Path(folder) / f"{EXPERIMENTS[sweep, task]}_{fit.stored}_{method}_{stored_metric}.json"
 
 
-def compare_stored(summary: dict, folder: Path, sweep: str, task: str) -> list[dict]:
-    """One row per (method, metric, arm, i) with a stored value for the summary's classifier: ours,
-    theirs, difference, the standard errors of both means, the solver and authors_converged."""
+def compare_stored(summary: dict, folder: Path, sweep: str, task: str, fit: Fit) -> list[dict]:
+    """One row per (method, metric, arm, i) with a stored value for the classifier family of fit
+    (which made the summary): ours, theirs, difference, the standard errors of both means, the
+    solver and authors_converged."""
     rows = []
     for r in range(len(summary["method"])):
         method, arm, i = summary["method"][r], summary["arm"][r], int(summary["i"][r])
         for stored_metric, metric in STORED_METRICS.items():
-            path = stored_path(folder, sweep, task, method, stored_metric, str(summary["classifier"][r]))
+            path = stored_path(folder, sweep, task, method, stored_metric, fit)
             if not path.is_file():
                 continue
             entry = json.loads(path.read_text()).get(str(i), {})

@@ -5,34 +5,43 @@ loss weights. The JAX fit ("exact": fit_logistic to the optimum, l2 = 1 / C, sci
 by default) runs through the sweep engine (sims/engine/sweep.py): designs are grouped into size buckets
 (size_buckets: power-of-2 size classes, merged where a compile costs more than the padding saved),
 each bucket padded with weight 0 to its largest design and run as one run_sweep call, vmapped and
-sharded over the devices in chunks that the sweep settings' memory budget sizes. A sweep so traces
-once per bucket, at most ceil(log2(largest / smallest)) + 1 times (`bucket_bound`), instead of
-padding every design to the largest (the augmentation sweep's train_all is all of train.csv).
-The library fits (tables/classifiers: random forests, XGBoost, and the authors' unconverged
-lbfgs) run per design in parallel processes and are scored by the same JAX scorer. The run is
-float64 (jax.enable_x64 inside): the features are raw and the comparison with scikit-learn is to
-0.002.
+sharded over the devices in chunks that the SweepOptions' memory budget sizes. A sweep so traces
+once per bucket, at most ceil(log2(largest / smallest)) + 1 times (`bucket_bound`; Scored.n_traces
+counts them), instead of padding every design to the largest (the augmentation sweep's train_all
+is all of train.csv). The library fits (tables/classifiers: random forests, XGBoost, and the
+authors' unconverged lbfgs) run per design in parallel processes and are scored by the same JAX
+scorer. The sweeps run in float64, which the caller switches on (`with jax.enable_x64(True)`, as
+tables/runner.py does) and run_designs requires: the features are raw and the comparison with
+scikit-learn is to 0.002.
 """
 
+import hashlib
 import math
 import warnings
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from synthlaw.tables.classifiers import EXTRA, SOLVER_NAMES, fit_designs, fit_name, missing_libraries
-from synthlaw.models.logistic import fit_logistic
-from synthlaw.tables.rows import (PAPER_SEEDS, augmentation_designs, jax_take_from, paper_take,
-                                      ratio_designs)
+from synthlaw.models.logistic import STEPS_REAL_TABLE, fit_logistic
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import run_sweep
-from synthlaw.tables.read import Tables, spurious_bit
+from synthlaw.tables.classifiers import AUTHORS_LBFGS, EXACT, EXTRA, Fit, fit_designs
 from synthlaw.tables.metrics import all_metrics
+from synthlaw.tables.read import Tables, spurious_bit
+from synthlaw.tables.rows import PAPER_SEEDS, augmentation_designs, jax_take_from, paper_take, ratio_designs
 
-N_STEPS = 20  # fit steps: 12 reach scikit-learn's exact optimum to 1e-6 on gender and craft
 COMPILE_COST = 1e8  # one compile ~ fitting 1e8 padded row x features (benchmarks/paper_memory.py)
-TRACES = []  # one entry per trace of the program (tests assert a sweep traces once per bucket)
 SWEEPS = {"ratio": ratio_designs, "augmentation": augmentation_designs}
+
+
+class Scored(NamedTuple):
+    """columns: the tidy table of the designs; n_traces: times the JAX fit's program was traced
+    (one per size bucket; 0 for library fits)."""
+
+    columns: dict
+    n_traces: int
 
 
 def pool_of(tables: Tables, stems: list) -> tuple:
@@ -90,7 +99,7 @@ def padded(index_r: list, weight_r: list) -> tuple:
     m = max(len(i) for i in index_r)
     index_rm = np.zeros((len(index_r), m), np.int32)
     weight_rm = np.zeros((len(index_r), m), np.float64)
-    for r, (index_m, weight_m) in enumerate(zip(index_r, weight_r)):
+    for r, (index_m, weight_m) in enumerate(zip(index_r, weight_r, strict=True)):
         index_rm[r, : len(index_m)], weight_rm[r, : len(weight_m)] = index_m, weight_m
     return index_rm, weight_rm
 
@@ -125,18 +134,18 @@ def standardize_md(x_md, in_m, test_x_td):
 
 
 def design_replicate(pool: tuple, *, l2, n_groups: int, n_steps: int, standardize: bool):
-    """Replicate (key, point) -> metrics: fit the training set point["index"] (rows of the pool) with
-    loss weights point["weight"] and score it on the test rows. pool: pool_x_nd, pool_y_n and the
-    test set's x_td, y_t, groups g_t and minority mask m_t."""
+    """Replicate (point, *, key) -> metrics: fit the training set point["index"] (rows of the pool)
+    with loss weights point["weight"] and score it on the test rows (the key is not used: the rows
+    are chosen already). pool: pool_x_nd, pool_y_n and the test set's x_td, y_t, groups g_t and
+    minority mask m_t."""
     pool_x_nd, pool_y_n, test_x_td, test_y_t, test_g_t, test_m_t = pool
 
-    def replicate(key, point):
-        TRACES.append(point["index"].shape)
+    def replicate(point, *, key):
         index_m, weight_m = point["index"], point["weight"]
         x_md, y_m, x_td = pool_x_nd[index_m], pool_y_n[index_m], test_x_td
         if standardize:
             x_md, x_td = standardize_md(x_md, weight_m > 0, x_td)
-        w_d, b = fit_logistic(x_md, y_m, weight_m, l2=l2, n_steps=n_steps)
+        w_d, b, _ = fit_logistic(x_md, y_m, weight_m, l2=l2, n_steps=n_steps)
         return all_metrics(test_y_t, x_td @ w_d + b, test_g_t, test_m_t, n_groups)
 
     return replicate
@@ -144,93 +153,100 @@ def design_replicate(pool: tuple, *, l2, n_groups: int, n_steps: int, standardiz
 
 def scores(y_t, z_rt, g_t, m_t, n_groups: int) -> dict:
     """all_metrics of every row of test logits z_rt (library fits), as NumPy columns."""
-    with jax.enable_x64(True):
-        metric = jax.vmap(lambda z_t: all_metrics(y_t, z_t, g_t, m_t, n_groups))
-        return {k: np.asarray(v) for k, v in metric(jnp.asarray(z_rt)).items()}
+    metric = jax.vmap(lambda z_t: all_metrics(y_t, z_t, g_t, m_t, n_groups))
+    return {k: np.asarray(v) for k, v in metric(jnp.asarray(z_rt)).items()}
 
 
-def authors_convergence(name: str, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test_x_td, C, n_jobs):
+def authors_convergence(pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test_x_td, C, n_jobs):
     """Per design, 1.0 if the authors' lbfgs fit (max_iter 1000) converged there, else 0.0; nan
-    with a warning naming the extra where scikit-learn is missing (tree fits: nan, nothing run)."""
-    if name in ("rf", "xgb"):
-        return np.full(len(index_r), np.nan)
-    if missing_libraries("lbfgs-like-authors"):
+    with a warning naming the extra where scikit-learn is missing."""
+    if AUTHORS_LBFGS.missing():
         warnings.warn(f"authors_converged not measured: scikit-learn missing ({EXTRA})", stacklevel=3)
         return np.full(len(index_r), np.nan)
-    return fit_designs("lbfgs-like-authors", pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test_x_td,
+    return fit_designs(AUTHORS_LBFGS, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test_x_td,
                        C=C, n_jobs=n_jobs)[1]  # on raw features, as the authors
 
 
-def run_designs(tables: Tables, designs: list, task: str, *, classifier: str = "logistic", solver: str | None = None,
-                C: float = 1.0, n_steps: int = N_STEPS, standardize: bool = False, chunk: int | None = None,
+def run_designs(tables: Tables, designs: list, task: str, *, options: SweepOptions, name: str, fit: Fit = EXACT,
+                C: float = 1.0, n_steps: int = STEPS_REAL_TABLE, standardize: bool = False, chunk: int | None = None,
                 devices=None, authors_check: bool = False, n_jobs: int | None = None,
-                pad_to_largest: bool = False) -> dict:
-    """Score the designs in float64; a tidy table with their tags, n_train, the metric columns,
-    `solver` (what fitted each design) and `authors_converged` (1/0: did the authors' lbfgs fit
-    converge on this design; nan where not measured, see authors_convergence).
+                pad_to_largest: bool = False) -> Scored:
+    """Score the designs in float64 (the caller enables it); a tidy table with their tags, n_train,
+    the metric columns, `classifier`, `solver` (what fitted each design) and `authors_converged`
+    (1/0: did the authors' lbfgs fit converge on this design; nan where not measured, see
+    authors_convergence), and the JAX program's trace count.
 
-    classifier 'logistic' with solver 'exact' (default) runs the JAX fit through the sweep engine,
-    bucketed by size (chunk: replicates per chunk, else the sweep settings' memory budget sizes
-    them); 'lbfgs-like-authors', 'rf' and 'xgb' run per design on n_jobs processes.
-    authors_check=True also reruns the authors' lbfgs per design (scikit-learn) to fill authors_converged
-    for the exact solver; off by default (nan), since it is wanted only beside stored results.
+    fit EXACT runs the JAX fit through the sweep engine with options, one run_sweep per size
+    bucket named "{name} ... bucket {i}" (chunk: replicates per chunk, else the memory budget sizes
+    them); the library fits run per design on n_jobs processes. authors_check=True also reruns the
+    authors' lbfgs per design (scikit-learn) to fill authors_converged for the exact fit; off by
+    default (nan), since it is wanted only beside stored results.
     """
-    name = fit_name(classifier, solver)
+    if jax.dtypes.canonicalize_dtype(jnp.float64) != jnp.float64:
+        raise RuntimeError("run_designs computes in float64: call it inside `with jax.enable_x64(True)`")
     stems = sorted({stem for d in designs for stem, _, _ in d.parts})
     pool_x_nd, pool_y_n, offsets = pool_of(tables, stems)
     index_r, weight_r = design_rows(designs, offsets)
     seed_r = np.array([d.tags["seed"] for d in designs])
     test = tables.tables["test"]
     g_t, n_groups, m_t = test_groups(tables, task)
-    if name == "exact":
-        swept = exact_sweep(pool_x_nd, pool_y_n, index_r, weight_r, (test.x_nd, test.y_n, g_t, m_t), n_groups,
-                            l2=1.0 / C, n_steps=n_steps, standardize=standardize, chunk=chunk, devices=devices,
-                            pad_to_largest=pad_to_largest)
-        converged_r = (authors_convergence(name, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test.x_nd, C, n_jobs)
+    if fit.make is None:
+        swept, n_traces = exact_sweep(pool_x_nd, pool_y_n, index_r, weight_r, (test.x_nd, test.y_n, g_t, m_t), n_groups,
+                                      options=options, name=name, l2=1.0 / C, n_steps=n_steps, standardize=standardize,
+                                      chunk=chunk, devices=devices, pad_to_largest=pad_to_largest)
+        converged_r = (authors_convergence(pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test.x_nd, C, n_jobs)
                        if authors_check else np.full(len(designs), np.nan))
     else:
-        z_rt, converged_r = fit_designs(name, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test.x_nd,
+        z_rt, converged_r = fit_designs(fit, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test.x_nd,
                                         C=C, n_jobs=n_jobs, standardize=standardize)
-        swept = scores(test.y_n, z_rt, g_t, m_t, n_groups)
+        swept, n_traces = scores(test.y_n, z_rt, g_t, m_t, n_groups), 0
     columns = {tag: np.array([d.tags[tag] for d in designs]) for tag in designs[0].tags}
     columns["n_train"] = np.array([len(i) for i in index_r])
     columns.update(swept)
-    columns["classifier"] = np.array([classifier] * len(designs))
-    columns["solver"] = np.array([SOLVER_NAMES[name]] * len(designs))
+    columns["classifier"] = np.array([fit.classifier] * len(designs))
+    columns["solver"] = np.array([fit.solver] * len(designs))
     columns["authors_converged"] = converged_r
-    return columns
+    return Scored(columns, n_traces)
 
 
-def exact_sweep(pool_x_nd, pool_y_n, index_r, weight_r, test: tuple, n_groups: int, *, l2, n_steps, standardize,
-                chunk, devices, pad_to_largest) -> dict:
-    """The JAX fits, one run_sweep per size bucket; metric columns in design order."""
+def pool_digest(arrays) -> str:
+    """A short hash of the pool and test arrays: a sweep's chunks are found again only for the same rows."""
+    digest = hashlib.sha256()
+    for a in arrays:
+        digest.update(np.ascontiguousarray(a).tobytes())
+    return digest.hexdigest()[:12]
+
+
+def exact_sweep(pool_x_nd, pool_y_n, index_r, weight_r, test: tuple, n_groups: int, *, options: SweepOptions,
+                name: str, l2, n_steps, standardize, chunk, devices, pad_to_largest) -> tuple:
+    """The JAX fits, one run_sweep per size bucket; metric columns in design order and the traces."""
     sizes_r = np.array([len(i) for i in index_r])
     d, t = pool_x_nd.shape[1], len(test[1])
-    columns = {}
-    with jax.enable_x64(True):
-        pool = tuple(jnp.asarray(a) for a in (pool_x_nd, pool_y_n, *test))
-        replicate = design_replicate(pool, l2=l2, n_groups=n_groups, n_steps=n_steps, standardize=standardize)
-        for bucket in size_buckets(sizes_r, d, pad_to_largest=pad_to_largest):
-            index_rm, weight_rm = padded([index_r[r] for r in bucket], [weight_r[r] for r in bucket])
-            swept = run_sweep(replicate, key=jax.random.key(0), n_seeds=1, grid={"index": index_rm, "weight": weight_rm},
-                              chunk_size=chunk, replicate_bytes=replicate_bytes(index_rm.shape[1], d, t),
-                              devices=devices).columns
-            for k, v in swept.items():
-                if k not in ("seed", "index", "weight"):
-                    columns.setdefault(k, np.zeros(len(index_r), v.dtype))[bucket] = v
-    return columns
+    columns, n_traces = {}, 0
+    pool = tuple(jnp.asarray(a) for a in (pool_x_nd, pool_y_n, *test))
+    replicate = design_replicate(pool, l2=l2, n_groups=n_groups, n_steps=n_steps, standardize=standardize)
+    label = f"{name} rows {pool_digest((pool_x_nd, pool_y_n, *test))} l2={l2:g} steps={n_steps}" + \
+        (" standardized" if standardize else "")
+    for i, bucket in enumerate(size_buckets(sizes_r, d, pad_to_largest=pad_to_largest)):
+        index_rm, weight_rm = padded([index_r[r] for r in bucket], [weight_r[r] for r in bucket])
+        swept = run_sweep(replicate, key=jax.random.key(0), n_seeds=1, grid={"index": index_rm, "weight": weight_rm},
+                          options=options, name=f"{label} bucket {i}", chunk_size=chunk,
+                          replicate_bytes=replicate_bytes(index_rm.shape[1], d, t), devices=devices)
+        n_traces += swept.n_traces
+        for k, v in swept.columns.items():
+            if k not in ("seed", "index", "weight"):
+                columns.setdefault(k, np.zeros(len(index_r), v.dtype))[bucket] = v
+    return columns, n_traces
 
 
-def run_sweep_on_tables(tables: Tables, sweep: str, task: str, *, protocol: str = "paper", seed: int = 0,
-                        seeds=PAPER_SEEDS, seed_size: int = 200, **fit) -> dict:
-    """One sweep ('ratio' or 'augmentation') for every method of tables; a tidy table.
-
-    protocol 'paper' picks the authors' rows (RandomState); 'jax' draws them from PRNGKey(seed).
-    fit: run_designs' options (classifier, solver, C, standardize, ...).
-    """
-    take = paper_take if protocol == "paper" else jax_take_from(jax.random.key(seed))
+def sweep_designs(tables: Tables, sweep: str, task: str, *, protocol: str = "paper", seed: int = 0,
+                  seeds=PAPER_SEEDS, seed_size: int = 200) -> list:
+    """The designs of one sweep ('ratio' or 'augmentation') for every method of tables, for
+    run_designs. protocol 'paper' picks the authors' rows (RandomState); 'jax' draws them from
+    key(seed), at JAX's default precision (build the designs outside the float64 block)."""
+    take = paper_take if protocol == "paper" else jax_take_from(key=jax.random.key(seed))
     n_rows = {stem: len(t.y_n) for stem, t in tables.tables.items()}
     designs = []
     for method in tables.methods:
         designs += SWEEPS[sweep](n_rows, method, task, seed_size, tuple(seeds), take)
-    return run_designs(tables, designs, task, **fit)
+    return designs

@@ -11,7 +11,7 @@ def write_table(path, n_per_class=(40, 10), seed=0):
     rng = np.random.default_rng(seed)
     x_nd = np.vstack([rng.normal(c, 1.0, (n, 2)) for c, n in enumerate(n_per_class)])
     y_n = np.repeat(np.arange(len(n_per_class)), n_per_class)
-    lines = ["a,label,b"] + [f"{float(a)!r},{label},{float(b)!r}" for (a, b), label in zip(x_nd, y_n)]
+    lines = ["a,label,b"] + [f"{float(a)!r},{label},{float(b)!r}" for (a, b), label in zip(x_nd, y_n, strict=True)]
     path.write_text("\n".join(lines) + "\n")
     return np.column_stack([x_nd[:, 0], y_n, x_nd[:, 1]])
 
@@ -63,7 +63,7 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, monke
     monkeypatch.chdir(tmp_path)
     write_table(tmp_path / "in.csv")
     base = {"--csv": "in.csv", "--label": "label", "--method": "smote", "--out": "out.csv"}
-    base.update(dict(zip(argv[::2], argv[1::2])))
+    base.update(dict(zip(argv[::2], argv[1::2], strict=True)))
     code, err = run(capsys, "oversample", *[s for pair in base.items() for s in pair])
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("synthlaw: error:") and needle in err

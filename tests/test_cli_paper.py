@@ -95,7 +95,8 @@ def test_ratio_sweep_needs_no_train_csv(tmp_path, capsys):
     assert code == 0, err
     code, _, err = run(capsys, *base, "--sweeps", "augmentation", "--out", str(tmp_path / "aug"))
     assert code == 2 and "train.csv: missing file" in err and not (tmp_path / "aug").exists()
-    code, _, err = run(capsys, *base[:-1], "ros", "--fit-on", "use", "--sweeps", "ratio", "--out", str(tmp_path / "use"))
+    code, _, err = run(capsys, *base[:-1], "ros", "--fit-on", "use", "--sweeps", "ratio",
+                       "--out", str(tmp_path / "use"))
     assert code == 2 and "train.csv: missing file" in err  # fitting on use reads train.csv
 
 
@@ -121,16 +122,27 @@ def concatenated_csv(tmp_path: Path, name: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("text,needle", [
-    ("a,b,y\n" + "1,2,0\n" * 30, "label 1 has 0 rows"),
-    ("a,b,y\n" + "1,2,0\n1,3,1\n" * 30, "--seed-size = 7: must be a multiple of 2"),
+TWO_CLASSES = "a,b,y\n" + "1,2,0\n1,3,1\n" * 30
+MANY_ROWS = "a,b,y\n" + "1,2,0\n1,3,1\n" * 200  # enough for every sweep at seed size 10
+
+
+@pytest.mark.parametrize("text,extra,needle", [
+    ("a,b,y\n" + "1,2,0\n" * 30, [], "label 1 has 0 rows"),
+    (TWO_CLASSES, ["--seed-size", "7"], "--seed-size = 7: must be a multiple of 2"),
+    (TWO_CLASSES, ["--seed-size", "1"], "--seed-size = 1: must be an integer, >= 2"),
+    (TWO_CLASSES, ["--test-fraction", "1.5"], "--test-fraction = 1.5: must be a number, between 0 and 1"),
+    (MANY_ROWS, ["--generators", "smote"], "--generators = 'smote': the imbalance task's conditioning label 0 "
+                                            "has 5 rows with --fit-on = 'seed'; smote needs more than 5 (raise "
+                                            "--seed-size or fit on use)"),
+    (TWO_CLASSES, ["--solver", "newton"], "--solver = 'newton': allowed: exact, lbfgs-like-authors"),
 ])
-def test_bad_csv_input_is_one_line_and_writes_nothing(tmp_path, capsys, text, needle):
+def test_bad_csv_input_is_one_line_and_writes_nothing(tmp_path, capsys, text, extra, needle):
     path = tmp_path / "t.csv"
     path.write_text(text)
     out_dir = tmp_path / "out"
-    code, _, err = run(capsys, "paper", "--csv", str(path), "--label", "y", "--seed-size",
-                       "7" if "7" in needle else "10", "--generators", "ros", "--out", str(out_dir))
+    flags = {"--seed-size": "10", "--generators": "ros", **dict(zip(extra[::2], extra[1::2], strict=True))}
+    code, _, err = run(capsys, "paper", "--csv", str(path), "--label", "y", *[w for f in flags.items() for w in f],
+                       "--out", str(out_dir))
     assert code == 2 and err.startswith("synthlaw: error:") and err.count("\n") == 1, err
     assert needle in err
     assert not out_dir.exists()
@@ -152,7 +164,8 @@ def test_csv_end_to_end_on_gender(tmp_path, capsys):
     data = out_dir / "data"
     seed = (data / "seed.csv").read_bytes()
     assert {p.name for p in data.glob("*.csv")} == {"seed.csv", "train.csv", "train0.csv", "train1.csv", "test.csv",
-                                                      "ros_seed0.csv", "ros_seed1.csv", "smote_seed0.csv", "smote_seed1.csv"}
+                                                      "ros_seed0.csv", "ros_seed1.csv", "smote_seed0.csv",
+                                                      "smote_seed1.csv"}
     # rows_needed for seed size 40, ratio sweep: 5 * 40 + 1.5 * 40 minority rows, 1.5 * 40 majority rows
     assert len((data / "smote_seed1.csv").read_text().splitlines()) == 1 + 260
     assert len((data / "smote_seed0.csv").read_text().splitlines()) == 1 + 60

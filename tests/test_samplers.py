@@ -52,7 +52,7 @@ STRATEGY_CASES = [((200, 30), "auto"), ((200, 30), 0.6), ((200, 30), 1.0), ((200
 @pytest.mark.parametrize("n_per_class,strategy", STRATEGY_CASES)
 def test_targets_per_class_equal_imblearns(n_per_class, strategy):
     _, y_n = table(n_per_class)
-    counts = dict(zip(*np.unique(y_n, return_counts=True)))
+    counts = dict(zip(*np.unique(y_n, return_counts=True), strict=True))
     assert samplers.sampling_targets(strategy, counts) == check_sampling_strategy(strategy, y_n, "over-sampling")
 
 
@@ -164,7 +164,8 @@ def test_integer_arrays_stay_integer_as_in_imblearn():
 
 def test_random_state_int_repeats_none_does_not():
     x_nd, y_n = table((200, 30))
-    assert np.array_equal(SMOTE(random_state=3).fit_resample(x_nd, y_n)[0], SMOTE(random_state=3).fit_resample(x_nd, y_n)[0])
+    seeded = [SMOTE(random_state=3).fit_resample(x_nd, y_n)[0] for _ in range(2)]
+    assert np.array_equal(*seeded)
     assert not np.array_equal(SMOTE().fit_resample(x_nd, y_n)[0], SMOTE().fit_resample(x_nd, y_n)[0])
     state = np.random.RandomState(0)
     assert not np.array_equal(SMOTE(random_state=state).fit_resample(x_nd, y_n)[0],

@@ -1,4 +1,4 @@
-"""tables/classifiers: names, the optional extra, and scores through the JAX scorer."""
+"""tables/classifiers: the fit records, the optional extra, and scores through the JAX scorer."""
 
 import subprocess
 import sys
@@ -6,17 +6,31 @@ import sys
 import numpy as np
 import pytest
 
-from synthlaw.tables.classifiers import fit_designs, fit_name, fit_problem, probability_logits
+from synthlaw.settings import ConfigError
+from synthlaw.tables.classifiers import (
+    AUTHORS_LBFGS,
+    EXACT,
+    RANDOM_FOREST,
+    XGBOOST,
+    fit_designs,
+    fit_for,
+    probability_logits,
+)
 from synthlaw.tables.metrics import all_metrics
 
+FITS = {"rf": RANDOM_FOREST, "xgb": XGBOOST}
 
-def test_names_and_the_solver_only_for_logistic():
-    assert fit_name("logistic", None) == "exact"
-    assert fit_name("logistic", "lbfgs-like-authors") == "lbfgs-like-authors"
-    assert fit_name("rf", None) == "rf"
-    for bad in (("svm", None), ("logistic", "newton"), ("xgb", "exact")):
-        with pytest.raises(ValueError, match="--classifier|--solver"):
-            fit_name(*bad)
+
+def test_each_pair_names_one_fit_and_the_solver_only_for_logistic():
+    assert fit_for("logistic", None) is EXACT and fit_for("logistic", "exact") is EXACT
+    assert fit_for("logistic", "lbfgs-like-authors") is AUTHORS_LBFGS
+    assert fit_for("rf", None) is RANDOM_FOREST and fit_for("xgb", None) is XGBOOST
+    for bad, message in ((("svm", None), "classifier = 'svm': allowed: logistic, rf, xgb"),
+                         (("logistic", "newton"), "solver = 'newton': allowed: exact, lbfgs-like-authors"),
+                         (("xgb", "exact"), "solver = 'exact': applies to the logistic classifier only, not 'xgb'")):
+        with pytest.raises(ConfigError) as raised:
+            fit_for(*bad)
+        assert str(raised.value) == message
 
 
 BLOCKED = """
@@ -31,9 +45,9 @@ sys.exit(main(["paper", "--data", ".", "--label", "y", "--classifier", "xgb"]))
 def test_missing_extra_is_one_line_naming_it():
     done = subprocess.run([sys.executable, "-c", BLOCKED], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
-    assert done.stderr.strip() == ("synthlaw: error: --classifier xgb needs xgboost, the optional extra: "
+    assert done.stderr.strip() == ("synthlaw: error: --classifier = 'xgb': needs xgboost, the optional extra: "
                                    "pip install -e '.[paper]'")
-    assert fit_problem("logistic", None) is None
+    assert EXACT.missing() == []
 
 
 def test_clipped_logits_score_like_sklearn_log_loss():
@@ -55,7 +69,8 @@ def test_clipped_logits_score_like_sklearn_log_loss():
         weight_t = compute_class_weight("balanced", classes=np.array([0, 1]), y=y_t)[y_t]
         proba_t2 = np.column_stack([1 - p_t, p_t]).astype(dtype)
         assert float(got["balanced_ce"]) == pytest.approx(log_loss(y_t, proba_t2, sample_weight=weight_t), rel=1e-6)
-        assert float(got["min_ce"]) == pytest.approx(log_loss(y_t[y_t == 1], proba_t2[y_t == 1], labels=[0, 1]), rel=1e-6)
+        minority_ce = log_loss(y_t[y_t == 1], proba_t2[y_t == 1], labels=[0, 1])
+        assert float(got["min_ce"]) == pytest.approx(minority_ce, rel=1e-6)
         assert float(got["balanced"]) == pytest.approx(balanced_accuracy_score(y_t, proba_t2.argmax(1)), abs=1e-12)
 
 
@@ -66,9 +81,9 @@ def test_tree_fits_are_seeded_and_use_the_weights(name):
     y_n = (x_nd[:, 0] + 0.5 * rng.standard_normal(300) > 0).astype(int)
     index_r, seed_r = [np.arange(200)] * 3, [1, 1, 2]
     weight_r = [np.ones(200), np.ones(200), np.ones(200)]
-    z_rt, converged_r = fit_designs(name, x_nd, y_n, index_r, weight_r, seed_r, x_nd[200:], n_jobs=1)
+    z_rt, converged_r = fit_designs(FITS[name], x_nd, y_n, index_r, weight_r, seed_r, x_nd[200:], n_jobs=1)
     assert np.isnan(converged_r).all()
     np.testing.assert_array_equal(z_rt[0], z_rt[1])  # same seed, same fit
     heavy = [np.where(y_n[:200] == 1, 10.0, 1.0)]
-    z_heavy = fit_designs(name, x_nd, y_n, [np.arange(200)], heavy, [1], x_nd[200:], n_jobs=1)[0]
+    z_heavy = fit_designs(FITS[name], x_nd, y_n, [np.arange(200)], heavy, [1], x_nd[200:], n_jobs=1)[0]
     assert (z_heavy[0] > 0).mean() > (z_rt[0] > 0).mean()  # weighting label 1 up predicts it more

@@ -5,13 +5,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import jax
 import numpy as np
 import pytest
 
-from synthlaw.tables.rows import PAPER_SEEDS, paper_take, ratio_designs
 from synthlaw.figures.paper_report import convergence_text
-from synthlaw.tables.read import load_tables
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.tables import sweeps as paper_sweeps
+from synthlaw.tables.classifiers import AUTHORS_LBFGS, EXACT
+from synthlaw.tables.read import load_tables
+from synthlaw.tables.rows import PAPER_SEEDS, paper_take, ratio_designs
 from synthlaw.tables.stored import compare_stored, summarise
 
 DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
@@ -28,6 +31,13 @@ def test_buckets_cover_every_design_once_within_the_stated_bound():
     # the one design of 100 000 rows gets its own bucket: nobody else is padded to it
     assert [len(b) for b in buckets if sizes_r[b].max() == 100_000] == [1]
     assert paper_sweeps.size_buckets(sizes_r, 50, pad_to_largest=True)[0].tolist() == list(range(len(sizes_r)))
+
+
+def test_the_sweeps_refuse_to_run_below_float64():
+    """Precision is the caller's choice (the runner enables float64); run_designs says so, rather
+    than fitting in float32."""
+    with pytest.raises(RuntimeError, match=r"float64: call it inside `with jax.enable_x64\(True\)`"):
+        paper_sweeps.run_designs(None, [], "imbalance", options=SweepOptions(), name="none")
 
 
 def test_small_spread_stays_one_compile():
@@ -59,9 +69,12 @@ def test_authors_lbfgs_is_flagged_unconverged_on_a_badly_scaled_column_and_match
         n_rows = {stem: len(t.y_n) for stem, t in tables.tables.items()}
         designs = [d for d in ratio_designs(n_rows, "synthetic_allseed", "imbalance", 200, PAPER_SEEDS, paper_take)
                    if d.tags["i"] in (8, 9) and d.tags["arm"] == "balanced"]
-        authors = paper_sweeps.run_designs(tables, designs, "imbalance", solver="lbfgs-like-authors")
-        exact = paper_sweeps.run_designs(tables, designs, "imbalance", authors_check=True)
-        report = "".join(convergence_text(compare_stored(summarise(exact), Path(tmp), "ratio", "imbalance")))
+        with jax.enable_x64(True):
+            authors = paper_sweeps.run_designs(tables, designs, "imbalance", options=SweepOptions(), name="authors",
+                                               fit=AUTHORS_LBFGS).columns
+            exact = paper_sweeps.run_designs(tables, designs, "imbalance", options=SweepOptions(), name="exact",
+                                             authors_check=True).columns
+        report = "".join(convergence_text(compare_stored(summarise(exact), Path(tmp), "ratio", "imbalance", EXACT)))
     assert "did not converge at 2 compared points" in report and "i = 8" in report and "i = 9" in report
     assert 0 < authors["authors_converged"].sum() < len(designs)  # measured: 4 of 10 converge
     np.testing.assert_array_equal(exact["authors_converged"], authors["authors_converged"])

@@ -4,8 +4,9 @@ import jax
 import numpy as np
 import pytest
 
+from synthlaw.tables.generate import GeneratorRun, generate
+from synthlaw.tables.generators import METHODS
 from synthlaw.tables.split import split_table, split_tables
-from synthlaw.tables.generate import generate
 
 
 @pytest.fixture
@@ -15,15 +16,15 @@ def tables(tmp_path):
     y, s = rng.integers(0, 2, n), rng.integers(0, 2, n) * 2 - 1
     x = rng.normal(size=n) + y
     path = tmp_path / "t.csv"
-    path.write_text("x,s,y\n" + "".join(f"{a},{b},{c}\n" for a, b, c in zip(x, s, y)))
+    path.write_text("x,s,y\n" + "".join(f"{a},{b},{c}\n" for a, b, c in zip(x, s, y, strict=True)))
     split = split_table(path, "y", "s", key=jax.random.key(0), seed_size=40)
     return split_tables(split, tmp_path / "data", "y", "s")
 
 
 @pytest.mark.parametrize("method", ["ros", "smote", "adasyn"])
 def test_spurious_files_hold_their_groups_and_the_rows_asked(tables, tmp_path, method):
-    fit = generate(tables, method, "seed", "spurious", {"_pos": 31, "_neg": 12}, seed=0, data_dir=tmp_path / "d",
-                   checkpoint_dir=tmp_path / "c")
+    fit = generate(tables, GeneratorRun(METHODS[method], "seed"), "spurious", {"_pos": 31, "_neg": 12}, seed=0,
+                   data_dir=tmp_path / "d", checkpoint_dir=tmp_path / "c")
     pos, neg = fit.tables[f"{method}_seed_pos"], fit.tables[f"{method}_seed_neg"]
     assert len(pos.y_n) == 31 and len(neg.y_n) == 12
     assert set(np.unique(pos.s_n)) <= {-1.0, 1.0} and set(np.unique(neg.s_n)) <= {-1.0, 1.0}
@@ -31,16 +32,19 @@ def test_spurious_files_hold_their_groups_and_the_rows_asked(tables, tmp_path, m
     assert np.bincount(2 * (pos.s_n == 1) + pos.y_n, minlength=4).tolist() == [15, 0, 0, 16]
 
 
+ROS_USE = GeneratorRun(METHODS["ros"], "use")
+
+
 def test_imbalance_files_and_the_cache(tables, tmp_path):
     kw = dict(seed=0, data_dir=tmp_path / "d", checkpoint_dir=tmp_path / "c")
-    first = generate(tables, "ros", "use", "imbalance", {"1": 50, "0": 20}, **kw)
+    first = generate(tables, ROS_USE, "imbalance", {"1": 50, "0": 20}, **kw)
     assert not first.reused and (first.tables["ros_use1"].y_n == 1).all() and len(first.tables["ros_use0"].y_n) == 20
     # ros copies real rows exactly: every drawn minority row is a label-1 row of seed + train
     use_x = np.concatenate([tables.tables["seed"].x_nd, tables.tables["train"].x_nd])
     use_y = np.concatenate([tables.tables["seed"].y_n, tables.tables["train"].y_n])
     real = {tuple(r) for r in use_x[use_y == 1]}
     assert all(tuple(r) in real for r in first.tables["ros_use1"].x_nd)
-    again = generate(tables, "ros", "use", "imbalance", {"1": 50, "0": 20}, **kw)
+    again = generate(tables, ROS_USE, "imbalance", {"1": 50, "0": 20}, **kw)
     assert again.reused and np.array_equal(again.tables["ros_use1"].x_nd, first.tables["ros_use1"].x_nd)
-    other = generate(tables, "ros", "use", "imbalance", {"1": 50, "0": 20}, **{**kw, "seed": 1})
+    other = generate(tables, ROS_USE, "imbalance", {"1": 50, "0": 20}, **{**kw, "seed": 1})
     assert not other.reused  # the key covers the seed

@@ -8,12 +8,14 @@ import numpy as np
 import pytest
 
 from synthlaw.models import table_transformer
-from synthlaw.tables.generators import fit_table_generator
+from synthlaw.models.registry import UnknownGenerator
 from synthlaw.models.table_tokens import fit_codebook
-from synthlaw.models.table_transformer import TransformerOptionError
+from synthlaw.settings import ConfigError
+from synthlaw.tables.generators import METHODS, fit_table_generator, method_named
 
 TINY = dict(layers=1, width=16, heads=2, steps=300, batch=64, learning_rate=1e-2, n_bins=8)
 N_PER_CLASS = 300
+TRANSFORMER = METHODS["transformer"]
 SHIFT = 2.0
 
 
@@ -35,7 +37,7 @@ def checkpoints(tmp_path_factory):
 @pytest.fixture(scope="module")
 def fitted(checkpoints):
     x_nd, y_n = mixed_table()
-    return x_nd, y_n, fit_table_generator("transformer", x_nd, y_n, key=jax.random.key(0), checkpoint_dir=checkpoints,
+    return x_nd, y_n, fit_table_generator(TRANSFORMER, x_nd, y_n, key=jax.random.key(0), checkpoint_dir=checkpoints,
                                           **TINY)
 
 
@@ -62,7 +64,7 @@ def test_samples_have_the_shape_and_only_values_of_the_table(fitted):
 def test_uniform_decoding_stays_inside_the_training_range(fitted, checkpoints):
     """The same training (loaded: sampling options are not part of the checkpoint's hash)."""
     x_nd, y_n, _ = fitted
-    gen = fit_table_generator("transformer", x_nd, y_n, key=jax.random.key(0), checkpoint_dir=checkpoints,
+    gen = fit_table_generator(TRANSFORMER, x_nd, y_n, key=jax.random.key(0), checkpoint_dir=checkpoints,
                               decoding="uniform", **TINY)
     assert len(list(checkpoints.iterdir())) == 1
     rows_nd = gen.sample(0, 500, key=jax.random.key(2))
@@ -89,7 +91,10 @@ def test_rows_follow_their_label(fitted):
 def test_checkpoint_is_reused(tmp_path, monkeypatch):
     """The second call loads the file: training is replaced by an error, and the samples match."""
     x_nd, y_n = mixed_table(1)
-    fit = lambda: fit_table_generator("transformer", x_nd, y_n, key=jax.random.key(5), checkpoint_dir=tmp_path, **TINY)
+
+    def fit():
+        return fit_table_generator(TRANSFORMER, x_nd, y_n, key=jax.random.key(5), checkpoint_dir=tmp_path, **TINY)
+
     first = fit()
     files = list(tmp_path.iterdir())
     assert len(files) == 1 and files[0].name.startswith("transformer-") and files[0].suffix == ".npz"
@@ -99,26 +104,27 @@ def test_checkpoint_is_reused(tmp_path, monkeypatch):
         second = fit()
         load_s = time.perf_counter() - start
     np.testing.assert_array_equal(first.loss_s, second.loss_s)
-    np.testing.assert_array_equal(first.sample(1, 64, key=jax.random.key(6)), second.sample(1, 64, key=jax.random.key(6)))
+    key = jax.random.key(6)
+    np.testing.assert_array_equal(first.sample(1, 64, key=key), second.sample(1, 64, key=key))
     assert list(tmp_path.iterdir()) == files
-    other = fit_table_generator("transformer", x_nd, y_n, key=jax.random.key(7), checkpoint_dir=tmp_path, **TINY)
+    other = fit_table_generator(TRANSFORMER, x_nd, y_n, key=jax.random.key(7), checkpoint_dir=tmp_path, **TINY)
     assert len(list(tmp_path.iterdir())) == 2 and not np.array_equal(other.loss_s, first.loss_s)
     print(f"second call (load) {load_s:.2f} s")
 
 
 @pytest.mark.parametrize("options, match", [
-    (dict(steps=0), "steps = 0: must be a positive integer"),
-    (dict(width=30, heads=4), "heads = 4: must divide width = 30"),
-    (dict(temperature=-1.0), "temperature = -1.0: must be a positive number"),
-    (dict(decoding="nearest"), "decoding = 'nearest': allowed: empirical, uniform"),
-    (dict(holdout=0.7), r"holdout = 0.7: must be in \[0, 0.5\)"),
-    (dict(n_bins=1), "n_bins = 1: must be at least 2"),
-    (dict(depth=3), "'depth': unknown; allowed: n_bins, layers"),
+    (dict(steps=0), r"^transformer\.steps = 0: must be an integer, >= 1"),
+    (dict(width=30, heads=4), r"^transformer\.heads = 4: must divide width = 30$"),
+    (dict(temperature=-1.0), r"^transformer\.temperature = -1\.0: must be a number, > 0"),
+    (dict(decoding="nearest"), r"^transformer\.decoding = 'nearest': must be a string, one of empirical, uniform$"),
+    (dict(holdout=0.7), r"^transformer\.holdout = 0\.7: must be a number, in \[0, 0\.5\)"),
+    (dict(n_bins=1), r"^transformer\.n_bins = 1: must be an integer, >= 2"),
+    (dict(depth=3), r"^transformer\.depth: unknown field; allowed: batch, decoding, heads"),
 ])
 def test_bad_options_are_named(options, match):
     x_nd, y_n = mixed_table()
-    with pytest.raises(TransformerOptionError, match=match):
-        fit_table_generator("transformer", x_nd, y_n, key=jax.random.key(0), **options)
+    with pytest.raises(ConfigError, match=match):
+        fit_table_generator(TRANSFORMER, x_nd, y_n, key=jax.random.key(0), **options)
 
 
 def test_unknown_label_and_options_of_untrained_methods_are_errors(fitted):
@@ -127,4 +133,6 @@ def test_unknown_label_and_options_of_untrained_methods_are_errors(fitted):
         gen.sample(2, 10, key=jax.random.key(0))
     x_nd, y_n = mixed_table()
     with pytest.raises(ValueError, match="'smote': takes no options; got steps"):
-        fit_table_generator("smote", x_nd, y_n, key=jax.random.key(0), steps=10)
+        fit_table_generator(METHODS["smote"], x_nd, y_n, key=jax.random.key(0), steps=10)
+    with pytest.raises(UnknownGenerator, match="method = 'gan': unknown; allowed: ros, smote, plugin, adasyn, trans"):
+        method_named("gan")

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from synthlaw.tables.law import direction, fit_augmentation, law_text
+from synthlaw.figures.paper_report import direction, law_text
+from synthlaw.tables.law import fit_augmentation
 
 
 def columns_around(a, b, sd, n_seeds=40, seed=0):

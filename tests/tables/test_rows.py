@@ -1,10 +1,17 @@
 """The authors' row choices: pandas DataFrame.sample(n, random_state=s) is RandomState(s).choice."""
 
 import jax
+import numpy as np
 import pytest
 
-from synthlaw.tables.rows import (augmentation_designs, jax_take_from, paper_take, ratio_designs,
-                                      rows_needed, split_pools)
+from synthlaw.tables.rows import (
+    augmentation_designs,
+    jax_take_from,
+    paper_take,
+    ratio_designs,
+    rows_needed,
+    split_pools,
+)
 from synthlaw.tables.sweeps import SWEEPS
 
 # Recorded with pandas 3.1.1 in a throwaway venv (not a dependency), on ../shared/data/gender:
@@ -28,7 +35,7 @@ def test_paper_take_reproduces_pandas_sample():
 
 
 def test_subsets_are_nested_and_distinct_in_both_modes():
-    take = jax_take_from(jax.random.key(0))
+    take = jax_take_from(key=jax.random.key(0))
     for chooser in (paper_take, take):
         small, large = chooser(500, 50, 2, "x"), chooser(500, 200, 2, "x")
         assert small.tolist() == large[:50].tolist() and len(set(large.tolist())) == 200
@@ -49,6 +56,16 @@ def test_design_sizes_and_weights():
     assert sum(len(rows) for _, rows, _ in designs[-2].parts) == 200 + 800 + 800 + 3600
     assert rows_needed("m", "spurious", 200) == {"train_neg": 1000, "m_pos": 2800, "m_neg": 1800, "train": 1}
     assert rows_needed("m", "imbalance", 200, ("ratio",)) == {"train0": 1000, "m1": 1300, "m0": 300}
+
+
+def test_a_caller_cannot_change_the_rows_a_later_draw_takes():
+    take = jax_take_from(key=jax.random.key(0))
+    rows = take(500, 50, 2, "x")
+    before = rows.copy()
+    with pytest.raises(ValueError, match="read-only"):
+        rows[0] = rows[1]
+    np.testing.assert_array_equal(take(500, 50, 2, "x"), before)
+    np.testing.assert_array_equal(take(500, 200, 2, "x")[:50], before)
 
 
 @pytest.mark.parametrize("sweep", ["ratio", "augmentation"])

@@ -4,8 +4,8 @@ import jax
 import numpy as np
 import pytest
 
-from synthlaw.tables.split import split_table
 from synthlaw.tables.read import TableError
+from synthlaw.tables.split import split_table
 
 
 def write_table(tmp_path, n=400, spurious=False):
@@ -14,7 +14,7 @@ def write_table(tmp_path, n=400, spurious=False):
     s = rng.integers(0, 2, n) * 2 - 1  # a spurious column in {-1, 1}
     x = rng.normal(size=n).round(3)
     path = tmp_path / "t.csv"
-    path.write_text("x,s,y\n" + "".join(f"{a},{b},{c}\n" for a, b, c in zip(x, s, y)))
+    path.write_text("x,s,y\n" + "".join(f"{a},{b},{c}\n" for a, b, c in zip(x, s, y, strict=True)))
     return path, y, s
 
 
@@ -46,7 +46,7 @@ def test_split_errors_name_the_group_and_the_option(tmp_path):
     path, y, _ = write_table(tmp_path, n=60)
     with pytest.raises(TableError, match=r"label 0 has 45 rows; .* need at least one test row and 50 seed rows"):
         split_table(path, "y", None, key=jax.random.key(0), seed_size=100)
-    with pytest.raises(TableError, match=r"--seed-size = 10: must be a multiple of 4"):
+    with pytest.raises(TableError, match=r"^seed_size = 10: must be a multiple of 4"):
         split_table(path, "y", "s", key=jax.random.key(0), seed_size=10)
     with pytest.raises(TableError, match=r"label column 'q' missing"):
         split_table(path, "q", None, key=jax.random.key(0))

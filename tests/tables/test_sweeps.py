@@ -2,11 +2,14 @@
 
 from pathlib import Path
 
+import jax
 import pytest
 
-from synthlaw.tables.rows import PAPER_SEEDS, paper_take, ratio_designs
+from synthlaw.sims.engine.options import SweepOptions
+from synthlaw.tables import sweeps
+from synthlaw.tables.classifiers import EXACT
 from synthlaw.tables.read import load_tables
-from synthlaw.tables import sweeps as paper_sweeps
+from synthlaw.tables.rows import PAPER_SEEDS, paper_take, ratio_designs
 from synthlaw.tables.stored import compare_stored, summarise
 
 DATA = Path(__file__).parents[2] / ".." / "shared" / "data"
@@ -20,10 +23,10 @@ def ratio_rows(name, methods, points):
     n_rows = {stem: len(t.y_n) for stem, t in tables.tables.items()}
     designs = [d for m in methods for d in ratio_designs(n_rows, m, "imbalance", 200, PAPER_SEEDS, paper_take)
                if d.tags["i"] in points]
-    traces = len(paper_sweeps.TRACES)
-    columns = paper_sweeps.run_designs(tables, designs, "imbalance")
-    assert len(paper_sweeps.TRACES) - traces <= 1  # every design in one compiled program
-    return compare_stored(summarise(columns), tables.folder, "ratio", "imbalance")
+    with jax.enable_x64(True):
+        scored = sweeps.run_designs(tables, designs, "imbalance", options=SweepOptions(), name="test ratio")
+    assert scored.n_traces == 1  # every design in one compiled program, traced once
+    return compare_stored(summarise(scored.columns), tables.folder, "ratio", "imbalance", EXACT)
 
 
 @needs_data
@@ -47,8 +50,10 @@ def test_ratio_sweep_reproduces_stored_means_on_a_few_points(name):
 @pytest.mark.parametrize("name", ["gender", "craft"])
 def test_ratio_sweep_reproduces_every_stored_point(name):
     tables = load_tables(DATA / name, LABELS[name])
-    columns = paper_sweeps.run_sweep_on_tables(tables, "ratio", "imbalance", protocol="paper")
-    rows = [r for r in compare_stored(summarise(columns), tables.folder, "ratio", "imbalance")
+    designs = sweeps.sweep_designs(tables, "ratio", "imbalance", protocol="paper")
+    with jax.enable_x64(True):
+        columns = sweeps.run_designs(tables, designs, "imbalance", options=SweepOptions(), name="test ratio").columns
+    rows = [r for r in compare_stored(summarise(columns), tables.folder, "ratio", "imbalance", EXACT)
             if r["metric"] in ("balanced", "min")]
     assert {r["method"] for r in rows} == {"synthetic_allseed", "smote", "adasyn", "ros"}
     assert len(rows) == 4 * 10 * 3 * 2
@@ -61,13 +66,16 @@ import jax, numpy as np
 from pathlib import Path
 from synthlaw.tables.rows import paper_take, ratio_designs
 from synthlaw.tables.read import load_tables
+from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.tables.sweeps import run_designs
 assert len(jax.devices()) == 2, jax.devices()
 tables = load_tables(Path(DATA) / "craft", "Target", methods=["ros"])
 n_rows = {stem: len(t.y_n) for stem, t in tables.tables.items()}
 designs = [d for d in ratio_designs(n_rows, "ros", "imbalance", 200, (1, 2), paper_take) if d.tags["i"] in (1, 9)]
-two = run_designs(tables, designs, "imbalance", chunk=5)
-one = run_designs(tables, designs, "imbalance", devices=jax.devices()[:1])
+with jax.enable_x64(True):
+    two = run_designs(tables, designs, "imbalance", options=SweepOptions(), name="two", chunk=5).columns
+    one = run_designs(tables, designs, "imbalance", options=SweepOptions(), name="one",
+                      devices=jax.devices()[:1]).columns
 for name in ("balanced", "min", "worst", "balanced_ce", "min_ce"):
     np.testing.assert_allclose(two[name], one[name], rtol=1e-9)
 print("ok", len(two["balanced"]))
@@ -93,8 +101,10 @@ def test_jax_keys_agree_with_the_stored_means_within_two_standard_errors():
     """JAX-key rows: ours and the stored mean differ by at most 2 combined standard errors at
     about 95% of points (measured 0.89-0.96 over two seeds and both data sets)."""
     tables = load_tables(DATA / "gender", LABELS["gender"], methods=["synthetic_allseed", "smote"])
-    columns = paper_sweeps.run_sweep_on_tables(tables, "ratio", "imbalance", protocol="jax", seed=0)
-    rows = [r for r in compare_stored(summarise(columns), tables.folder, "ratio", "imbalance")
+    designs = sweeps.sweep_designs(tables, "ratio", "imbalance", protocol="jax", seed=0)
+    with jax.enable_x64(True):
+        columns = sweeps.run_designs(tables, designs, "imbalance", options=SweepOptions(), name="test jax").columns
+    rows = [r for r in compare_stored(summarise(columns), tables.folder, "ratio", "imbalance", EXACT)
             if r["metric"] in ("balanced", "min") and r["se"] + r["stored_se"] > 0]
     inside = [abs(r["diff"]) <= 2 * (r["se"] ** 2 + r["stored_se"] ** 2) ** 0.5 for r in rows]
     assert len(rows) > 80 and sum(inside) / len(rows) >= 0.85

@@ -1,0 +1,157 @@
+"""The runner of `synthlaw paper`: the paper's real-data sweeps (tables/sweeps.py) on a data folder,
+or on one CSV split into one (tables/split.py), with generators fitted on the table
+(tables/generate.py); each sweep is summarised, compared with the authors' stored results where the
+folder has them (tables/stored.py), its augmentation law fitted (tables/law.py), and the report
+drawn (figures/paper_report.py).
+
+Every input is checked before anything is written; a bad one raises TableError or ConfigError
+naming the file or the field. Precision is chosen here and nowhere below: the sweeps' fits and
+scores run in float64 (`jax.enable_x64` around run_designs, which requires it), while the split,
+the generators and the row choices run at JAX's default precision. The engine's SweepOptions
+checkpoint out/chunks, so a killed run resumes where it stopped.
+"""
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import jax
+import numpy as np
+
+from synthlaw.figures.paper import METRICS
+from synthlaw.figures.paper_report import write_paper_report
+from synthlaw.settings import ConfigError
+from synthlaw.sims.engine.hosts import is_writer
+from synthlaw.sims.engine.options import SweepOptions
+from synthlaw.sims.engine.store import write_json, write_table
+from synthlaw.tables.generate import generate, smallest_class
+from synthlaw.tables.generators import REGISTRY_K
+from synthlaw.tables.law import augmentation_fits
+from synthlaw.tables.read import TableError, Tables, check_rows, load_tables
+from synthlaw.tables.rows import real_stems, rows_needed, synthetic_rows_needed
+from synthlaw.tables.settings import PaperSettings
+from synthlaw.tables.split import split_table, split_tables, write_split
+from synthlaw.tables.stored import EXPERIMENTS, compare_stored, summarise
+from synthlaw.tables.sweeps import run_designs, sweep_designs
+
+
+def say(line: str) -> None:
+    """A progress line on stderr."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def load_inputs(settings: PaperSettings, out: Path) -> tuple:
+    """Tables of the data folder, or of the csv split (not yet written), checked for every sweep,
+    task and generator; the split (or None)."""
+    fits_use = any(run.fit_on == "use" for run in settings.runs)
+    real = {stem for task in settings.tasks for stem in real_stems(task, settings.sweeps)} | \
+        ({"train"} if fits_use else set())
+    split = None
+    if settings.csv is None:
+        tables = load_tables(settings.data, settings.label, settings.spurious, settings.methods or None,
+                             real=tuple(sorted(real)))
+    else:
+        split = split_table(settings.csv, settings.label, settings.spurious,
+                            key=jax.random.fold_in(jax.random.key(settings.seed), 0),
+                            seed_size=settings.seed_size, test_fraction=settings.test_fraction)
+        tables = split_tables(split, out / "data", settings.label, settings.spurious)
+    if not tables.methods and not settings.generators:
+        raise TableError(f"{settings.source}: no synthetic method: no stored {{method}}0.csv and "
+                         "{method}1.csv pair, and no generators")
+    seed_size = len(tables.tables["seed"].y_n)
+    sweeps = settings.sweeps
+    for task in settings.tasks:
+        why = f"the {task} {' and '.join(sweeps)} sweep{'s' if len(sweeps) > 1 else ''} (seed size {seed_size})"
+        for method in tables.methods or ("",):
+            check_rows(tables, rows_needed(method, task, seed_size, sweeps), why)
+        for run in settings.runs:
+            if not run.method.neighbours:
+                continue
+            label, count = smallest_class(tables, run.fit_on, task)
+            if count <= REGISTRY_K:
+                raise ConfigError(f"generators = {run.method.name!r}: the {task} task's conditioning label {label} "
+                                  f"has {count} rows with fit_on = {run.fit_on!r}; {run.method.name} needs more "
+                                  f"than {REGISTRY_K} (raise seed_size or fit on use)")
+    return tables, split
+
+
+def fit_generators(tables: Tables, settings: PaperSettings, out: Path) -> tuple:
+    """Every generator run fitted per task (or its files reused); tables with their rows added
+    as methods, and the Generated records."""
+    fitted, seed_size = [], len(tables.tables["seed"].y_n)
+    for run in settings.runs:
+        for task in settings.tasks:
+            needs = synthetic_rows_needed(task, seed_size, settings.sweeps)
+            say(f"{run.name}: fitting on the {run.fit_on} rows for the {task} task, drawing "
+                f"{' + '.join(map(str, needs.values()))} rows ...")
+            fit = generate(tables, run, task, needs, seed=settings.seed, data_dir=out / "data",
+                           checkpoint_dir=out / "checkpoints")
+            say(f"      {'reused' if fit.reused else 'fitted'} ({fit.seconds:.1f} s)")
+            fitted.append(fit)
+            tables = tables._replace(methods=tuple(dict.fromkeys(tables.methods + (run.name,))),
+                                     tables={**tables.tables, **fit.tables})
+    return tables, fitted
+
+
+def run_sweeps(tables: Tables, settings: PaperSettings, options: SweepOptions) -> dict:
+    """results[(task, sweep)] = (columns, summary, stored comparison rows, law fits)."""
+    results, seed_size = {}, len(tables.tables["seed"].y_n)
+    for task in settings.tasks:
+        for sweep in settings.sweeps:
+            say(f"{task} {sweep} sweep, {len(tables.methods)} methods ...")
+            # the authors' lbfgs is rerun per design only where stored results exist to be explained
+            stored = settings.data is not None and \
+                any(settings.data.glob(f"{EXPERIMENTS[sweep, task]}_{settings.fit.stored}_*.json"))
+            designs = sweep_designs(tables, sweep, task, protocol=settings.protocol, seed=settings.seed,
+                                    seed_size=seed_size)
+            with jax.enable_x64(True):
+                columns = run_designs(tables, designs, task, options=options, name=f"paper {task} {sweep}",
+                                      fit=settings.fit, standardize=settings.standardize,
+                                      authors_check=stored).columns
+            summary = summarise(columns)
+            laws = augmentation_fits(columns, tuple(METRICS)) if sweep == "augmentation" else {}
+            results[task, sweep] = (columns, summary, compare_stored(summary, tables.folder, sweep, task, settings.fit),
+                                    laws)
+    return results
+
+
+def class_counts(tables: Tables) -> tuple[int, int]:
+    """Majority (label 0) and minority (label 1) rows among the real training rows, seed + train."""
+    y_n = np.concatenate([tables.tables[s].y_n for s in ("seed", "train") if s in tables.tables])
+    return int(np.sum(y_n == 0)), int(np.sum(y_n == 1))
+
+
+def run_paper(settings: PaperSettings) -> Path:
+    """Check the inputs, fit the generators, run the sweeps, write the tables, meta.json and
+    report.md into settings.out (default runs/paper-NAME); the report's path."""
+    name = settings.source.resolve().name if settings.csv is None else settings.source.stem
+    out = settings.out or Path("runs") / f"paper-{name}"
+    tables, split = load_inputs(settings, out)
+    notes = list(tables.warnings)
+    for note in notes:
+        print(f"synthlaw: warning: {note}", file=sys.stderr)
+    if split is not None:
+        write_split(split, out / "data")
+        notes.append(f"{split.summary} -> {out / 'data'} (seed {settings.seed})")
+        say(notes[-1])
+    start = time.perf_counter()
+    tables, fitted = fit_generators(tables, settings, out)
+    results = run_sweeps(tables, settings, SweepOptions(checkpoint=out / "chunks"))
+    info = {"data": str(settings.source), "label": settings.label, "spurious": settings.spurious,
+            "protocol": settings.protocol, "methods": ",".join(tables.methods),
+            "generators": ",".join(m.name for m in settings.generators) or "none",
+            "fit on": ",".join(settings.fit_on), "features": "standardised" if settings.standardize else "raw",
+            "dtype": "float64", "seed": settings.seed, "seed size": len(tables.tables["seed"].y_n),
+            "jax": jax.__version__, "wall seconds": f"{time.perf_counter() - start:.1f}"}
+    for (task, sweep), (columns, summary, rows, _) in results.items():
+        write_table(out / f"{task}_{sweep}.csv", columns)
+        write_table(out / f"{task}_{sweep}_summary.csv", summary)
+        if rows:
+            write_table(out / f"{task}_{sweep}_vs_stored.csv", {k: [r[k] for r in rows] for k in rows[0]})
+    write_json(out / "meta.json", info | {"notes": notes})
+    report = write_paper_report(results, out, info, notes=notes, fits=fitted, class_counts=class_counts(tables))
+    if is_writer():
+        shutil.rmtree(out / "chunks", ignore_errors=True)
+    print(f"report: {report}  (float64, {info['wall seconds']} s)")
+    return report

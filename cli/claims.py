@@ -219,7 +219,7 @@ def run_calibrate(args) -> int:
     start = time.perf_counter()
     results = run_calibration(list(zip(claims, configs, strict=True)), runs=args.runs, base_seed=args.seed,
                               mutation_runs=args.mutation_runs or None, out_dir=out,
-                              memory_budget=options.memory_budget)
+                              options=options)
     print(calibration_table(results))
     print(f"\ncalibration: {out / 'calibration.md'}  ({args.runs} runs, {time.perf_counter() - start:.1f} s)")
     return 0

@@ -71,7 +71,7 @@ def fake_claim() -> Claim:
 @pytest.fixture(scope="module")
 def result():
     claim = fake_claim()
-    return calibrate_claim(claim, claim.quick, runs=RUNS)
+    return calibrate_claim(claim, claim.quick, runs=RUNS, options=SweepOptions())
 
 
 def test_size_is_at_least_the_level_and_mutations_are_always_rejected(result):
@@ -113,10 +113,11 @@ def test_runs_are_disjoint_seeds_renumbered_from_zero():
 
 def test_a_reported_only_claim_is_skipped_and_the_tables_are_written(tmp_path, result):
     claim = dataclasses.replace(fake_claim(), reported_only=True, measure=None)  # never measured
-    skipped = calibrate_claim(claim, claim.quick, runs=RUNS)
+    skipped = calibrate_claim(claim, claim.quick, runs=RUNS, options=SweepOptions())
     assert skipped.checks == () and skipped.mutations == () and "reported only" in skipped.note
     lines = []
-    results = run_calibration([(claim, claim.quick)], runs=RUNS, out_dir=tmp_path, progress=lines.append)
+    results = run_calibration([(claim, claim.quick)], runs=RUNS, out_dir=tmp_path, options=SweepOptions(),
+                              progress=lines.append)
     assert lines == ["FAKE-1: reported only, not judged: skipped"] and results[0].note == skipped.note
 
     write_calibration([result, skipped], tmp_path)
@@ -132,7 +133,7 @@ def test_power_is_scanned_as_each_check_says_relative_or_absolute():
     # rejected in ~72% of runs), absolute 0.2 (0.1 is too small).
     claim = fake_claim()
     config = dataclasses.replace(claim.quick, mean=2.0)
-    tables = measure_runs(claim, config, RUNS, key=claim_key(claim.id, 1), memory_budget=2**30)
+    tables = measure_runs(claim, config, RUNS, key=claim_key(claim.id, 1), options=SweepOptions(memory_budget=2**30))
     relative = [judge(table, config, {"level": 2.0})[0] for table in tables]
     absolute = [dataclasses.replace(c, error_kind="absolute") for c in relative]
     assert (power_of_check(relative), power_of_check(absolute)) == (0.1, 0.2)
@@ -141,4 +142,4 @@ def test_power_is_scanned_as_each_check_says_relative_or_absolute():
 def test_a_claim_whose_config_declares_no_seeds_is_refused_in_one_line():
     claim = dataclasses.replace(fake_claim(), id="FAKE-2", quick=UnseededConfig(mean=1.0))
     with pytest.raises(ConfigError, match=r"^FAKE-2: its config UnseededConfig declares no seeds"):
-        calibrate_claim(claim, claim.quick, runs=RUNS)
+        calibrate_claim(claim, claim.quick, runs=RUNS, options=SweepOptions())

@@ -26,7 +26,6 @@ from synthlaw.theory.runner.verify import claim_key, dtype_name
 ERRORS: dict[ErrorKind, tuple[float, ...]] = {"relative": (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0),
                                               "absolute": (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)}
 POWER_LEVEL = 0.9
-DEFAULT_MEMORY_BUDGET = SweepOptions().memory_budget
 
 
 @dataclass(frozen=True)
@@ -91,9 +90,10 @@ def seeded(claim: Claim, config) -> SeededConfig:
     return config
 
 
-def measure_runs(claim: Claim, config: SeededConfig, runs: int, *, key, memory_budget: int) -> list[dict]:
-    """One measurement of claim with runs x config.seeds seeds, cut into runs tables (no resume)."""
-    options = SweepOptions(checkpoint=None, memory_budget=memory_budget)
+def measure_runs(claim: Claim, config: SeededConfig, runs: int, *, key, options: SweepOptions) -> list[dict]:
+    """One measurement of claim with runs x config.seeds seeds, cut into runs tables (no resume:
+    options.checkpoint is ignored)."""
+    options = dataclasses.replace(options, checkpoint=None)
     columns = claim.measure(dataclasses.replace(config, seeds=runs * config.seeds), key=key, options=options)
     return split_runs(columns, runs, config.seeds)
 
@@ -141,7 +141,7 @@ def mutation_outcome(claim: Claim, mutation: Mutation, checks_by_run: list[list[
 
 
 def calibrate_claim(claim: Claim, config: SeededConfig, *, runs: int, base_seed: int = 0,
-                    mutation_runs: int | None = None, memory_budget: int = DEFAULT_MEMORY_BUDGET) -> CalibrationResult:
+                    mutation_runs: int | None = None, options: SweepOptions) -> CalibrationResult:
     """Size and power of each check and the rejection rate of each mutation, over runs runs of
     config.seeds seeds. Config mutations are measured anew (their own key, mutation_runs runs,
     all runs by default) and judged against the original config's prediction; the judge reads the
@@ -156,7 +156,7 @@ def calibrate_claim(claim: Claim, config: SeededConfig, *, runs: int, base_seed:
     start = time.perf_counter()
     key = claim_key(claim.id, base_seed)
     prediction = claim.predict(config)
-    tables = measure_runs(claim, config, runs, key=key, memory_budget=memory_budget)
+    tables = measure_runs(claim, config, runs, key=key, options=options)
     checks_by_run = judge_runs(claim, tables, config, prediction)
     checks = []
     for runs_of_check in zip(*checks_by_run, strict=True):
@@ -172,7 +172,7 @@ def calibrate_claim(claim: Claim, config: SeededConfig, *, runs: int, base_seed:
         elif mutation.config is not None:
             wrong_config = seeded(claim, mutation.config(config))
             wrong_tables = measure_runs(claim, wrong_config, mutation_runs or runs, key=jax.random.fold_in(key, index),
-                                        memory_budget=memory_budget)
+                                        options=options)
             wrong = judge_runs(claim, wrong_tables, wrong_config, prediction)
         mutations.append(mutation_outcome(claim, mutation, wrong, time.perf_counter() - mutation_start))
     return dataclasses.replace(result, checks=tuple(checks), mutations=tuple(mutations),
@@ -184,14 +184,14 @@ def print_to_stderr(line: str) -> None:
 
 
 def run_calibration(claims_and_configs, *, runs: int, base_seed: int = 0, mutation_runs: int | None = None,
-                    out_dir: Path, memory_budget: int = DEFAULT_MEMORY_BUDGET,
+                    out_dir: Path, options: SweepOptions,
                     progress=print_to_stderr) -> list[CalibrationResult]:
     """Calibrate each (claim, config), one progress line per claim; the tables are rewritten after
     each claim, so a long run that is stopped keeps what it finished."""
     results = []
     for claim, config in claims_and_configs:
         result = calibrate_claim(claim, config, runs=runs, base_seed=base_seed, mutation_runs=mutation_runs,
-                                 memory_budget=memory_budget)
+                                 options=options)
         results.append(result)
         rejected = ", ".join(f"{m.name} {m.rejection_rate:.2f}" for m in result.mutations) or "none"
         progress(f"{claim.id}: {result.note}" if result.note else

@@ -36,9 +36,10 @@ def add_parsers(commands) -> None:
                              "verdicts, differ (README, Performance)")
     verify.add_argument("--memory-gb", type=float, default=4.0,
                         help="memory a sweep chunk may use, in GiB (default 4); larger grids run in chunks")
-    calibrate = commands.add_parser("calibrate", help="measure each check's size and power over many base seeds")
+    calibrate = commands.add_parser("calibrate", help="measure each check's coverage, pivot and power over many runs")
     calibrate.add_argument("--quick", action="store_true", help="the quick configs")
-    calibrate.add_argument("--runs", type=int, default=20, help="independent runs per claim (default 20)")
+    calibrate.add_argument("--runs", type=int, help="independent runs per claim (default: 100 quick, 40 for a quick "
+                           "claim whose run costs over 5 s, 20 full)")
     calibrate.add_argument("--mutation-runs", type=int, default=5,
                            help="runs of each mutated experiment, measured anew (default 5; 0: as many as --runs)")
     calibrate.add_argument("--claims", help="comma-separated claim ids, any case (default: all judged claims)")
@@ -205,9 +206,9 @@ def run_report(args) -> int:
 def run_calibrate(args) -> int:
     set_numerics(args)
     from synthlaw.theory.claims import registry
-    from synthlaw.theory.runner.calibrate import calibration_table, run_calibration
+    from synthlaw.theory.runner.calibrate import calibration_table, miscalibrated, run_calibration
 
-    if args.runs < 2:
+    if args.runs is not None and args.runs < 2:
         raise UsageError(f"--runs = {args.runs}: must be an integer >= 2")
     if args.mutation_runs < 0:
         raise UsageError(f"--mutation-runs = {args.mutation_runs}: must be an integer >= 0")
@@ -221,8 +222,11 @@ def run_calibrate(args) -> int:
                               mutation_runs=args.mutation_runs or None, out_dir=out,
                               options=options)
     print(calibration_table(results))
-    print(f"\ncalibration: {out / 'calibration.md'}  ({args.runs} runs, {time.perf_counter() - start:.1f} s)")
-    return 0
+    print(f"\ncalibration: {out / 'calibration.md'}  ({time.perf_counter() - start:.1f} s)")
+    flagged = miscalibrated(results)
+    for line in flagged:
+        print(f"miscalibrated: {line}", file=sys.stderr)
+    return 1 if flagged else 0
 
 
 def run_explain(args) -> int:

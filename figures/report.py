@@ -24,7 +24,7 @@ def table_rows(outcomes) -> list[tuple]:
             rows.append((o.claim.id, o.claim.title, "-", "see report", "-", "-", "-", o.verdict))
         for c in o.checks:
             verdict = "PASS" if c.passed else "FAIL"
-            ci = f"[{c.measured.lo:.4g}, {c.measured.hi:.4g}]"
+            ci = c.measured.bracket()
             allowance = f"+-{c.allowance:.2g} ({c.allowance_why})" if c.allowance else "-"
             prediction = ("<= " if c.upper_bound else "") + fmt(c.prediction)
             rows.append((o.claim.id, f"{c.label}: {c.quantity}", prediction, fmt(c.measured.value),

@@ -74,6 +74,6 @@ def state_checks(fig, outcome) -> None:
         rival = "" if c.rival is None else f"; rival {c.rival:.4g}"
         bound = "<= " if c.upper_bound else ""
         lines.append(f"{'PASS' if c.passed else 'FAIL'}  {c.label}: {c.quantity}: predicted {bound}{c.prediction:.4g}"
-                     f"{allowance}, measured {c.measured.value:.4g} [{c.measured.lo:.4g}, {c.measured.hi:.4g}]{rival}")
+                     f"{allowance}, measured {c.measured.value:.4g} {c.measured.bracket()}{rival}")
     fig.suptitle("\n".join(lines), x=0.0, ha="left", fontsize=7, linespacing=1.5)
     fig.set_figheight(fig.get_figheight() + len(lines) * 7 * 1.5 / 72)  # the panels keep their height

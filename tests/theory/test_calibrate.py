@@ -1,8 +1,9 @@
-"""The calibrate runner on a fake claim whose size and power are known in closed form.
+"""The calibrate runner on a fake claim whose coverage and power are known in closed form.
 
 The fake claim measures `seeds` draws of N(mean, 0.1^2) and judges one level check: the 99.9%
 t interval of the mean (intervals.mean_ci) must contain prediction["level"] = config.mean and
-exclude the rival 0.0.
+exclude the rival 0.0. Its t interval is exact, so it holds every level; two broken variants (an
+interval half as wide, a prediction one standard error off) must be marked miscalibrated.
 """
 
 import dataclasses
@@ -20,9 +21,12 @@ from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scale
 from synthlaw.theory.claims.spec import Config, SeededConfig
 from synthlaw.theory.notes import Note
 from synthlaw.theory.runner.calibrate import (
+    LEVELS,
+    Coverage,
     calibrate_claim,
     calibration_table,
     measure_runs,
+    miscalibrated,
     power_of_check,
     run_calibration,
     split_runs,
@@ -60,10 +64,16 @@ def judge(columns, config, prediction):
                   measured=mean_ci(columns["value"]), rival=0.0, error_kind="relative")]
 
 
-def fake_claim() -> Claim:
+def judge_too_narrow(columns, config, prediction):
+    """The interval of values pulled halfway to their mean: half as wide as it should be."""
+    values = columns["value"]
+    return judge({"value": (values + values.mean()) / 2}, config, prediction)
+
+
+def fake_claim(judge=judge, predict=lambda c: {"level": c.mean}) -> Claim:
     config = FakeConfig(mean=1.0, seeds=SEEDS)
     return Claim(id="FAKE-1", note=Note("FAKE-1.md"), source="test", quick=config, full=config,
-                 measure=measure, predict=lambda c: {"level": c.mean}, judge=judge, figure=None,
+                 measure=measure, predict=predict, judge=judge, figure=None,
                  mutations=(Mutation("x1.5", predict=scaled(1.5, "level")),
                             Mutation("mean 1.3", config=replaced(mean=1.3))))
 
@@ -80,7 +90,7 @@ def test_size_is_at_least_the_level_and_mutations_are_always_rejected(result):
     # FAILs: P(Bin(40, 0.001) >= 5) ~ C(40, 5) 0.001^5 = 6.6e-10.
     (check,) = result.checks
     assert (result.runs, result.seeds_per_run, result.mode) == (RUNS, SEEDS, "quick")
-    assert check.size >= 0.9
+    assert check.pass_share >= 0.9
     # x1.5 is 0.5 / 0.0224 = 22 standard errors off, mean 1.3 is 13: both FAIL in every run.
     # The config mutation is judged against the original prediction (1.0), not its own (1.3).
     rates = {m.name: (m.kind, m.rejection_rate, m.check_fail_shares) for m in result.mutations}
@@ -121,7 +131,7 @@ def test_a_reported_only_claim_is_skipped_and_the_tables_are_written(tmp_path, r
     assert lines == ["FAKE-1: reported only, not judged: skipped"] and results[0].note == skipped.note
 
     write_calibration([result, skipped], tmp_path)
-    assert read_table(tmp_path / "calibration.csv")["size"][0] == result.checks[0].size
+    assert read_table(tmp_path / "calibration.csv")["pass_share"][0] == result.checks[0].pass_share
     assert list(read_table(tmp_path / "mutations.csv")["mutation"]) == ["x1.5", "mean 1.3"]
     assert "reported only" in (tmp_path / "calibration.md").read_text()
     assert "x1.5" in calibration_table([result, skipped])
@@ -143,3 +153,30 @@ def test_a_claim_whose_config_declares_no_seeds_is_refused_in_one_line():
     claim = dataclasses.replace(fake_claim(), id="FAKE-2", quick=UnseededConfig(mean=1.0))
     with pytest.raises(ConfigError, match=r"^FAKE-2: its config UnseededConfig declares no seeds"):
         calibrate_claim(claim, claim.quick, runs=RUNS, options=SweepOptions())
+
+
+def test_an_exact_interval_is_calibrated_and_broken_ones_are_flagged():
+    # The exact t interval: coverage within its binomial band at every level and a centred pivot
+    # (each fails by chance with probability <= 1% and 0.27%; with seed 0 it holds).
+    claim = fake_claim()
+    exact = calibrate_claim(claim, claim.quick, runs=2 * RUNS, options=SweepOptions()).checks[0]
+    assert [c.level for c in exact.coverage] == list(LEVELS) and not exact.miscalibrated
+    assert abs(exact.pivot_sd - 1) < 0.3  # SD of 80 N(0, 1) pivots: SE 1/sqrt(2 x 79) = 0.08
+    # Half as wide: the pivot is 2 N(0, 1), so 80% coverage falls to P(|Z| < 0.64) = 0.48, far
+    # below the band (~0.69..0.90 at 80 runs).
+    narrow = calibrate_claim(fake_claim(judge_too_narrow), claim.quick, runs=2 * RUNS, options=SweepOptions())
+    assert narrow.checks[0].miscalibrated and narrow.checks[0].coverage[0].share < 0.65
+    # One standard error (0.1 / sqrt(20)) too high: the pivot mean is -1, 1 / (1 / sqrt(80)) = 9 SEs off.
+    biased = fake_claim(predict=lambda c: {"level": c.mean + SD / np.sqrt(SEEDS)})
+    off = calibrate_claim(biased, claim.quick, runs=2 * RUNS, options=SweepOptions())
+    assert not off.checks[0].centred and off.checks[0].pivot_mean < -0.5
+    assert miscalibrated([off]) == ["FAKE-1: level (mean)"]
+
+
+def test_coverage_band_is_the_central_99_percent_of_the_binomial():
+    # Binomial(100, 0.95): P(X <= 88) = 0.0043 < 0.005 <= P(X <= 89) = 0.0115 and
+    # P(X <= 99) = 0.994 < 0.995: the band is 89..100. Binomial(100, 0.999): P(X <= 98) = 0.0046,
+    # so the band is 99..100 (a second miss in 100 runs flags a 99.9% interval).
+    assert Coverage(0.95, 89, 100).band == (89, 100)
+    assert not Coverage(0.95, 88, 100).within
+    assert Coverage(0.999, 99, 100).within and not Coverage(0.999, 98, 100).within

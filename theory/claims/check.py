@@ -8,15 +8,18 @@ excludes the rival.
 """
 
 import dataclasses
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, get_args
 
 from synthlaw.theory.claims.spec import Config
 from synthlaw.theory.notes import Note
-from synthlaw.theory.stats.intervals import Estimate
+from synthlaw.theory.stats.intervals import Estimate, curve_ratio, curve_region
 
 ErrorKind = Literal["relative", "absolute"]
+COARSE = 20.0  # a rival more interval half-widths than this from the prediction shows little
+MAX_PIVOT = 8.0  # |pivot| is reported up to this many normal standard deviations
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,37 @@ class Check:
         """Is value inside the measured interval, widened by the allowance?"""
         return self.measured.lo - self.allowance <= value <= self.measured.hi + self.allowance
 
+    def covers_at(self, level: float) -> bool:
+        """Is the prediction inside the interval rebuilt at level, widened by the allowance?"""
+        return dataclasses.replace(self, measured=self.measured.at(level)).covers(self.prediction)
+
+    def pivot(self) -> float:
+        """The prediction's signed normal score: +-z where the interval at level 2 Phi(z) - 1, widened
+        by the allowance, has the prediction on its edge (sign: measured above the prediction is +).
+        If the interval holds its level, the pivot is N(0, 1) over runs and |pivot| <= z(level) is
+        coverage at level (capped at MAX_PIVOT). Not defined for an upper bound (nan)."""
+        if self.upper_bound:
+            return math.nan
+        lo, hi = 0.0, MAX_PIVOT
+        if not self.covers_at(_level(hi)):
+            return math.copysign(MAX_PIVOT, self.measured.value - self.prediction)
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if self.covers_at(_level(mid)) else (mid, hi)
+        return math.copysign(hi, self.measured.value - self.prediction)
+
+    @property
+    def half_width(self) -> float:
+        """Half the widened interval: the unit in which a rival's distance is told."""
+        return (self.measured.hi - self.measured.lo) / 2 + self.allowance
+
+    @property
+    def rival_separation(self) -> float | None:
+        """How many half-widths separate prediction and rival (None without a rival)."""
+        if self.rival is None:
+            return None
+        return abs(self.prediction - self.rival) / self.half_width
+
     @property
     def passed(self) -> bool:
         """The widened interval contains the prediction and excludes the rival. For an upper_bound
@@ -52,6 +86,11 @@ class Check:
         else:
             holds = self.covers(self.prediction)
         return holds and (self.rival is None or not self.covers(self.rival))
+
+
+def _level(z: float) -> float:
+    """The two-sided level whose normal quantile is z."""
+    return math.erf(z / math.sqrt(2))
 
 
 @dataclass(frozen=True)
@@ -103,6 +142,16 @@ class Claim:
         """The quick or full config with a user's overrides, validated."""
         base = self.quick if quick else self.full
         return base.with_overrides(overrides) if overrides else base
+
+
+def curve_checks(label: str, values_sg, prediction_g, *, what: str, rival: float | None = None) -> list[Check]:
+    """A predicted curve judged twice: as the ratio of sums over the grid (curve_ratio, which the
+    rival, a ratio of sums too, must miss) and point by point (curve_region: Hotelling's T^2 over the
+    grid points, where errors of opposite sign add up instead of cancelling; no rival)."""
+    return [Check(label=label, quantity=f"whole curve: measured / predicted {what}", prediction=1.0,
+                  measured=curve_ratio(values_sg, prediction_g), error_kind="relative", rival=rival),
+            Check(label=label, quantity=f"every point: measured / predicted {what} (T^2)", prediction=1.0,
+                  measured=curve_region(values_sg, prediction_g), error_kind="relative")]
 
 
 def verdict(claim: Claim, checks: list[Check]) -> str:

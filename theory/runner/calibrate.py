@@ -1,10 +1,19 @@
-"""The calibrate runner: the size and power of every check, over many runs.
+"""The calibrate runner: the coverage, pivot and power of every check, over many runs.
 
-CLAIMS.md, "What a check must show": a check PASSes a true prediction (its size, the share of
-runs where it PASSes, should be near the 99.9% level) and FAILs a wrong one (its power). A claim
-is measured once with runs x seeds seeds and the table is cut into `runs` tables of disjoint
-seeds, each renumbered 0..seeds-1: statistically `runs` independent verify runs for the cost of
-one compile. Run 0 is the table `synthlaw verify` measures with the same base seed.
+CLAIMS.md, "What a check must show": a check's interval must hold its level (coverage: the share
+of runs whose interval contains the true prediction, at 80, 95, 99 and 99.9%) and its pivot must be
+centred (Check.pivot: N(0, 1) over runs when the prediction is the truth); it must FAIL a wrong
+prediction (its power, and the rejection rate of each realistic wrong theory). A claim is measured
+once with runs x seeds seeds and the table is cut into `runs` tables of disjoint seeds, each
+renumbered 0..seeds-1: statistically `runs` independent verify runs for the cost of one compile.
+Run 0 is the table `synthlaw verify` measures with the same base seed.
+
+A check is miscalibrated when, at any level, the number of covering runs falls outside the
+central 99% of Binomial(runs, level), or when its pivot's mean is more than 3 standard errors
+from 0. Each test alone raises a false alarm at most 1% (0.27%) of the time for a check that holds
+its level; over ~50 checks and 4 levels (strongly dependent: a run that covers at 80% covers at
+95%) a few per cent to tens of per cent of whole calibrations may flag one check by chance, so a
+flag is a reason to look again with more runs, which the table's binomial SE shows.
 """
 
 import dataclasses
@@ -15,29 +24,99 @@ from pathlib import Path
 
 import jax
 import numpy as np
+from scipy import stats
 
 from synthlaw.settings import ConfigError
 from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.store import write_atomic, write_table
-from synthlaw.theory.claims.check import Check, Claim, ErrorKind, Mutation, verdict
+from synthlaw.theory.claims.catalogue import catalogue
+from synthlaw.theory.claims.check import COARSE, Check, Claim, ErrorKind, Mutation, verdict
 from synthlaw.theory.claims.spec import SeededConfig
 from synthlaw.theory.runner.verify import claim_key, dtype_name
 
 ERRORS: dict[ErrorKind, tuple[float, ...]] = {"relative": (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0),
                                               "absolute": (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)}
 POWER_LEVEL = 0.9
+LEVELS = (0.8, 0.95, 0.99, 0.999)
+BAND = 0.99  # coverage counts outside the central 99% of Binomial(runs, level) are miscalibrated
+PIVOT_SES = 3.0  # a pivot mean further than this many standard errors from 0 is off centre
+CHEAP_RUNS, DEAR_RUNS, FULL_RUNS = 100, 40, 20
+DEAR_SECONDS = 30.0  # quick verify seconds (catalogue.toml) from which a claim gets DEAR_RUNS runs
+
+
+def default_runs(claim_id: str, quick: bool) -> int:
+    """Runs per claim when --runs is not given: CHEAP_RUNS at quick size unless the claim's quick
+    verify time in catalogue.toml is DEAR_SECONDS or more (then a run of it costs over 5 s), and
+    FULL_RUNS for the full configs."""
+    if not quick:
+        return FULL_RUNS
+    seconds = catalogue()[claim_id].quick_seconds
+    return DEAR_RUNS if seconds is None or seconds >= DEAR_SECONDS else CHEAP_RUNS
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """covered of runs intervals at level contain the prediction (for an upper bound: lie below it)."""
+
+    level: float
+    covered: int
+    runs: int
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.runs
+
+    @property
+    def se(self) -> float:
+        """The binomial standard error of share."""
+        return float(np.sqrt(max(self.share * (1 - self.share), 1 / self.runs**2) / self.runs))
+
+    @property
+    def band(self) -> tuple[int, int]:
+        """The central BAND of Binomial(runs, level), in counts."""
+        tail = (1 - BAND) / 2
+        return int(stats.binom.ppf(tail, self.runs, self.level)), int(stats.binom.ppf(1 - tail, self.runs, self.level))
+
+    @property
+    def within(self) -> bool:
+        lo, hi = self.band
+        return lo <= self.covered <= hi
 
 
 @dataclass(frozen=True)
 class CheckCalibration:
-    """size: share of runs the check PASSes under the correct prediction; power: the smallest
-    error in its prediction (of the check's error_kind) it FAILs in >= 90% of runs."""
+    """Over the runs: pass_share, the share that PASS (interval holds the prediction, excludes the
+    rival); coverage at each of LEVELS; the pivot's mean and SD; the median number of half-widths
+    between prediction and rival; power, the smallest error in the prediction (of the check's
+    error_kind) it FAILs in >= 90% of runs. An upper bound is not a coverage statement: its
+    coverage is the share of runs where it holds, and it is never marked miscalibrated."""
 
     label: str
     quantity: str
-    size: float
+    pass_share: float
+    coverage: tuple[Coverage, ...]
+    pivot_mean: float
+    pivot_sd: float
+    rival_separation: float | None
     power: float | None
     power_kind: ErrorKind
+    upper_bound: bool = False
+
+    @property
+    def pivot_se(self) -> float:
+        return self.pivot_sd / np.sqrt(self.coverage[0].runs)
+
+    @property
+    def centred(self) -> bool:
+        return abs(self.pivot_mean) <= PIVOT_SES * self.pivot_se
+
+    @property
+    def miscalibrated(self) -> bool:
+        return not self.upper_bound and not (self.centred and all(c.within for c in self.coverage))
+
+    @property
+    def coarse(self) -> bool:
+        return self.rival_separation is not None and self.rival_separation > COARSE
 
 
 @dataclass(frozen=True)
@@ -121,6 +200,26 @@ def power_of_check(runs_of_check: list[Check]) -> float | None:
     return None
 
 
+def holds_at(check: Check, level: float) -> bool:
+    """Coverage at level, or for an upper bound: the interval at level lies at or below it."""
+    if check.upper_bound:
+        return check.measured.at(level).hi <= check.prediction + check.allowance
+    return check.covers_at(level)
+
+
+def check_calibration(runs_of_check: list[Check]) -> CheckCalibration:
+    """One check over its runs: coverage at LEVELS, pivot, rival separation and power."""
+    first, runs = runs_of_check[0], len(runs_of_check)
+    coverage = tuple(Coverage(level, sum(holds_at(c, level) for c in runs_of_check), runs) for level in LEVELS)
+    pivots = np.array([c.pivot() for c in runs_of_check])
+    separations = [c.rival_separation for c in runs_of_check]
+    return CheckCalibration(
+        first.label, first.quantity, float(np.mean([c.passed for c in runs_of_check])), coverage,
+        float(np.mean(pivots)), float(np.std(pivots, ddof=1)),
+        None if separations[0] is None else float(np.nanmedian(np.array(separations, dtype=float))),
+        power_of_check(runs_of_check), first.error_kind, first.upper_bound)
+
+
 def judge_runs(claim: Claim, tables: list[dict], config: SeededConfig, prediction: dict) -> list[list[Check]]:
     """The checks of every run; every run must give the same checks (quantities and error kinds) in
     the same order. Labels may name a measured value (GEN-1's worst t), so they are not compared."""
@@ -142,7 +241,7 @@ def mutation_outcome(claim: Claim, mutation: Mutation, checks_by_run: list[list[
 
 def calibrate_claim(claim: Claim, config: SeededConfig, *, runs: int, base_seed: int = 0,
                     mutation_runs: int | None = None, options: SweepOptions) -> CalibrationResult:
-    """Size and power of each check and the rejection rate of each mutation, over runs runs of
+    """Coverage, pivot and power of each check and the rejection rate of each mutation, over runs runs of
     config.seeds seeds. Config mutations are measured anew (their own key, mutation_runs runs,
     all runs by default) and judged against the original config's prediction; the judge reads the
     mutated table with the mutated config. A judged claim's config must be a SeededConfig."""
@@ -158,12 +257,7 @@ def calibrate_claim(claim: Claim, config: SeededConfig, *, runs: int, base_seed:
     prediction = claim.predict(config)
     tables = measure_runs(claim, config, runs, key=key, options=options)
     checks_by_run = judge_runs(claim, tables, config, prediction)
-    checks = []
-    for runs_of_check in zip(*checks_by_run, strict=True):
-        first = runs_of_check[0]
-        size = float(np.mean([c.passed for c in runs_of_check]))
-        checks.append(CheckCalibration(first.label, first.quantity, size, power_of_check(list(runs_of_check)),
-                                       first.error_kind))
+    checks = [check_calibration(list(runs_of_check)) for runs_of_check in zip(*checks_by_run, strict=True)]
     mutations = []
     for index, mutation in enumerate(claim.mutations, start=1):
         mutation_start = time.perf_counter()
@@ -183,23 +277,30 @@ def print_to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def run_calibration(claims_and_configs, *, runs: int, base_seed: int = 0, mutation_runs: int | None = None,
-                    out_dir: Path, options: SweepOptions,
+def run_calibration(claims_and_configs, *, runs: int | None = None, base_seed: int = 0,
+                    mutation_runs: int | None = None, out_dir: Path, options: SweepOptions,
                     progress=print_to_stderr) -> list[CalibrationResult]:
-    """Calibrate each (claim, config), one progress line per claim; the tables are rewritten after
-    each claim, so a long run that is stopped keeps what it finished."""
+    """Calibrate each (claim, config) over runs runs (default_runs per claim when None), one
+    progress line per claim; the tables are rewritten after each claim, so a long run that is
+    stopped keeps what it finished."""
     results = []
     for claim, config in claims_and_configs:
-        result = calibrate_claim(claim, config, runs=runs, base_seed=base_seed, mutation_runs=mutation_runs,
+        claim_runs = runs or default_runs(claim.id, config == claim.quick)
+        result = calibrate_claim(claim, config, runs=claim_runs, base_seed=base_seed, mutation_runs=mutation_runs,
                                  options=options)
         results.append(result)
         rejected = ", ".join(f"{m.name} {m.rejection_rate:.2f}" for m in result.mutations) or "none"
+        flagged = ", ".join(c.label for c in result.checks if c.miscalibrated) or "none"
         progress(f"{claim.id}: {result.note}" if result.note else
-                 f"{claim.id}: {runs} runs x {result.seeds_per_run} seeds, smallest size "
-                 f"{min((c.size for c in result.checks), default=float('nan')):.3f}, mutations rejected: "
-                 f"{rejected}, {result.seconds:.1f} s")
+                 f"{claim.id}: {claim_runs} runs x {result.seeds_per_run} seeds, miscalibrated: {flagged}; "
+                 f"wrong theories rejected: {rejected}; {result.seconds:.1f} s")
         write_calibration(results, out_dir)
     return results
+
+
+def miscalibrated(results: list[CalibrationResult]) -> list[str]:
+    """'CLAIM: check (quantity)' for every miscalibrated check."""
+    return [f"{r.claim_id}: {c.label} ({c.quantity})" for r in results for c in r.checks if c.miscalibrated]
 
 
 def _show_power(check: CheckCalibration) -> str:
@@ -208,11 +309,30 @@ def _show_power(check: CheckCalibration) -> str:
     return f"{check.power:.0%} relative" if check.power_kind == "relative" else f"{check.power:g} absolute"
 
 
+def _show_coverage(c: Coverage) -> str:
+    mark = "" if c.within else " !"
+    return f"{c.share:.3f} ({c.se:.3f}){mark}"
+
+
+def _show_separation(check: CheckCalibration) -> str:
+    if check.rival_separation is None:
+        return "no rival"
+    return f"{check.rival_separation:.1f}{' coarse' if check.coarse else ''}"
+
+
+def _verdict(check: CheckCalibration) -> str:
+    if check.upper_bound:
+        return "bound"
+    return "MISCALIBRATED" if check.miscalibrated else "ok"
+
+
 def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
     """calibration.csv (a row per check), mutations.csv (a row per mutation and check) and
     calibration.md, each written atomically."""
     out_dir = Path(out_dir)
     check_rows = [(r, c) for r in results for c in r.checks]
+    coverage_columns = {f"coverage_{level:g}": np.array([c.coverage[k].share for _, c in check_rows], dtype=float)
+                        for k, level in enumerate(LEVELS)}
     write_table(out_dir / "calibration.csv", {
         "claim": np.array([r.claim_id for r, _ in check_rows], dtype=str),
         "mode": np.array([r.mode for r, _ in check_rows], dtype=str),
@@ -220,7 +340,13 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
         "seeds_per_run": np.array([r.seeds_per_run for r, _ in check_rows], dtype=int),
         "label": np.array([c.label for _, c in check_rows], dtype=str),
         "quantity": np.array([c.quantity for _, c in check_rows], dtype=str),
-        "size": np.array([c.size for _, c in check_rows], dtype=float),
+        "pass_share": np.array([c.pass_share for _, c in check_rows], dtype=float),
+        **coverage_columns,
+        "pivot_mean": np.array([c.pivot_mean for _, c in check_rows], dtype=float),
+        "pivot_sd": np.array([c.pivot_sd for _, c in check_rows], dtype=float),
+        "rival_separation": np.array([np.nan if c.rival_separation is None else c.rival_separation
+                                      for _, c in check_rows], dtype=float),
+        "verdict": np.array([_verdict(c) for _, c in check_rows], dtype=str),
         "power": np.array([np.nan if c.power is None else c.power for _, c in check_rows], dtype=float),
         "power_kind": np.array([c.power_kind for _, c in check_rows], dtype=str)})
     mutation_rows = [(r, m, c, share) for r in results for m in r.mutations
@@ -235,14 +361,24 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
         "check": np.array([c.label for *_, c, _ in mutation_rows], dtype=str),
         "check_fail_share": np.array([share for *_, share in mutation_rows], dtype=float)})
     dtype = dtype_name()
+    levels = " | ".join(f"{level:.1%}".replace(".0%", "%") for level in LEVELS)
     lines = [f"# Calibration\n\nRuns: {', '.join(sorted({str(r.runs) for r in results}))}; "
              f"mode: {', '.join(sorted({r.mode for r in results}))}; base seed: "
              f"{', '.join(sorted({str(r.base_seed) for r in results}))}; dtype: {dtype}; "
              f"wall time: {sum(r.seconds for r in results):.1f} s.\n",
-             "## Checks\n", "| claim | check | quantity | size (share PASS) | power (90% rejection) |",
-             "|---|---|---|---|---|"]
-    lines += [f"| {r.claim_id} | {c.label} | {c.quantity} | {c.size:.3f} | {_show_power(c)} |" for r, c in check_rows]
-    lines += ["", "## Mutations\n",
+             "Coverage: the share of runs whose interval at the level holds the prediction (binomial SE); "
+             f"! marks a count outside the central {BAND:.0%} of Binomial(runs, level). Pivot: mean (SE) and SD "
+             f"over runs, N(0, 1) when calibrated. Rival: median half-widths between prediction and rival "
+             f"(coarse above {COARSE:g}). A bound's coverage is the share of runs where it holds.\n",
+             "## Checks\n",
+             f"| claim | check | quantity | runs | PASS | {levels} | pivot mean (SE) | pivot SD | rival | "
+             "power (90% rejection) | verdict |",
+             "|---|---|---|---|---|" + "---|" * len(LEVELS) + "---|---|---|---|---|"]
+    lines += [f"| {r.claim_id} | {c.label} | {c.quantity} | {r.runs} | {c.pass_share:.3f} | "
+              + " | ".join(_show_coverage(cov) for cov in c.coverage)
+              + f" | {c.pivot_mean:+.2f} ({c.pivot_se:.2f}) | {c.pivot_sd:.2f} | {_show_separation(c)} | "
+              f"{_show_power(c)} | {_verdict(c)} |" for r, c in check_rows]
+    lines += ["", "## Wrong theories and other controls\n",
               "| claim | mutation | kind | runs | rejection rate | checks FAILing (share) | seconds |",
               "|---|---|---|---|---|---|---|"]
     lines += [f"| {r.claim_id} | {m.name} | {m.kind} | {m.runs} | {m.rejection_rate:.3f} | "
@@ -255,14 +391,18 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
 
 def calibration_table(results: list[CalibrationResult]) -> str:
     """A fixed-width text table for the terminal: a line per check, then per mutation."""
-    lines = [f"{'claim':<8} {'check':<28} {'quantity':<26} {'size':>6} {'power':>17}"]
+    levels = " ".join(f"{f'{level:.1%}'.replace('.0%', '%'):>7}" for level in LEVELS)
+    lines = [f"{'claim':<8} {'check':<24} {'quantity':<24} {'runs':>4} {levels} {'pivot':>6} {'sd':>5} "
+             f"{'rival':>8} verdict"]
     for r in results:
         if r.note:
             lines.append(f"{r.claim_id:<8} {r.note}")
         for c in r.checks:
-            lines.append(f"{r.claim_id:<8} {c.label[:28]:<28} {c.quantity[:26]:<26} {c.size:>6.3f} "
-                         f"{_show_power(c):>17}")
-    lines.append(f"\n{'claim':<8} {'mutation':<36} {'kind':<8} {'runs':>5} {'rejected':>9}")
-    lines += [f"{r.claim_id:<8} {m.name[:36]:<36} {m.kind:<8} {m.runs:>5} {m.rejection_rate:>9.3f}"
+            shares = " ".join(f"{cov.share:>6.3f}{'!' if not cov.within else ' '}" for cov in c.coverage)
+            separation = "-" if c.rival_separation is None else f"{c.rival_separation:.1f}{'c' if c.coarse else ''}"
+            lines.append(f"{r.claim_id:<8} {c.label[:24]:<24} {c.quantity[:24]:<24} {r.runs:>4} {shares} "
+                         f"{c.pivot_mean:>+6.2f} {c.pivot_sd:>5.2f} {separation:>8} {_verdict(c)}")
+    lines.append(f"\n{'claim':<8} {'mutation':<44} {'kind':<8} {'runs':>5} {'rejected':>9}")
+    lines += [f"{r.claim_id:<8} {m.name[:44]:<44} {m.kind:<8} {m.runs:>5} {m.rejection_rate:>9.3f}"
               for r in results for m in r.mutations]
     return "\n".join(lines)

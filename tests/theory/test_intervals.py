@@ -1,0 +1,52 @@
+"""Intervals at any level and the pivot a check reads from them, against closed forms (SciPy)."""
+
+import numpy as np
+from scipy import stats
+
+from synthlaw.theory.claims.check import Check
+from synthlaw.theory.stats.intervals import curve_region, mean_ci, positive_mean_ci
+
+
+def check_of(estimate, prediction):
+    return Check(label="x", quantity="q", prediction=prediction, measured=estimate, error_kind="relative")
+
+
+def test_the_pivot_of_a_t_interval_is_the_normal_score_of_the_t_statistic():
+    values = np.random.default_rng(0).normal(1.0, 0.2, size=12)
+    t = (values.mean() - 0.95) / (values.std(ddof=1) / np.sqrt(12))
+    expected = stats.norm.ppf(stats.t.cdf(t, 11))  # the level at which 0.95 is on the interval's edge
+    assert np.isclose(check_of(mean_ci(values), 0.95).pivot(), expected, atol=1e-6)
+    lo, hi = stats.t.interval(0.8, 11, loc=values.mean(), scale=values.std(ddof=1) / np.sqrt(12))
+    at_80 = mean_ci(values).at(0.8)
+    assert np.allclose((at_80.lo, at_80.hi), (lo, hi))
+
+
+def test_negating_an_estimate_flips_its_interval_at_every_level():
+    estimate = positive_mean_ci(np.random.default_rng(1).gamma(2.0, 1.0, size=30))
+    for level in (0.8, 0.999):
+        at = estimate.at(level)
+        assert ((-estimate).at(level).lo, (-estimate).at(level).hi) == (-at.hi, -at.lo)
+
+
+def test_the_curve_region_is_hotellings_test_and_one_point_is_the_t_test():
+    rng = np.random.default_rng(2)
+    prediction_g = np.array([1.0, 2.0, 4.0])
+    values_sg = prediction_g * rng.normal(1.0, 0.1, size=(40, 3)) + rng.normal(0, 0.05, size=(40, 1))
+    # Hotelling's T^2 of rbar against (1, 1, 1) with its F law, written out directly.
+    ratio_sg = values_sg / prediction_g
+    diff_g = ratio_sg.mean(0) - 1
+    t2 = 40 * diff_g @ np.linalg.solve(np.cov(ratio_sg, rowvar=False), diff_g)
+    p_value = stats.f.sf(t2 * (40 - 3) / (3 * 39), 3, 37)
+    check = check_of(curve_region(values_sg, prediction_g), 1.0)
+    for level in (0.5, 0.8, 0.95, 0.99):
+        assert check.covers_at(level) == (p_value > 1 - level)
+    # The pivot sits where the region's edge passes 1: |pivot| = z(1 - p/2).
+    assert np.isclose(abs(check.pivot()), stats.norm.ppf(1 - p_value / 2), atol=1e-6)
+    # Errors of opposite sign do not cancel: +10% at one point and -10% at another leave the
+    # grid mean at 1, but the region excludes the prediction.
+    tilted_g = prediction_g * np.array([1.1, 1.0, 0.9])
+    assert not check_of(curve_region(values_sg, tilted_g), 1.0).passed
+    # One grid point: T^2 = t^2 and F(1, S - 1) = t_{S-1}^2, so the cut is the t interval of the ratio.
+    single = curve_region(values_sg[:, :1], prediction_g[:1])
+    t_interval = mean_ci(ratio_sg[:, 0])
+    assert np.allclose((single.lo, single.hi), (t_interval.lo, t_interval.hi))

@@ -4,7 +4,7 @@ import numpy as np
 from scipy import stats
 
 from synthlaw.theory.claims.check import Check
-from synthlaw.theory.stats.intervals import curve_region, mean_ci, positive_mean_ci
+from synthlaw.theory.stats.intervals import curve_region, grid_argmin, grid_argmins, mean_ci, positive_mean_ci
 
 
 def check_of(estimate, prediction):
@@ -50,3 +50,21 @@ def test_the_curve_region_is_hotellings_test_and_one_point_is_the_t_test():
     single = curve_region(values_sg[:, :1], prediction_g[:1])
     t_interval = mean_ci(ratio_sg[:, 0])
     assert np.allclose((single.lo, single.hi), (t_interval.lo, t_interval.hi))
+
+
+def test_grid_argmins_is_the_vertex_numpy_polyfit_finds_and_the_end_when_the_lowest_point_is_one():
+    x_g = np.array([500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000.0])
+    rng = np.random.default_rng(3)
+    curves_bg = rng.normal(size=(200, 9)) + 3 * np.linspace(-1, 1, 9) ** 2
+    curves_bg[:5] = np.linspace(1, 2, 9)  # lowest at the first point
+    curves_bg[5:10] = np.linspace(2, 1, 9)  # lowest at the last
+    expected = []
+    for curve_g in curves_bg:
+        j = int(np.argmin(curve_g))
+        if j in (0, 8):
+            expected.append(x_g[j])
+        else:
+            a, b, _ = np.polyfit(x_g[j - 1:j + 2], curve_g[j - 1:j + 2], 2)
+            expected.append(-b / (2 * a))
+    assert np.allclose(grid_argmins(x_g, curves_bg), expected, rtol=1e-9)
+    assert grid_argmin(x_g, curves_bg[0]) == 500.0

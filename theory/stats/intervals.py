@@ -204,12 +204,25 @@ def crossing_ci(x_g, curve_sg, reference_s, level: float = LEVEL, n_boot: int = 
 def grid_argmin(x_g, curve_g) -> float:
     """The vertex of the parabola through the lowest grid point and its two neighbours (AUG-4's
     best N); the grid's end when the lowest point is an end."""
-    j = int(np.argmin(curve_g))
-    if j in (0, len(x_g) - 1):
-        return float(x_g[j])
-    x_3, y_3 = np.asarray(x_g[j - 1:j + 2], float), np.asarray(curve_g[j - 1:j + 2], float)
-    a, b, _ = np.polyfit(x_3, y_3, 2)
-    return float(-b / (2 * a))
+    return float(grid_argmins(x_g, np.asarray(curve_g, float)[None, :])[0])
+
+
+def grid_argmins(x_g, curves_bg) -> np.ndarray:
+    """grid_argmin of every row of curves_bg at once: the vertex of the interpolating parabola
+    through (x_0, y_0), (x_1, y_1), (x_2, y_2) is x_1 - [(x_1 - x_0)^2 (y_1 - y_2) - (x_1 - x_2)^2 (y_1 - y_0)]
+    / (2 [(x_1 - x_0)(y_1 - y_2) - (x_1 - x_2)(y_1 - y_0)])."""
+    x_g, curves_bg = np.asarray(x_g, float), np.asarray(curves_bg, float)
+    j_b = np.argmin(curves_bg, axis=1)
+    inner_b = np.clip(j_b, 1, len(x_g) - 2)
+    rows_b = np.arange(len(j_b))
+    x0, x1, x2 = x_g[inner_b - 1], x_g[inner_b], x_g[inner_b + 1]
+    y0, y1, y2 = (curves_bg[rows_b, inner_b + k] for k in (-1, 0, 1))
+    numerator = (x1 - x0) ** 2 * (y1 - y2) - (x1 - x2) ** 2 * (y1 - y0)
+    denominator = 2 * ((x1 - x0) * (y1 - y2) - (x1 - x2) * (y1 - y0))
+    at_end_b = (j_b == 0) | (j_b == len(x_g) - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vertex_b = x1 - numerator / denominator
+    return np.where(at_end_b, x_g[j_b], vertex_b)
 
 
 def argmin_ci(x_g, values_sg, level: float = LEVEL, n_boot: int = N_BOOT, seed: int = 0) -> Estimate:
@@ -217,7 +230,7 @@ def argmin_ci(x_g, values_sg, level: float = LEVEL, n_boot: int = N_BOOT, seed: 
     values_sg = np.asarray(values_sg, np.float64)
     rng = np.random.default_rng(seed)
     picks_bs = rng.integers(0, values_sg.shape[0], size=(n_boot, values_sg.shape[0]))
-    boots_b = np.array([grid_argmin(x_g, values_sg[p].mean(axis=0)) for p in picks_bs])
+    boots_b = grid_argmins(x_g, values_sg[picks_bs].mean(axis=1))
     return normal_interval(grid_argmin(x_g, values_sg.mean(axis=0)), boots_b, level, values_sg.shape[0])
 
 

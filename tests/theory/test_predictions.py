@@ -7,9 +7,15 @@ import pytest
 
 from synthlaw.models.logistic import fit_logistic
 from synthlaw.sims.gaussian import draw
-from synthlaw.sims.geometry import means_for_delta
+from synthlaw.sims.geometry import bayes_rule_p, means_for_delta
 from synthlaw.theory.predictions import m_estimation as me
-from synthlaw.theory.predictions.oversampling import limit_imbalance_excess, oversampling_excess
+from synthlaw.theory.predictions.oversampling import (
+    fisher_variance,
+    limit_imbalance_excess,
+    oversampling_excess,
+    rule_risk,
+    training_sources,
+)
 
 
 @pytest.mark.slow  # 47 s on the loaded 2-core machine
@@ -41,3 +47,28 @@ def test_perfect_oversampling_bias_term_is_the_imbalance_closed_form_at_rho_eff(
     for n_syn in (500, 2000, 3000, 5000):
         bias = oversampling_excess(2, 2.0, 1e9, 4e9, n_syn * 1e6).bias
         assert abs(bias - limit_imbalance_excess(4e9 / (1e9 + n_syn * 1e6), 2.0)) < 1e-9
+
+
+def test_class_weighted_erm_pays_rho_plus_one_over_two_times_perfect_oversampling():
+    """IMB-2's rival. Both fits have A = rho n_min (E_0[hess] + E_1[hess]); weighting the minority by rho
+    makes B = rho^2 n_min C_0 + rho n_min C_1 where balancing gives rho n_min (C_0 + C_1). The classes are
+    mirror images about the Bayes boundary, so C_0 and C_1 add the same to tr(H V): ratio (rho + 1) / 2."""
+    for rho in (2.0, 4.0):
+        weighted = oversampling_excess(3, 2.0, 500, rho * 500, 0, minority_weight=rho)
+        balanced = oversampling_excess(3, 2.0, 500, rho * 500, (rho - 1) * 500)
+        assert abs(weighted.bias) < 1e-12 and abs(weighted.drift) < 1e-12
+        assert abs(weighted.variance / balanced.variance - (rho + 1) / 2) < 1e-9
+
+
+def test_fisher_variance_exceeds_the_sandwich_by_the_mean_gradient_term():
+    """IMB-2's wrong theory: with class counts fixed, A - B = sum_s count_s g_s g_s' (g_s a source's
+    mean gradient), so tr(H A^{-1})/2 - tr(H V)/2 = tr(H A^{-1} G A^{-1})/2 > 0."""
+    mu_0, mu_1, cov, sources = training_sources(5, 2.0, 500, 2000, 1500)
+    theta = me.population_minimiser(sources, bayes_rule_p(mu_0, mu_1, cov))
+    a_inv = np.linalg.inv(me.hessian_A(theta, sources))
+    g_ps = [me.expect_vector(me.ce_residual(s.y), theta, s.mu_d, s.cov_dd) for s in sources]
+    g_pp = sum(s.count * np.outer(g, g) for s, g in zip(sources, g_ps, strict=True))
+    hess = rule_risk(mu_0, mu_1, cov)(theta)[2]
+    gap = fisher_variance(5, 2.0, 500, 2000, 1500) - oversampling_excess(5, 2.0, 500, 2000, 1500).variance
+    assert gap > 0
+    assert np.isclose(gap, 0.5 * np.trace(hess @ a_inv @ g_pp @ a_inv), rtol=1e-8, atol=0)

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 from synthlaw.theory.claims.spec import Config
 from synthlaw.theory.notes import Note
-from synthlaw.theory.stats.intervals import Estimate, curve_ratio, curve_region
+from synthlaw.theory.stats.intervals import Estimate, curve_region
 
 ErrorKind = Literal["relative", "absolute"]
 COARSE = 20.0  # a rival more interval half-widths than this from the prediction shows little
@@ -144,14 +144,12 @@ class Claim:
         return base.with_overrides(overrides) if overrides else base
 
 
-def curve_checks(label: str, values_sg, prediction_g, *, what: str, rival: float | None = None) -> list[Check]:
-    """A predicted curve judged twice: as the ratio of sums over the grid (curve_ratio, which the
-    rival, a ratio of sums too, must miss) and point by point (curve_region: Hotelling's T^2 over the
-    grid points, where errors of opposite sign add up instead of cancelling; no rival)."""
-    return [Check(label=label, quantity=f"whole curve: measured / predicted {what}", prediction=1.0,
-                  measured=curve_ratio(values_sg, prediction_g), error_kind="relative", rival=rival),
-            Check(label=label, quantity=f"every point: measured / predicted {what} (T^2)", prediction=1.0,
-                  measured=curve_region(values_sg, prediction_g), error_kind="relative")]
+def every_point(label: str, values_sg, prediction_g, what: str) -> Check:
+    """A predicted curve judged point by point beside its ratio of sums (curve_ratio): Hotelling's
+    T^2 over the grid points (curve_region), where errors of opposite sign add up instead of
+    cancelling. No rival: the ratio-of-sums check carries it."""
+    return Check(label=label, quantity=f"every point: measured / predicted {what} (T^2)", prediction=1.0,
+                 measured=curve_region(values_sg, prediction_g), error_kind="relative")
 
 
 def verdict(claim: Claim, checks: list[Check]) -> str:

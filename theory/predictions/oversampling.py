@@ -27,15 +27,37 @@ def limit_imbalance_excess(rho, separation) -> float:
     return float(geometry.imbalance_excess(rho, separation))
 
 
-def oversampling_excess(d, separation, n_min, n_maj, m, shift=0.0, direction="parallel") -> me.ExcessTerms:
-    """E[excess] to O(1/n) of the fit on n_min + m synthetic (shift delta) minority and n_maj rows."""
-    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
-    u_d = geometry.shift_direction(d, geometry.DIRECTIONS[direction])
-    sources = [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj)), me.Source(mu_0_d, cov_dd, 0.0, float(n_min))]
-    if m > 0:
-        sources.append(me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, float(m)))
+def oversampling_excess(d, separation, n_min, n_maj, m, shift=0.0, direction="parallel",
+                        minority_weight=1.0) -> me.ExcessTerms:
+    """E[excess] to O(1/n) of the fit on n_min + m synthetic (shift delta) minority and n_maj rows,
+    the real minority rows at loss weight minority_weight (n_maj / n_min: class-weighted ERM)."""
+    mu_0_d, mu_1_d, cov_dd, sources = training_sources(d, separation, n_min, n_maj, m, shift, direction,
+                                                       minority_weight)
     return me.expected_excess(rule_risk(mu_0_d, mu_1_d, cov_dd), geometry.bayes_balanced_error(separation),
                               sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+
+
+def fisher_variance(d, separation, n_min, n_maj, m) -> float:
+    """tr(H A^{-1}) / 2: the variance term with the inverse Fisher information A^{-1} of i.i.d. rows
+    in place of the sandwich A^{-1} B A^{-1}. Wrong here, where class counts are fixed by design (a
+    well-specified fit has B = A - sum_s count_s g_s g_s', g_s a source's mean gradient): IMB-2's
+    realistic wrong theory (notes/IMB-2.md)."""
+    mu_0_d, mu_1_d, cov_dd, sources = training_sources(d, separation, n_min, n_maj, m)
+    theta_p = me.population_minimiser(sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+    hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)[2]
+    return float(me.first_order_excess(hess_pp, np.linalg.inv(me.hessian_A(theta_p, sources))))
+
+
+def training_sources(d, separation, n_min, n_maj, m, shift=0.0, direction="parallel", minority_weight=1.0):
+    """mu_0, mu_1, cov and the Sources of the fit: n_maj majority rows, n_min real minority rows (at
+    minority_weight) and m synthetic minority rows from N(mu_0 + delta u, I)."""
+    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
+    u_d = geometry.shift_direction(d, geometry.DIRECTIONS[direction])
+    sources = [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj)),
+               me.Source(mu_0_d, cov_dd, 0.0, float(n_min), float(minority_weight))]
+    if m > 0:
+        sources.append(me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, float(m)))
+    return mu_0_d, mu_1_d, cov_dd, sources
 
 
 def rule_risk(mu_0_d, mu_1_d, cov_dd):

@@ -15,19 +15,25 @@ from synthlaw.theory.stats.scaling_law import fit_law, law_value
 
 
 def figure_aug1(outcome):
-    """Excess against N (log-log) with the fitted law and the prediction c / (n + wN)."""
+    """Excess against N (log-log) per weight w, with the fitted law and the prediction c (n + w^2 N)/(n + wN)^2."""
     cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
     fig, (ax,) = panels(1)
-    n_g, est = means_by(cols, "excess", "n_syn", np.ones(len(cols["seed"]), bool))
-    measured(ax, n_g, est, "measured (perfect generator)")
-    m_g = cfg.n + cfg.weight * n_g
-    ax.plot(n_g, law_value(m_g, fit_law(m_g, [e.value for e in est])), color="C1", label="fit a + b M^-gamma")
-    ax.plot(n_g, pred["excess"], **{**PREDICTION, "label": "prediction c/(n + wN)"})
-    ax.plot(n_g, pred["excess"][0] * np.sqrt(m_g[0] / m_g), **RIVAL, label="rival gamma = 1/2")
+    for i, w in enumerate(cfg.weight):
+        n_g, est = means_by(cols, "excess", "n_syn", np.isclose(cols["weight"], w))
+        measured(ax, n_g, est, f"measured, w = {w:g}", f"C{2 * i}")
+        m_g = cfg.n + w * n_g
+        ax.plot(n_g, law_value(m_g, fit_law(m_g, [e.value for e in est])), color=f"C{2 * i + 1}",
+                label=f"fit a + b M^-gamma, w = {w:g}")
+        ax.plot(n_g, pred["excess"][w], **{**PREDICTION, "color": f"C{2 * i}",
+                                           "label": f"prediction c (n + w^2 N)/(n + wN)^2, w = {w:g}"})
+    ax.plot(n_g, pred["large_n"], **{**RIVAL, "linestyle": "-."}, label="rival c/N (real rows left out)")
+    first = pred["excess"][cfg.weight[0]]
+    m_g = cfg.n + cfg.weight[0] * n_g
+    ax.plot(n_g, first[0] * np.sqrt(m_g[0] / m_g), **RIVAL, label="rival gamma = 1/2")
     ax.set(xscale="log", yscale="log", xlabel=f"synthetic rows N (n = {cfg.n} real)",
            ylabel="balanced 0-1 excess", title="AUG-1: perfect generator")
     label_grid(ax, n_g)
-    ax.legend()
+    ax.legend(fontsize="small")
     return fig
 
 
@@ -106,11 +112,11 @@ def figure_spu2(outcome):
 
 
 def figure_aug3(outcome):
-    """Generator-only excess against the generator's shift delta, with the exact floor."""
+    """Generator-only excess against the generator's shift delta, with the exact floor (the floor panel)."""
     cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
     fig, (ax,) = panels(1)
-    shifts, est = means_by(cols, "excess", "shift", np.ones(len(cols["seed"]), bool))
-    measured(ax, shifts, est, f"measured, n = 0, N = {cfg.n_syn[-1]}")
+    shifts, est = means_by(cols, "excess", "shift", cols["panel"] == "floor")
+    measured(ax, shifts, est, f"measured, n = 0, N = {cfg.n_syn_floor}")
     ax.plot(shifts, pred["excess"], **{**PREDICTION, "label": "a(delta) + c/N"})
     rival_power_law(ax, shifts, shifts[-1], pred["excess"][-1], 1.0, "rival slope 1")
     ax.set(xscale="log", yscale="log", xlabel="generator mean shift delta", ylabel="balanced 0-1 excess",

@@ -1,4 +1,4 @@
-"""AUG-1/AUG-2: the law, its constants, the fitter and the augmentation replicate."""
+"""AUG-1..3: the law, its constants, the mixture terms, the fitter and the augmentation replicate."""
 
 import jax
 import numpy as np
@@ -7,7 +7,7 @@ from synthlaw.models.registry import generator
 from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.theory.experiments.augmentation import AugShapes, augmentation_replicate
-from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant, plugin_floor
+from synthlaw.theory.predictions.augmentation import augmented_excess, excess_law, per_row_constant, plugin_floor
 from synthlaw.theory.predictions.oversampling import oversampling_excess
 from synthlaw.theory.stats.scaling_law import bootstrap_law, fit_law
 
@@ -26,6 +26,24 @@ def test_excess_law_tends_to_a_plus_b_over_N_with_b_c_minus_2na():
 def test_row_constant_agrees_with_the_imbalance_sandwich_at_rho_1():
     # n_min = m rows per class at rho = 1: 2m balanced rows
     assert abs(oversampling_excess(3, 2.0, 500, 500, 0).variance * 1000 - per_row_constant(3, 2.0)) < 1e-9
+
+
+def test_mixture_terms_of_a_perfect_generator_are_the_law_with_w_squared_noise():
+    # shift 0: no bias, no drift; real and synthetic noise c n/M^2 and c w^2 N/M^2, M = n + wN
+    c, n, n_syn, w = per_row_constant(3, 2.0), 400, 1600, 0.5
+    terms = augmented_excess(3, 2.0, n, n_syn, w, 0.0)
+    m = n + w * n_syn
+    np.testing.assert_allclose([terms.real_noise, terms.synthetic_noise], [c * n / m**2, c * w**2 * n_syn / m**2],
+                               rtol=1e-9)
+    assert abs(terms.bias) < 1e-12 and abs(terms.drift) < 1e-12
+    assert abs(terms.total - excess_law(n_syn, n, w, c, 0.0)) < 1e-12
+
+
+def test_with_no_real_rows_the_weight_cancels_and_with_real_rows_it_does_not():
+    alone = [augmented_excess(3, 2.0, 0, 2048, w, 0.3).total for w in (1.0, 0.25)]
+    mixed = [augmented_excess(3, 2.0, 500, 2048, w, 0.3).total for w in (1.0, 0.25)]
+    assert abs(alone[0] - alone[1]) < 1e-12 * alone[0]
+    assert abs(mixed[0] - mixed[1]) > 0.1 * mixed[0]
 
 
 def test_plugin_floor_scales_as_one_over_n_gen():

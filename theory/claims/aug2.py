@@ -1,4 +1,5 @@
-"""AUG-2 of CLAIMS: augmentation with a fitted generator; a + b/M, b = c_s - 2na, floor a ~ 1/n_gen."""
+"""AUG-2 of CLAIMS: augmentation with a fitted generator; (c n + c w^2 N)/M^2 + (wN/M)^2 a, b = c w - 2na,
+floor a ~ 1/n_gen."""
 
 import dataclasses
 import functools
@@ -9,15 +10,16 @@ import numpy as np
 from synthlaw.figures.augmentation import figure_aug2
 from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.settings import at_least, one_of, rule
-from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled, shifted
+from synthlaw.theory.claims.check import Check, Claim, Mutation, every_point, replaced, scaled, shifted
 from synthlaw.theory.claims.spec import SeededConfig, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.notes import Note
-from synthlaw.theory.predictions.augmentation import excess_law, per_row_constant, plugin_floor
-from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, loglog_slope
-from synthlaw.theory.stats.scaling_law import bootstrap_inverse_quadratic, bootstrap_law, fit_law
+from synthlaw.theory.predictions.augmentation import per_row_constant, plugin_floor
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, curve_share, loglog_slope
+from synthlaw.theory.stats.scaling_law import bootstrap_inverse_quadratic, bootstrap_law, fit_inverse_quadratic, fit_law
 
 RIVAL_GAMMA = 0.5
+RIVAL_FLOOR_EXPONENT = -0.5  # a generator error at the uniform-convergence rate n_gen^-1/2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,11 +32,13 @@ class Aug2Config(SeededConfig):
     n_gen_floor: tuple[int, ...] = at_least(24, "generator-fit rows of the floor panel")
     generator: str = one_of(GENERATORS, "the claim is for 'plugin', fitted on n_gen rows")
     n_syn: tuple[int, ...] = rule(lambda v: v >= 2 and v % 2 == 0, ">= 2 and even (synthetic rows, half per class)")
-    weight: float = rule(lambda v: v > 0, "> 0 (loss weight of a synthetic row)")
+    weight: tuple[float, ...] = rule(lambda v: v > 0, "> 0 (loss weight of a synthetic row, one per regime)")
 
     def limits(self):
         if len(self.n) != len(self.n_gen):
             self.fail("n", f"must pair with n_gen = {list(self.n_gen)} (one n per regime)")
+        if len(self.weight) != len(self.n_gen):
+            self.fail("weight", f"must pair with n_gen = {list(self.n_gen)} (one w per regime)")
 
 
 @functools.lru_cache(maxsize=64)
@@ -44,58 +48,84 @@ def gen_floor(d, separation, n_gen):
 
 
 def measure(config, *, key, options):
-    """Panel 'curve': excess against N per regime (n, n_gen); panel 'floor': generator-only fits (n = 0)."""
+    """Panel 'curve': excess against N per regime (n, n_gen, w); panel 'floor': generator-only fits
+    (n = 0, w = 1: with no real rows w cancels)."""
     gen = generator(config.generator)
-    law = {"d": config.d, "separation": config.separation, "weight": config.weight, "seeds": config.seeds}
-    curve = [{"n": n, "n_syn": m, "n_gen": g} for n, g in zip(config.n, config.n_gen, strict=True)
-             for m in config.n_syn]
-    floor = [{"n": 0, "n_syn": config.n_syn[-1], "n_gen": g} for g in config.n_gen_floor]
-    columns = measure_augmentation(gen, curve + floor, **law, key=key, options=options,
-                                   name=config.owner)  # one sweep, one compiled program
+    curve = [{"n": n, "n_syn": m, "n_gen": g, "weight": w}
+             for n, g, w in zip(config.n, config.n_gen, config.weight, strict=True) for m in config.n_syn]
+    floor = [{"n": 0, "n_syn": config.n_syn[-1], "n_gen": g, "weight": 1.0} for g in config.n_gen_floor]
+    columns = measure_augmentation(gen, curve + floor, d=config.d, separation=config.separation, seeds=config.seeds,
+                                   key=key, options=options, name=config.owner)  # one sweep, one compiled program
     columns["panel"] = np.tile(["curve"] * len(curve) + ["floor"] * len(floor), config.seeds)
     return columns
 
 
 def predict(config):
-    """c, a(n_gen); per regime the law's curve on the grid, its b = c w - 2na in a + b/M + e/M^2
-    (exact, so the grid needs no allowance), gamma of the exact curve fitted on the grid; the floors
-    a(n_gen) + c/(wN) and their exact slope in n_gen."""
-    d, sep, w = config.d, config.separation, config.weight
+    """c, a(n_gen) and, per regime, the three terms of the law on the grid: real-row noise c n/M^2,
+    synthetic-row noise c w^2 N/M^2 and the pull s^2 a with s = wN/M the synthetic rows' share of the
+    fit, M = n + wN; the floor panel's a(n_gen)
+    and c/N (n = 0). with_laws adds the curves, b, gamma and the floor's slope."""
+    d, sep = config.d, config.separation
     c = per_row_constant(d, sep)
     n_syn = np.asarray(config.n_syn, float)
-    out = {"c": c, "a": {}, "curve": {}, "b": {}, "gamma": {}, "no_augmentation": {}}
-    for n, g in zip(config.n, config.n_gen, strict=True):
+    out = {"c": c, "weight": {}, "m": {}, "share": {}, "a": {}, "real_noise": {}, "synthetic_noise": {}, "pull": {},
+           "no_augmentation": {}}
+    for n, g, w in zip(config.n, config.n_gen, config.weight, strict=True):
         a, m_g = gen_floor(d, sep, g), n + w * n_syn
-        out["a"][g] = a
-        out["curve"][g] = excess_law(n_syn, n, w, c, a)
-        out["b"][g] = c * w - 2 * n * a
-        out["gamma"][g] = fit_law(m_g, out["curve"][g]).gamma
-        out["no_augmentation"][g] = c / n
-    gens = np.asarray(config.n_gen_floor, float)
-    out["floor"] = np.array([gen_floor(d, sep, int(g)) for g in gens]) + c / (w * n_syn[-1])
+        out["weight"][g], out["m"][g], out["a"][g], out["no_augmentation"][g] = w, m_g, a, c / n
+        out["share"][g] = w * n_syn / m_g
+        out["real_noise"][g] = c * n / m_g**2
+        out["synthetic_noise"][g] = c * w**2 * n_syn / m_g**2
+        out["pull"][g] = out["share"][g] ** 2 * a
+    out["floor_gens"] = np.asarray(config.n_gen_floor, float)
+    out["floor_a"] = np.array([gen_floor(d, sep, g) for g in config.n_gen_floor])
+    out["floor_noise"] = np.full(len(config.n_gen_floor), c / n_syn[-1])
+    return with_laws(out)
+
+
+def with_laws(terms):
+    """curve: the sum of the three terms; b: the 1/M coefficient of the exact a + b/M + e/M^2 through
+    the curve (c w - 2na); gamma of the exact curve fitted on the grid; the rival per regime: the law
+    a + b/N with b = 0 (the b check's rival), the floor a at every N; the floor panel a + c/N, its
+    exact slope in n_gen and its rival, a
+    floor falling at the uniform-convergence rate n_gen^-1/2 from the smallest n_gen."""
+    out = {**terms, "curve": {}, "b": {}, "gamma": {}, "rival": {}}
+    for g, m_g in terms["m"].items():
+        curve = terms["real_noise"][g] + terms["synthetic_noise"][g] + terms["pull"][g]
+        out["curve"][g], out["b"][g] = curve, fit_inverse_quadratic(m_g, curve)[1]
+        out["gamma"][g] = fit_law(m_g, curve).gamma
+        out["rival"][g] = curve_share(np.full(len(curve), terms["a"][g]), curve)
+    gens = terms["floor_gens"]
+    out["floor"] = terms["floor_a"] + terms["floor_noise"]
     out["floor_exponent"] = loglog_slope(gens, out["floor"])
+    out["floor_rival"] = curve_share(out["floor"][0] * np.sqrt(gens[0] / gens), out["floor"])
     return out
 
 
 def judge(columns, config, prediction):
-    """Floor slope in n_gen; per regime b against c_s - 2na, the whole curve, and gamma where it falls."""
-    m_cols = {**columns, "m": columns["n"] + config.weight * columns["n_syn"]}
+    """Floor panel: slope in n_gen and measured / predicted; per regime b against c w - 2na, the whole
+    curve, and gamma where it falls."""
     gens, floor_sg = by_seed(columns, "excess", "n_gen", mask=columns["panel"] == "floor")
-    checks = [Check(label=f"n = 0, n_gen {gens[0]:g}..{gens[-1]:g}", quantity="log-log slope of floor in n_gen",
-                    prediction=prediction["floor_exponent"], measured=bootstrap_slope(gens, floor_sg), rival=0.0,
-                    error_kind="absolute")]
-    for n, g in zip(config.n, config.n_gen, strict=True):
+    label = f"n = 0, N = {config.n_syn[-1]}, n_gen {gens[0]:g}..{gens[-1]:g}"
+    checks = [Check(label=label, quantity="log-log slope of floor in n_gen", prediction=prediction["floor_exponent"],
+                    measured=bootstrap_slope(gens, floor_sg), rival=RIVAL_FLOOR_EXPONENT, error_kind="absolute"),
+              Check(label=label, quantity="floor: measured / predicted a(n_gen) + c/N (rival n_gen^-1/2)",
+                    prediction=1.0, measured=curve_ratio(floor_sg, prediction["floor"]),
+                    rival=prediction["floor_rival"], error_kind="relative"),
+              every_point(label, floor_sg, prediction["floor"], "floor")]
+    for n, g, w in zip(config.n, config.n_gen, config.weight, strict=True):
         rows = (columns["panel"] == "curve") & (columns["n_gen"] == g)
-        m_g, excess_sg = by_seed(m_cols, "excess", "m", mask=rows)
+        m_g, excess_sg = by_seed({**columns, "m": columns["n"] + w * columns["n_syn"]}, "excess", "m", mask=rows)
         b = prediction["b"][g]
-        label = f"n={n}, n_gen={g} ({'falls' if b > 0 else 'rises'})"
+        label = f"n={n}, n_gen={g}, w={w:g} ({'falls' if b > 0 else 'rises'})"
         checks += [
-            Check(label=label, quantity="b = c_s - 2na in a + b/M + e/M^2", prediction=b,
+            Check(label=label, quantity="b = c w - 2na in a + b/M + e/M^2", prediction=b,
                   measured=bootstrap_inverse_quadratic(m_g, excess_sg)["b"], error_kind="relative", rival=0.0),
-            Check(label=label, quantity="whole curve: measured / predicted excess", prediction=1.0,
-                  measured=curve_ratio(excess_sg, prediction["curve"][g]),
-                  rival=float(np.mean(prediction["no_augmentation"][g] / prediction["curve"][g])),
+            Check(label=label, quantity="whole curve: measured / predicted excess (rival: the floor a, b = 0)",
+                  prediction=1.0,
+                  measured=curve_ratio(excess_sg, prediction["curve"][g]), rival=prediction["rival"][g],
                   error_kind="relative"),
+            every_point(label, excess_sg, prediction["curve"][g], "excess"),
         ]
         if b > 0:
             checks.append(Check(label=label, quantity="gamma in a + b M^-gamma", prediction=prediction["gamma"][g],
@@ -104,16 +134,31 @@ def judge(columns, config, prediction):
     return checks
 
 
+def noise_weight_w(prediction):
+    """The wrong theory B = sum count * w Cov (w, not w^2, per synthetic row): c w N / M^2."""
+    noise = {g: v / prediction["weight"][g] for g, v in prediction["synthetic_noise"].items()}
+    return with_laws({**prediction, "synthetic_noise": noise})
+
+
+def linear_pull(prediction):
+    """The wrong theory (wN/M) a for (wN/M)^2 a: the generator's excess paid in proportion to the
+    fit's share of the way to theta_gen, not in its square (the risk's bowl)."""
+    return with_laws({**prediction, "pull": {g: s * prediction["a"][g] for g, s in prediction["share"].items()}})
+
+
 CLAIM = Claim(
     id="AUG-2", note=Note("AUG-2.md"),
     source="CLAIMS.md AUG-2; derived analogue of the abstract's second result (a scaling law down to a floor)",
     quick=Aug2Config(d=5, separation=2.0, n=(2000, 500), n_gen=(400, 40000), n_gen_floor=(400, 800, 1600, 3200),
-                     generator="plugin", n_syn=(512, 1024, 2048, 4096, 8192, 16384), weight=1.0, seeds=192),
+                     generator="plugin", n_syn=(512, 1024, 2048, 4096, 8192, 16384), weight=(1.0, 0.5), seeds=192),
     full=Aug2Config(d=5, separation=2.0, n=(2000, 500), n_gen=(400, 40000), n_gen_floor=(400, 800, 1600, 3200, 6400),
-                    generator="plugin", n_syn=(512, 1024, 2048, 4096, 8192, 16384, 32768), weight=1.0, seeds=256),
+                    generator="plugin", n_syn=(512, 1024, 2048, 4096, 8192, 16384, 32768), weight=(1.0, 0.5),
+                    seeds=256),
     measure=measure, predict=predict, judge=judge, figure=figure_aug2,
-    mutations=(Mutation("curves x 0.8", predict=scaled(0.8, "curve")),
-               Mutation("curves x 1.2", predict=scaled(1.2, "curve")),
+    mutations=(Mutation("c w N instead of c w^2 N (synthetic noise weighted by w)", predict=noise_weight_w),
+               Mutation("pull (wN/M) a instead of (wN/M)^2 a", predict=linear_pull),
+               Mutation("curves x 0.8", predict=scaled(0.8, "curve", "floor")),
+               Mutation("curves x 1.2", predict=scaled(1.2, "curve", "floor")),
                Mutation("floor exponent + 0.2", predict=shifted(0.2, "floor_exponent")),
                Mutation("perfect generator measured", config=replaced(generator="perfect"))),
 )

@@ -11,12 +11,12 @@ from synthlaw.figures.claims import figure_aug4
 from synthlaw.models.registry import generator
 from synthlaw.settings import at_least, one_of, rule
 from synthlaw.sims.geometry import DIRECTIONS
-from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
+from synthlaw.theory.claims.check import Check, Claim, Mutation, every_point, replaced, scaled
 from synthlaw.theory.claims.spec import SeededConfig, imbalance_ratio, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.oversampling import oversampling_excess
-from synthlaw.theory.stats.intervals import argmin_ci, by_seed, curve_ratio, grid_argmin
+from synthlaw.theory.stats.intervals import argmin_ci, by_seed, curve_ratio, curve_share, grid_argmin
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,24 +52,34 @@ def measure(config, *, key, options):
 
 
 def predict(config):
-    """Per shift: B(N) + drift + V(N) on the grid, the grid argmin of that exact curve (the estimator
-    the measurement uses), the continuous argmin N* (reported), and the rival "B = 0" (only the
-    estimation terms) as a ratio to the curve."""
-    out = {"excess": {}, "best_n": {}, "best_n_continuous": {}, "no_bias": {}}
-    n_g = np.asarray(config.n_syn, float)
+    """Per shift: the terms B(N), drift and V(N) on the grid and the continuous argmin N* of their sum
+    (reported); perfect_bias: B(N) of a perfect generator (delta = 0), for the control that ignores
+    the shift; with_totals adds the curve, its grid argmin and the rival."""
+    out = {"balance": float(n_maj(config) - config.n_min), "n_syn": np.asarray(config.n_syn, float),
+           "bias": {}, "drift": {}, "variance": {}, "best_n_continuous": {},
+           "perfect_bias": np.array([oversampling_excess(config.d, config.separation, config.n_min, n_maj(config), m,
+                                                         0.0, config.direction).bias for m in config.n_syn])}
     for s in config.shift:
         def curve(m, s=s):
             return oversampling_excess(config.d, config.separation, config.n_min, n_maj(config), m, s,
                                        config.direction).total
 
         terms = [oversampling_excess(config.d, config.separation, config.n_min, n_maj(config), m, s,
-                                     config.direction) for m in n_g]
-        out["excess"][s] = np.array([t.total for t in terms])
-        out["no_bias"][s] = float(np.mean([(t.drift + t.variance) / t.total for t in terms]))
-        out["best_n"][s] = grid_argmin(n_g, out["excess"][s])
-        out["best_n_continuous"][s] = minimize_scalar(curve, bounds=(n_g[0], n_g[-1]), method="bounded",
-                                                      options={"xatol": 1.0}).x
-    return out
+                                     config.direction) for m in out["n_syn"]]
+        for name in ("bias", "drift", "variance"):
+            out[name][s] = np.array([getattr(t, name) for t in terms])
+        out["best_n_continuous"][s] = minimize_scalar(curve, bounds=(out["n_syn"][0], out["n_syn"][-1]),
+                                                      method="bounded", options={"xatol": 1.0}).x
+    return with_totals(out)
+
+
+def with_totals(terms):
+    """excess: B + drift + V per shift; best_n: the grid argmin of that exact curve (the estimator the
+    measurement uses); no_bias: the rival "B = 0" (the estimation terms alone) as curve_ratio sees it."""
+    excess = {s: terms["bias"][s] + terms["drift"][s] + terms["variance"][s] for s in terms["bias"]}
+    return {**terms, "excess": excess,
+            "best_n": {s: grid_argmin(terms["n_syn"], e) for s, e in excess.items()},
+            "no_bias": {s: curve_share(terms["drift"][s] + terms["variance"][s], e) for s, e in excess.items()}}
 
 
 def judge(columns, config, prediction):
@@ -79,13 +89,24 @@ def judge(columns, config, prediction):
         n_g, excess_sg = by_seed(columns, "excess", "m", mask=rows)
         label = f"delta={s:g}, N {n_g[0]:g}..{n_g[-1]:g}"
         checks += [
-            Check(label=label, quantity="whole curve: measured / predicted B(N) + V(N)", prediction=1.0,
-                  measured=curve_ratio(excess_sg, prediction["excess"][s]), rival=prediction["no_bias"][s],
-                  error_kind="relative"),
+            Check(label=label, quantity="whole curve: measured / predicted B(N) + V(N) (rival B = 0)",
+                  prediction=1.0, measured=curve_ratio(excess_sg, prediction["excess"][s]),
+                  rival=prediction["no_bias"][s], error_kind="relative"),
+            every_point(label, excess_sg, prediction["excess"][s], "B(N) + V(N)"),
             Check(label=label, quantity="best N (argmin of the excess)", prediction=prediction["best_n"][s],
                   measured=argmin_ci(n_g, excess_sg), error_kind="relative", rival=float(n_g[-1])),
         ]
     return checks
+
+
+def shift_ignored(prediction):
+    """The wrong theory "synthetic rows are minority rows": B(N) of a perfect generator at every shift."""
+    return with_totals({**prediction, "bias": {s: prediction["perfect_bias"] for s in prediction["bias"]}})
+
+
+def balance_is_best(prediction):
+    """The wrong theory "add rows up to balance, whatever the generator": best N = n_maj - n_min."""
+    return {**prediction, "best_n": {s: prediction["balance"] for s in prediction["best_n"]}}
 
 
 CLAIM = Claim(
@@ -98,7 +119,9 @@ CLAIM = Claim(
                     n_syn=(2000, 4000, 6000, 8000, 10000, 12000, 14000, 16000, 20000), shift=(0.0, 0.25, 0.5),
                     direction="parallel", true_shift_scale=1.0, seeds=64),
     measure=measure, predict=predict, judge=judge, figure=figure_aug4,
-    mutations=(Mutation("curves x 0.8", predict=scaled(0.8, "excess")),
+    mutations=(Mutation("the generator's shift ignored (perfect-generator B(N))", predict=shift_ignored),
+               Mutation("best N at balance whatever the shift", predict=balance_is_best),
+               Mutation("curves x 0.8", predict=scaled(0.8, "excess")),
                Mutation("curves x 1.2", predict=scaled(1.2, "excess")),
                Mutation("best N x 1.2", predict=scaled(1.2, "best_n")),
                Mutation("generator off by 1.5 delta", config=replaced(true_shift_scale=1.5))),

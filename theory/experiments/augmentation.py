@@ -2,7 +2,7 @@
 
 The real training set is balanced: n/2 rows per class. A registered generator per class (perfect,
 plug-in fitted on n_gen disjoint real rows per class, or shifted) adds N/2 rows per class at loss
-weight w.
+weight w; w is a grid key, so one sweep can cross weights (AUG-1..3 test the w-dependence).
 """
 
 import functools
@@ -67,14 +67,14 @@ def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0):
     return replicate
 
 
-def measure_augmentation(gen: Generator, points: list[dict], *, d: int, separation: float, weight: float,
+def measure_augmentation(gen: Generator, points: list[dict], *, d: int, separation: float,
                          seeds: int, key, options: SweepOptions, name: str, l2: float = 0.0,
                          chunk: int = 128) -> dict:
-    """One augmentation sweep over points with keys n, n_syn and optionally n_gen, shift; tidy
-    columns. name: the caller's label of the sweep (a claim id); d, gen and l2 are added here."""
+    """One augmentation sweep over points with keys n, n_syn, weight and optionally n_gen, shift;
+    tidy columns. name: the caller's label of the sweep (a claim id); d, gen and l2 are added here."""
     grid = {k: np.asarray([float(p.get(k, 0.0)) for p in points]) for k in ("n", "n_syn", "n_gen", "shift")}
     grid["n"], grid["n_syn"], grid["n_gen"] = (grid[k].astype(int) for k in ("n", "n_syn", "n_gen"))
-    grid["weight"] = np.full(len(points), float(weight))
+    grid["weight"] = np.asarray([float(p["weight"]) for p in points])
     grid["separation"] = np.full(len(points), float(separation))
     shapes = AugShapes(d, int(grid["n"].max()) // 2, max(int(grid["n_gen"].max()) // 2, 2),
                        int(grid["n_syn"].max()) // 2)

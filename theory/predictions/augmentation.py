@@ -9,6 +9,8 @@ c_r = c_s = c = tr(H V_1)/2 with V_1 the sandwich covariance of one balanced row
 excess of the rule learned from the generator's law alone.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from synthlaw.sims.geometry import bayes_balanced_error, bayes_rule_p, shift_direction
@@ -69,11 +71,39 @@ def plugin_floor(d: int, separation: float, n_gen: int) -> float:
     return float(me.first_order_excess(hess_pp, plugin_covariance(theta_p, sources, (0, 1), n_gen)))
 
 
-def shifted_generator_excess(d: int, separation: float, shift: float, n_syn: float) -> me.ExcessTerms:
-    """E[excess] to O(1/N) of the fit on n_syn generated rows alone (n_syn/2 per class), class 0's
-    generator mean off by delta e_1: the floor a(delta), the drift and tr(H V)/2 at theta_gen (AUG-3)."""
+class AugmentedTerms(NamedTuple):
+    """E[excess] to O(1/M) of an augmented fit: bias R(theta*) - Bayes, the drift, and tr(H V)/2 split
+    into the real rows' share (B_real) and the synthetic rows' (w^2 B_syn), so that every term a
+    wrong theory could drop or misweight is its own number (AUG-3)."""
+
+    bias: float
+    drift: float
+    real_noise: float
+    synthetic_noise: float
+
+    @property
+    def total(self) -> float:
+        return self.bias + self.drift + self.real_noise + self.synthetic_noise
+
+
+def augmented_excess(d: int, separation: float, n: int, n_syn: float, weight: float, shift: float) -> AugmentedTerms:
+    """The terms of E[excess] for the fit on n real rows (n/2 per class) and n_syn generated rows
+    (n_syn/2 per class) at loss weight w, class 0's generator mean off by delta e_1, all at the
+    mixture's population minimiser theta*(N) (AUG-3; n = 0: the floor a(delta) plus the
+    generator-only sampling terms, where w cancels)."""
     mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
     u_d = shift_direction(d, 0.0)
-    sources = [me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, n_syn / 2), me.Source(mu_1_d, cov_dd, 1.0, n_syn / 2)]
-    return me.expected_excess(rule_risk(mu_0_d, mu_1_d, cov_dd), bayes_balanced_error(separation), sources,
-                              bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+    synthetic = [me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, n_syn / 2, weight),
+                 me.Source(mu_1_d, cov_dd, 1.0, n_syn / 2, weight)]
+    real = [me.Source(mu_0_d, cov_dd, 0.0, n / 2), me.Source(mu_1_d, cov_dd, 1.0, n / 2)] if n > 0 else []
+    sources = synthetic + real
+    theta_p = me.population_minimiser(sources, bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+    a_inv_pp = np.linalg.inv(me.hessian_A(theta_p, sources))
+    risk, grad_p, hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)
+
+    def noise(part):
+        return float(me.first_order_excess(hess_pp, a_inv_pp @ me.gradient_covariance_B(theta_p, part) @ a_inv_pp))
+
+    drift = grad_p @ me.second_order_bias(theta_p, sources, me.sandwich_V(theta_p, sources))
+    return AugmentedTerms(float(risk - bayes_balanced_error(separation)), float(drift),
+                          noise(real) if real else 0.0, noise(synthetic))

@@ -3,12 +3,14 @@
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 from scipy import stats
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.linear_model import LogisticRegression
 
 from synthlaw.sims.geometry import GROUP_Y, bayes_group_error, group_counts, group_means, means_for
 from synthlaw.sims.spurious import draw_groups
-from synthlaw.theory.predictions.spurious import erm_minimiser, group_errors, law_s
+from synthlaw.theory.predictions.spurious import discriminant_rule, erm_minimiser, group_errors, law_s, minority_error
 from synthlaw.theory.risks import spurious as rs
 
 
@@ -45,3 +47,26 @@ def test_population_minimiser_matches_sklearn_on_a_large_sample():
     # sd of a coefficient at n = 2e5 is about 1/sqrt(n) times O(1); 5e-2 is > 10 sd
     np.testing.assert_allclose(sklearn_p, theta_p, atol=5e-2)
     assert theta_p[2] > 0.5  # weight on x_spur
+
+
+def test_minority_error_terms_are_order_one_over_n_and_the_drift_vanishes_at_balance():
+    """SPU-1's O(1/n) terms: drift and tr(HV)/2 scale exactly as 1/n (fixed group shares), the
+    drift is 0 at p = 1/2 (symmetry a -> -a), and the population term is the worst-group error."""
+    small, large = (minority_error(2, 2, 1.0, 1.0, p=0.2, n=n) for n in (1000, 4000))
+    np.testing.assert_allclose([large.drift * 4, large.variance * 4], [small.drift, small.variance], rtol=1e-6)
+    assert small.drift < 0 < small.variance
+    mean_gp, _ = law_s(2, 2, 1.0, 1.0)
+    np.testing.assert_allclose(small.bias, group_errors(erm_minimiser(2, 2, 1.0, 1.0, 0.2), mean_gp).max(),
+                               rtol=1e-12)
+    assert minority_error(2, 2, 1.0, 1.0, p=0.5, n=1000).drift == pytest.approx(0.0, abs=1e-12)
+
+
+def test_discriminant_rule_matches_lda_on_a_large_sample():
+    counts = group_counts(400_000, 0.1)
+    x_gnp = np.asarray(draw_groups(max(counts), *means_for(2, 2, 1.0, 1.0), key=jax.random.key(5)), np.float64)
+    x_np = np.concatenate([x_g[:c] for x_g, c in zip(x_gnp, counts, strict=True)])
+    y_n = np.repeat(GROUP_Y, counts)
+    fit = LinearDiscriminantAnalysis().fit(x_np, y_n)
+    # coefficients at n = 4e5 have sd about 1/sqrt(n) times O(1): 2e-2 is > 10 sd
+    np.testing.assert_allclose(np.append(fit.coef_[0], fit.intercept_[0]), discriminant_rule(2, 2, 1.0, 1.0, 0.1),
+                               atol=2e-2)

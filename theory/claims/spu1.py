@@ -9,7 +9,7 @@ from synthlaw.figures.augmentation import figure_spu1
 from synthlaw.models.registry import generator
 from synthlaw.settings import at_least, rule
 from synthlaw.sims.geometry import bayes_group_error
-from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
+from synthlaw.theory.claims.check import Check, Claim, Mutation
 from synthlaw.theory.claims.spec import SeededConfig
 from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
 from synthlaw.theory.notes import Note
@@ -35,31 +35,51 @@ def measure(config, *, key, options):
 
 
 def predict(config):
-    """Worst-group error and ||w_spur|| of the population ERM minimiser at each p."""
+    """Per p: the population ERM minimiser's worst-group and group-balanced errors, the O(1/n) drift
+    and variance terms of the mean minority-group error at n rows (notes/SPU-1.md), ||w_spur||, and
+    the rival: the worst-group error of the training mixture's LDA rule."""
     args = (config.d_core, config.d_spur, config.core, config.spur)
     mean_gp, _ = ps.law_s(*args)
     theta_gp = np.stack([ps.erm_minimiser(*args, p) for p in config.p])
-    return {"worst": np.array([ps.group_errors(t_p, mean_gp).max() for t_p in theta_gp]),
+    errors_gg = np.stack([ps.group_errors(t_p, mean_gp) for t_p in theta_gp])
+    terms = [ps.minority_error(*args, p=p, n=config.n) for p in config.p]
+    return {"worst": errors_gg.max(axis=1), "balanced": errors_gg.mean(axis=1),
+            "drift": np.array([t.drift for t in terms]), "variance": np.array([t.variance for t in terms]),
             "spur_norm": np.linalg.norm(theta_gp[:, config.d_core:-1], axis=1),
+            "lda": np.array([ps.group_errors(ps.discriminant_rule(*args, p), mean_gp).max() for p in config.p]),
             "bayes": float(bayes_group_error(config.core))}
+
+
+def expected_minority(prediction):
+    """E[mean minority-group error] at n rows: population worst-group error + drift + tr(H V)/2."""
+    return prediction["worst"] + prediction["drift"] + prediction["variance"]
 
 
 def judge(columns, config, prediction):
     checks = []
-    for p, pred in zip(config.p, prediction["worst"], strict=True):
+    for p, pred, rival in zip(config.p, expected_minority(prediction), prediction["lda"], strict=True):
         rows = np.isclose(columns["p"], p)
-        checks.append(Check(label=f"p={p:g}", quantity="minority-group (worst) error", prediction=pred,
-                            measured=mean_ci(columns["minority"][rows]),
-                            error_kind="relative", rival=prediction["bayes"] if p != 0.5 else None))
+        checks.append(Check(label=f"p={p:g}, n={config.n}", quantity="mean minority-group (worst) error",
+                            prediction=pred, measured=mean_ci(columns["minority"][rows]),
+                            error_kind="relative", rival=rival))
     return checks
+
+
+def _variance_without_half(prediction):
+    return {**prediction, "variance": 2.0 * prediction["variance"]}
+
+
+def _balanced_for_worst(prediction):
+    return {**prediction, "worst": prediction["balanced"]}
 
 
 CLAIM = Claim(
     id="SPU-1", note=Note("SPU-1.md"),
     source="CLAIMS.md SPU-1 (Setting S); the authors' code scores worst-group quantities",
-    quick=Spu1Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=(0.05, 0.1, 0.2, 0.5), n=4000, seeds=32),
-    full=Spu1Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=(0.02, 0.05, 0.1, 0.2, 0.3, 0.5), n=16000, seeds=128),
+    quick=Spu1Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=(0.05, 0.1, 0.2, 0.5), n=1000, seeds=2048),
+    full=Spu1Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=(0.02, 0.05, 0.1, 0.2, 0.3, 0.5), n=4000, seeds=8192),
     measure=measure, predict=predict, judge=judge, figure=figure_spu1,
-    mutations=(Mutation("worst-group error x 0.8", predict=scaled(0.8, "worst")),
-               Mutation("worst-group error x 1.2", predict=scaled(1.2, "worst"))),
+    mutations=(Mutation("tr(HV) instead of tr(HV)/2 in the O(1/n) term", predict=_variance_without_half),
+               Mutation("the group-balanced error of the ERM limit for its worst-group error",
+                        predict=_balanced_for_worst)),
 )

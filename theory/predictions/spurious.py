@@ -1,6 +1,8 @@
 """Setting S predictions (SPU-1..3 in CLAIMS): population minimisers over group mixtures and the
 sandwich covariances of augmented fits, in NumPy float64."""
 
+from typing import NamedTuple
+
 import numpy as np
 
 from synthlaw.sims.geometry import GROUP_Y, MINORITY, group_counts, group_means, means_for
@@ -34,28 +36,61 @@ def erm_minimiser(d_core: int, d_spur: int, core: float, spur: float, p: float):
     return me.population_minimiser(group_sources(mean_gp, counts_g), bayes_p)
 
 
+def minority_error(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int) -> me.ExcessTerms:
+    """SPU-1: E[minority-group error] of the fit on n rows of minority mass p, to O(1/n):
+    R(theta*) + grad R . E[theta_hat - theta*] + tr(H V)/2, R the mean error of the two minority
+    groups, V the sandwich over the four groups at their fixed counts (notes/SPU-1.md)."""
+    mean_gp, bayes_p = law_s(d_core, d_spur, core, spur)
+    a_kp, q_pp = zero_one.group_directions(mean_gp)
+    minority_kp = a_kp[np.asarray(MINORITY)]
+    sources = group_sources(mean_gp, [float(c) for c in group_counts(n, p)])
+    return me.expected_excess(lambda t: zero_one.mean_probit(t, minority_kp, q_pp), 0.0, sources, bayes_p)
+
+
+def discriminant_rule(d_core: int, d_spur: int, core: float, spur: float, p: float):
+    """SPU-1's rival: the population LDA rule Sigma_w^{-1} (m_+ - m_-) of the training mixture, b = 0.
+    Given y, x_core ~ N(y mu_c, I) and x_spur ~ N(y (1 - 2p) mu_s, I + 4 p (1 - p) mu_s mu_s'), so
+    w = (2 mu_c, 2 (1 - 2p) mu_s / (1 + 4 p (1 - p) ||mu_s||^2))."""
+    mu_c_d, mu_s_e = means_for(d_core, d_spur, float(core), float(spur))
+    w_s = 2.0 * (1.0 - 2.0 * p) * mu_s_e / (1.0 + 4.0 * p * (1.0 - p) * spur**2)
+    return np.concatenate([2.0 * mu_c_d, w_s, [0.0]])
+
+
 def _balanced_error_hessian(theta_p, mean_gp):
     return zero_one.mean_probit(theta_p, *zero_one.group_directions(mean_gp))[2]
 
 
+class SamplingTerms(NamedTuple):
+    """First-order group-balanced excess tr(H C)/2 and E||w_spur||^2 = tr(C_spur) for a covariance C
+    of the fitted theta around the Bayes rule."""
+
+    excess: float
+    spur_sq: float
+
+
+def _terms(h_pp, c_pp, d_core: int) -> SamplingTerms:
+    return SamplingTerms(float(me.first_order_excess(h_pp, c_pp)), float(np.trace(c_pp[d_core:-1, d_core:-1])))
+
+
 def balanced_sandwich(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int):
-    """tr(H V)/2 and E||w_spur||^2 = tr(V_spur) for n real rows of minority mass p, balanced by
-    perfect minority rows (SPU-2)."""
+    """SPU-2: n real rows of minority mass p, balanced by perfect minority rows. Returns the terms of
+    the sandwich V (the rows' group counts fixed) and of the inverse Fisher information A^{-1} (the
+    i.i.d.-rows covariance, a wrong theory here: fixed counts remove the between-group score variance)."""
     mean_gp, bayes_p = law_s(d_core, d_spur, core, spur)
     counts = group_counts(n, p)
     sources = group_sources(mean_gp, counts) + group_sources(
         mean_gp, [0.0 if not m else counts[0] - counts[1] for m in MINORITY])
-    v_pp = me.sandwich_V(bayes_p, sources)
-    excess = me.first_order_excess(_balanced_error_hessian(bayes_p, mean_gp), v_pp)
-    return float(excess), float(np.trace(v_pp[d_core:-1, d_core:-1]))
+    h_pp = _balanced_error_hessian(bayes_p, mean_gp)
+    return (_terms(h_pp, me.sandwich_V(bayes_p, sources), d_core),
+            _terms(h_pp, np.linalg.inv(me.hessian_A(bayes_p, sources)), d_core))
 
 
 def plugin_group_floor(d_core: int, d_spur: int, core: float, spur: float, *, n_group: int, n_minor: int):
-    """First-order excess and E||w_spur||^2 with n_group rows per group, the minority groups' from
-    plug-ins fitted on n_minor rows each: generator term tr(H Cov_gen)/2 plus sampling term tr(H V)/2
-    (SPU-3)."""
+    """SPU-3: n_group rows per group, the minority groups' from plug-ins fitted on n_minor rows each.
+    Returns the generator term (Cov_gen = plugin_covariance) and the sampling term (the sandwich V of
+    the n_group rows per group); the excess is their sum, tr(H (V + Cov_gen))/2."""
     mean_gp, bayes_p = law_s(d_core, d_spur, core, spur)
     sources = group_sources(mean_gp, [float(n_group)] * 4)
-    v_pp = me.sandwich_V(bayes_p, sources) + plugin_covariance(bayes_p, sources, (1, 2), n_minor)
-    excess = me.first_order_excess(_balanced_error_hessian(bayes_p, mean_gp), v_pp)
-    return float(excess), float(np.trace(v_pp[d_core:-1, d_core:-1]))
+    h_pp = _balanced_error_hessian(bayes_p, mean_gp)
+    return (_terms(h_pp, plugin_covariance(bayes_p, sources, (1, 2), n_minor), d_core),
+            _terms(h_pp, me.sandwich_V(bayes_p, sources), d_core))

@@ -28,6 +28,9 @@ class Aug1Config(SeededConfig):
     n_syn: tuple[int, ...] = rule(lambda v: v >= 2 and v % 2 == 0, ">= 2 and even (synthetic rows, half per class)")
     weight: tuple[float, ...] = rule(lambda v: v > 0, "> 0 (loss weights of a synthetic row, one curve each)")
 
+    def limits(self):
+        self.seeds_exceed_points("n_syn")
+
 
 def measure(config, *, key, options):
     """One sweep over the weights w and the synthetic rows N."""

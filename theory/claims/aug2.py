@@ -35,6 +35,7 @@ class Aug2Config(SeededConfig):
     weight: tuple[float, ...] = rule(lambda v: v > 0, "> 0 (loss weight of a synthetic row, one per regime)")
 
     def limits(self):
+        self.seeds_exceed_points("n_syn", "n_gen_floor")
         if len(self.n) != len(self.n_gen):
             self.fail("n", f"must pair with n_gen = {list(self.n_gen)} (one n per regime)")
         if len(self.weight) != len(self.n_gen):

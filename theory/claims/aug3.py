@@ -36,6 +36,9 @@ class Aug3Config(SeededConfig):
     shift_augmented: float = rule(lambda v: v > 0, "> 0 (the augmented panel's shift delta)")
     weight: tuple[float, ...] = rule(lambda v: v > 0, "> 0 (the augmented panel's loss weights w)")
 
+    def limits(self):
+        self.seeds_exceed_points("shift")
+
 
 def measure(config, *, key, options):
     """Panel 'floor': generator-only fits (n = 0, w = 1: w cancels) per delta; panel 'augmented': n real

@@ -32,6 +32,7 @@ class Aug4Config(SeededConfig):
     true_shift_scale: float = rule(lambda v: v > 0, "> 0 (1: the generator is off by exactly delta)")
 
     def limits(self):
+        self.seeds_exceed_points("n_syn")
         balance = round(self.rho * self.n_min) - self.n_min
         if not min(self.n_syn) < balance < max(self.n_syn):
             self.fail("n_syn", f"must have values below and above balance N = n_maj - n_min = {balance}")

@@ -25,6 +25,9 @@ class Imb2Config(SeededConfig):
     n_min: tuple[int, ...] = at_least(2, "the minority needs two rows")
     generator: str = one_of(GENERATORS, "the generator that balances the classes; the claim is for 'perfect'")
 
+    def limits(self):
+        self.seeds_exceed_points("n_min")
+
 
 def points(config):
     return [{"separation": config.separation, "n_min": n, "n_maj": int(round(config.rho * n)),

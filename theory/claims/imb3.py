@@ -43,6 +43,7 @@ class Imb3Config(SeededConfig):
                                                     "control measures another scale)")
 
     def limits(self):
+        self.seeds_exceed_points("shift")
         if "orthogonal" in self.directions and self.d < 2:
             self.fail("d", "an orthogonal shift direction needs d >= 2")
 

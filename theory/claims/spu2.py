@@ -27,6 +27,9 @@ class Spu2Config(SeededConfig):
     n: tuple[int, ...] = at_least(4, "real training rows")
     generator: str = one_of(GENERATORS, "the claim is for 'perfect'")
 
+    def limits(self):
+        self.seeds_exceed_points("n")
+
 
 def measure(config, *, key, options):
     return measure_spu([mixture_rows(n, config.p, True) for n in config.n], generator(config.generator),

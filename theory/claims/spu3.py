@@ -27,6 +27,9 @@ class Spu3Config(SeededConfig):
     n_minor: tuple[int, ...] = at_least(
         6, "real rows per minority group; the plug-in needs more rows than d_core + d_spur")
 
+    def limits(self):
+        self.seeds_exceed_points("n_minor")
+
 
 def measure(config, *, key, options):
     """Majority groups: n_group real rows; minority groups: n_group plug-in rows fitted on n_minor real."""

@@ -13,7 +13,7 @@ from synthlaw.theory.claims.spec import SeededConfig, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.augmentation import per_row_constant
-from synthlaw.theory.stats.intervals import Estimate, bootstrap_slope, by_seed, curve_ratio, curve_share, loglog_slope
+from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, curve_share, loglog_slope
 
 RIVAL_GAMMA = 0.5
 
@@ -68,7 +68,7 @@ def judge(columns, config, prediction):
         label = f"w={w:g}, M = n + wN, {m_g[0]:g}..{m_g[-1]:g}"
         checks += [
             Check(label=label, quantity="gamma in b M^-gamma", prediction=prediction["gamma"][w],
-                  measured=Estimate(-slope.value, -slope.hi, -slope.lo), error_kind="absolute", rival=RIVAL_GAMMA),
+                  measured=-slope, error_kind="absolute", rival=RIVAL_GAMMA),
             Check(label=label, quantity="whole curve: measured / predicted excess (rival c/N)", prediction=1.0,
                   measured=curve_ratio(excess_sg, prediction["excess"][w]), error_kind="relative",
                   rival=curve_share(prediction["large_n"], prediction["excess"][w])),

@@ -62,8 +62,10 @@ def judge(columns, config, prediction):
               measured=curve_ratio(excess_sg, prediction["excess"]), error_kind="relative", rival=real_only),
         Check(label=label, quantity="whole curve: measured / predicted ||w_spur||^2", prediction=1.0,
               measured=curve_ratio(spur_sg, prediction["spur_sq"]), error_kind="relative", rival=real_only),
+        # ||w_spur||^2 is not judged point by point: a squared norm over d_spur = 2 coordinates is
+        # chi^2-like per seed, and its T^2 region (which assumes near-Gaussian seeds) covered 96% at
+        # 99% and 98% at 99.9% over 100 calibration runs, pivot mean -0.33 (0.11): miscalibrated.
         every_point(label, excess_sg, prediction["excess"], "excess"),
-        every_point(label, spur_sg, prediction["spur_sq"], "||w_spur||^2"),
     ]
 
 

@@ -68,8 +68,8 @@ class Coverage:
 
     @property
     def se(self) -> float:
-        """The binomial standard error of share."""
-        return float(np.sqrt(max(self.share * (1 - self.share), 1 / self.runs**2) / self.runs))
+        """The binomial standard error of share (0 when every run or none covers)."""
+        return float(np.sqrt(self.share * (1 - self.share) / self.runs))
 
     @property
     def band(self) -> tuple[int, int]:

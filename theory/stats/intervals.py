@@ -11,9 +11,9 @@ any of 35 exact predictions FAILs is at most 3.5% (Bonferroni). Figures draw 95%
 sqrt(S/(S-1))), which stay stable at a 99.9% level where percentiles of a few thousand resamples
 would not.
 
-Every Estimate a check uses also carries its interval at any other level (`at`) and its pivot
-(`pivot`: about N(0, 1) over runs when the target is the truth), which `synthlaw calibrate` turns
-into coverage at 80, 95, 99 and 99.9% (CLAIMS.md, "What a check must show").
+Every Estimate a check uses also carries its interval at any other level (`at`), from which
+`synthlaw calibrate` measures coverage at 80, 95, 99 and 99.9% and Check.pivot the prediction's
+normal score (CLAIMS.md, "What a check must show").
 """
 
 import dataclasses
@@ -31,8 +31,8 @@ N_BOOT = 2000
 class Estimate:
     """A point estimate with its confidence interval (lo, hi) at the level it was built for.
 
-    interval(level) -> (lo, hi) rebuilds it at another level and pivot(target) standardises a
-    target against it; both are None for an estimate written by hand, which then has no coverage."""
+    interval(level) -> (lo, hi) rebuilds it at another level (calibrate's coverage and Check.pivot);
+    it is None for an estimate written by hand, which then has no coverage."""
 
     value: float
     lo: float

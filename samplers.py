@@ -5,9 +5,20 @@
 Each sampler is a thin layer over tables/generators.fit_table_generator: it brings every
 class that `sampling_strategy` names to its target count and returns the original rows, then the
 new rows class by class in sorted class order, as imbalanced-learn does. X is a NumPy array or a
-numeric pandas DataFrame (y an array or a Series); the output has the input's type, a DataFrame
+pandas DataFrame (y an array or a Series); the output has the input's type, a DataFrame
 keeps its columns and dtypes (new rows cast to them, as imblearn casts) and gets a fresh
 RangeIndex. Labels may be any sortable values; any number of classes >= 2 is supported.
+
+Mixed tables: a DataFrame may hold text (object or string), category and boolean columns. Each is
+turned into codes (a category column's own codes, otherwise pd.factorize over the sorted values,
+a blank cell one more level), the generator runs on the codes representation
+(tables/generators.py: SMOTE is SMOTE-NC, or SMOTE-N when no column is numeric), and the new rows
+are written back in the column's dtype: a category column keeps its categories, text stays text,
+and a new row only ever holds a level its column had. SMOTENC and SMOTEN take NumPy object
+arrays too (imblearn's), with the categorical columns named by indices or a mask. A numeric NaN is
+a blank: RandomOverSampler copies it, SMOTE, ADASYN and the plug-in impute the column's median
+first, the transformer reads it as a level. fit_resample sets variant_ to the algorithm that ran
+("smote-nc", "smote-n", ...).
 
 random_state: an int seeds jax.random.key(int); a np.random.RandomState draws that seed from
 itself (as scikit-learn passes them); None draws a fresh seed from the operating system's
@@ -108,28 +119,118 @@ def jax_key(random_state) -> jax.Array:
     raise ValueError(f"random_state = {random_state!r}: allowed: an int, a numpy RandomState or None")
 
 
-def table_arrays(X, y) -> tuple[np.ndarray, np.ndarray]:
-    """x_nd (float64) and y_n from X and y, checked: 2-D, numeric, finite, one class label per row."""
-    if hasattr(X, "dtypes") and hasattr(X, "columns"):
-        bad = [c for c, t in X.dtypes.items() if t.kind not in "biuf"]
-        if bad:
-            raise ValueError(f"X column {bad[0]!r} has dtype {X.dtypes[bad[0]]}; the samplers take numeric columns")
-    x_nd, y_n = np.asarray(X), np.asarray(y)
-    if x_nd.ndim != 2 or x_nd.dtype.kind not in "biuf":
-        raise ValueError(f"X: shape {x_nd.shape}, dtype {x_nd.dtype}; expected a 2-D numeric array (rows x columns)")
-    if y_n.ndim != 1 or len(y_n) != len(x_nd):
-        raise ValueError(f"y: shape {y_n.shape}; expected one label per row of X ({len(x_nd)} rows)")
+def is_frame(X) -> bool:
+    return hasattr(X, "dtypes") and hasattr(X, "columns")
+
+
+def checked_labels(y, n: int) -> np.ndarray:
+    """y_n: one class label per row of X (n rows), not continuous."""
+    y_n = np.asarray(y)
+    if y_n.ndim != 1 or len(y_n) != n:
+        raise ValueError(f"y: shape {y_n.shape}; expected one label per row of X ({n} rows)")
     if y_n.dtype.kind == "f" and not np.all(y_n == np.round(y_n)):
         raise ValueError(f"y has non-integer values ({y_n[y_n != np.round(y_n)][0]:g}, ...); the samplers take "
                          "class labels (scikit-learn's 'continuous' targets are not classes)")
-    if not np.isfinite(x_nd).all():
-        raise ValueError("X has NaN or infinite values; the samplers take finite numbers")
+    return y_n
+
+
+def table_arrays(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """x_nd (float64) and y_n from X and y, checked: 2-D, numeric, no infinity (NaN is a blank),
+    one class label per row."""
+    if is_frame(X):
+        bad = [c for c, t in X.dtypes.items() if t.kind not in "biuf"]
+        if bad:
+            raise ValueError(f"X column {bad[0]!r} has dtype {X.dtypes[bad[0]]}; the samplers take numeric columns")
+    x_nd = np.asarray(X)
+    if x_nd.ndim != 2 or x_nd.dtype.kind not in "biuf":
+        raise ValueError(f"X: shape {x_nd.shape}, dtype {x_nd.dtype}; expected a 2-D numeric array (rows x columns)")
+    y_n = checked_labels(y, len(x_nd))
+    if np.isinf(x_nd).any():
+        raise ValueError("X has infinite values; the samplers take finite numbers (NaN for a blank)")
     return x_nd.astype(np.float64), y_n
+
+
+def is_categorical(dtype) -> bool:
+    """A category, text (object, string) or boolean dtype."""
+    import pandas as pd
+
+    return isinstance(dtype, (pd.CategoricalDtype, pd.StringDtype)) or pd.api.types.is_bool_dtype(dtype) or (
+        isinstance(dtype, np.dtype) and dtype.kind in "OSU")
+
+
+def column_codes(values, dtype) -> tuple[np.ndarray, object]:
+    """(codes_n, levels) of one categorical column: a category dtype's own codes (a blank the code
+    after its categories), otherwise pd.factorize over the sorted values (a blank one level)."""
+    import pandas as pd
+
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes_n = np.asarray(pd.Categorical(values, dtype=dtype).codes, np.int64)
+        return np.where(codes_n < 0, len(dtype.categories), codes_n), None
+    try:
+        return pd.factorize(pd.Series(values, dtype=dtype), sort=True, use_na_sentinel=False)
+    except TypeError:  # values that do not sort together (text and numbers): first-seen order
+        return pd.factorize(pd.Series(values, dtype=dtype), use_na_sentinel=False)
+
+
+def column_values(codes_n: np.ndarray, levels, dtype):
+    """The column's values for codes_n (column_codes' inverse), in its dtype."""
+    import pandas as pd
+
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(np.where(codes_n == len(dtype.categories), -1, codes_n), dtype=dtype)
+    return pd.Series(levels.take(codes_n), dtype=dtype).array
+
+
+def mixed_arrays(X, y, categorical_d: np.ndarray):
+    """x_nd (codes representation), y_n, levels_d and each categorical column's levels, from a
+    DataFrame or a 2-D array whose categorical columns categorical_d may hold any values."""
+    frame = is_frame(X)
+    columns = [X.iloc[:, j] for j in range(X.shape[1])] if frame else list(np.asarray(X, dtype=object).T)
+    x_nd = np.empty((len(X), len(categorical_d)))
+    levels, levels_d = {}, np.zeros(len(categorical_d), int)
+    for j, column in enumerate(columns):
+        dtype = column.dtype if frame else np.dtype(object)
+        name = X.columns[j] if frame else j
+        if categorical_d[j]:
+            codes_n, levels[j] = column_codes(np.asarray(column, dtype=object) if not frame else column, dtype)
+            x_nd[:, j] = codes_n
+            levels_d[j] = len(dtype.categories) + 1 if levels[j] is None else len(levels[j])  # pyright: ignore
+            continue
+        try:
+            x_nd[:, j] = column.to_numpy(np.float64, na_value=np.nan) if frame else column.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"X column {name!r} is numeric here but holds {column[0]!r}; name it categorical "
+                             "(categorical_features) or give it numbers") from None
+        if np.isinf(x_nd[:, j]).any():
+            raise ValueError(f"X column {name!r} has infinite values; the samplers take finite numbers "
+                             "(NaN for a blank)")
+    return x_nd, checked_labels(y, len(x_nd)), levels_d, levels
+
+
+def like_mixed_input(X, y, x_new_nd: np.ndarray, y_new_n: np.ndarray, categorical_d: np.ndarray, levels: dict):
+    """Original rows, then the new rows decoded to X's columns and dtypes (a fresh RangeIndex)."""
+    y_all = np.concatenate([np.asarray(y), y_new_n])
+    if not is_frame(X):
+        new_nd = x_new_nd.astype(object)
+        for j, levels_j in levels.items():
+            new_nd[:, j] = np.asarray(levels_j.take(x_new_nd[:, j].astype(np.int64)), dtype=object)
+        return np.vstack([np.asarray(X, dtype=object), new_nd]), y_all
+    import pandas as pd
+
+    new = {}
+    for j, (name, dtype) in enumerate(X.dtypes.items()):
+        if categorical_d[j]:
+            new[name] = column_values(x_new_nd[:, j].astype(np.int64), levels[j], dtype)
+        else:
+            new[name] = pd.array(x_new_nd[:, j]).astype(dtype)
+    x_out = pd.concat([X.reset_index(drop=True), pd.DataFrame(new, columns=X.columns)], ignore_index=True)
+    y_out = pd.Series(y_all, dtype=y.dtype, name=y.name, index=x_out.index) if isinstance(y, pd.Series) else y_all
+    return x_out.astype(X.dtypes.to_dict()), y_out
 
 
 def like_input(X, y, x_new_nd: np.ndarray, y_new_n: np.ndarray):
     """Original rows, then new rows, in X's and y's types (imbalanced-learn's output rules)."""
-    if not (hasattr(X, "dtypes") and hasattr(X, "columns")):
+    if not is_frame(X):
         x_all = np.asarray(X)
         return np.vstack([x_all, x_new_nd.astype(x_all.dtype)]), np.concatenate([np.asarray(y), y_new_n])
     import pandas as pd
@@ -164,21 +265,43 @@ class Oversampler(EstimatorBase):  # pyright: ignore[reportGeneralTypeIssues] (a
         if short:
             raise ValueError(f"{type(self).__name__}: class {short[0]!r} has {counts[short[0]]} rows; {why}")
 
-    def fit_resample(self, X, y):
-        """X_resampled, y_resampled: X's rows, then the new rows of each resampled class."""
-        x_nd, y_n = table_arrays(X, y)
+    def categorical_columns(self, X):
+        """The categorical columns' mask, or None for a numeric table: a DataFrame's category, text
+        and boolean columns."""
+        mask_d = np.array([is_categorical(t) for t in X.dtypes]) if is_frame(X) else None
+        return mask_d if mask_d is not None and mask_d.any() else None
+
+    def resample_codes(self, x_nd, y_n, categorical_d=None, levels_d=None) -> tuple[np.ndarray, np.ndarray]:
+        """The new rows, class by class in sorted class order, and their labels, for rows already in
+        the codes representation (tables/schema.py; categorical_d None: numbers only). fit_resample
+        and `synthlaw oversample` call it; sets sampling_strategy_ and variant_."""
         classes, class_n, count_c = np.unique(y_n, return_inverse=True, return_counts=True)
         counts = dict(zip(classes.tolist(), count_c.tolist(), strict=True))
         targets = sampling_targets(self.sampling_strategy, counts)
         self.check_rows(counts, targets)
         key_fit, key_draw = jax.random.split(jax_key(self.random_state))
-        fitted = fit_table_generator(self.method, x_nd, class_n, key=key_fit, **self._options())
+        mixed = {} if categorical_d is None else {"categorical_d": categorical_d, "levels_d": levels_d}
+        fitted = fit_table_generator(self.method, x_nd, class_n, key=key_fit, **mixed, **self._options())
         new = [(c, fitted.sample(i, targets[c], key=jax.random.fold_in(key_draw, i)))
                for i, c in enumerate(counts) if targets.get(c)]
-        self.sampling_strategy_ = targets
+        self.sampling_strategy_, self.variant_ = targets, fitted.variant
         x_new_nd = np.vstack([x for _, x in new]) if new else np.zeros((0, x_nd.shape[1]))
         y_new_n = np.concatenate([np.full(len(x), c, dtype=y_n.dtype) for c, x in new]) if new else y_n[:0]
-        return like_input(X, y, x_new_nd, y_new_n)
+        return x_new_nd, y_new_n
+
+    def fit_resample(self, X, y):
+        """X_resampled, y_resampled: X's rows, then the new rows of each resampled class."""
+        categorical_d = self.categorical_columns(X)
+        if categorical_d is None:
+            x_nd, y_n = table_arrays(X, y)
+            mixed = {}
+        else:
+            x_nd, y_n, levels_d, levels = mixed_arrays(X, y, categorical_d)
+            mixed = {"categorical_d": categorical_d, "levels_d": levels_d}
+        x_new_nd, y_new_n = self.resample_codes(x_nd, y_n, **mixed)
+        if categorical_d is None:
+            return like_input(X, y, x_new_nd, y_new_n)
+        return like_mixed_input(X, y, x_new_nd, y_new_n, categorical_d, levels)
 
 
 class RandomOverSampler(Oversampler):
@@ -203,6 +326,58 @@ class SMOTE(Oversampler):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.k_neighbors = k_neighbors
+
+
+class SMOTENC(SMOTE):
+    """SMOTE-NC (imblearn's SMOTENC; models/smote_nc.py): neighbours by numeric distance plus the
+    median numeric standard deviation squared per differing category, numeric columns
+    interpolated, each category the most frequent among the k neighbours. categorical_features:
+    "auto" (a DataFrame's category, text and boolean columns), column indices, column names or a
+    boolean mask; no one-hot is built."""
+
+    def __init__(self, categorical_features="auto", *, sampling_strategy="auto", random_state=None, k_neighbors=5):
+        self.categorical_features = categorical_features
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+
+    def categorical_columns(self, X):
+        """categorical_features as a mask; ValueError (imblearn's) with no numeric or no categorical column."""
+        chosen, d = self.categorical_features, np.shape(X)[1]
+        if isinstance(chosen, str) and chosen == "auto":
+            if not is_frame(X):
+                raise ValueError(f"categorical_features = 'auto' reads a pandas DataFrame's dtypes; X is a "
+                                 f"{type(X).__name__}: pass column indices or a boolean mask")
+            mask_d = np.array([is_categorical(t) for t in X.dtypes], bool)
+        else:
+            chosen = np.atleast_1d(np.asarray(chosen))
+            if chosen.size == 0:
+                mask_d = np.zeros(d, bool)
+            elif chosen.dtype.kind == "b" and chosen.shape == (d,):
+                mask_d = chosen
+            elif chosen.dtype.kind in "iu" and np.all((chosen >= 0) & (chosen < d)):
+                mask_d = np.isin(np.arange(d), chosen)
+            elif chosen.dtype.kind in "OU" and is_frame(X) and np.isin(chosen, X.columns).all():
+                mask_d = np.asarray(X.columns.isin(chosen))
+            else:
+                raise ValueError(f"categorical_features = {self.categorical_features!r}: allowed: 'auto', indices in "
+                                 f"0 .. {d - 1}, column names of a DataFrame X, or a boolean mask of {d} columns")
+        if mask_d.all():
+            raise ValueError("SMOTE-NC is not designed to work only with categorical features. It requires some "
+                             "numerical features (use SMOTEN).")
+        if not mask_d.any():
+            raise ValueError("SMOTE-NC is not designed to work only with numerical features. It requires some "
+                             "categorical features (use SMOTE).")
+        return mask_d
+
+
+class SMOTEN(SMOTE):
+    """SMOTE-N (imblearn's SMOTEN; models/smote_nc.py): every column categorical, neighbours by the
+    value difference metric, each new category the most frequent among the base row and its k
+    nearest class rows (ties to the first in sorted order)."""
+
+    def categorical_columns(self, X):
+        return np.ones(np.shape(X)[1], bool)
 
 
 class ADASYN(Oversampler):

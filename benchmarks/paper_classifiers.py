@@ -59,7 +59,7 @@ def main() -> None:
                       f"{(np.abs(z) <= 2).sum()} of {len(z)} points within 2 combined se")
         stems = sorted({s for d in designs for s, _, _ in d.parts})
         pool_x_nd, pool_y_n, offsets = paper_sweeps.pool_of(tables, stems)
-        index_r, weight_r = paper_sweeps.design_rows(designs[:20], offsets)
+        index_r, weight_r, _ = paper_sweeps.design_rows(designs[:20], offsets, pool_y_n)
         seed_r = [d.tags["seed"] for d in designs[:20]]
         for fit in (RANDOM_FOREST, XGBOOST):
             for across in ("designs", "library"):

@@ -11,7 +11,14 @@ subprocess, so peak memories do not mix, and prints wall time, peak RSS (ru_maxr
 "padded" restores the old layout (every design padded to the largest, chunks of 128 replicates);
 "bucketed" is today's run_designs (size buckets, chunks sized by the sweep memory budget).
 
-    python benchmarks/paper_memory.py [--train-rows 100000] [--features 50] [--skip-padded]
+--mixed measures a mixed table end to end instead (issue 20): one CSV of --train-rows rows and
+--features columns, ten of them categorical (text levels; one with 10 000 levels drawn from a
+Zipf law, the others 2-20 levels) and the rest numeric with 5% blank cells, a text label with 10%
+"rare" rows, run through the whole `synthlaw paper --csv` pipeline (reading and typing, the split,
+random oversampling fitted on the seed, the ratio and augmentation sweeps, the report) in a child
+process: wall time and peak RSS.
+
+    python benchmarks/paper_memory.py [--train-rows 100000] [--features 50] [--skip-padded] [--mixed]
 """
 
 import argparse
@@ -47,6 +54,59 @@ def write_folder(folder: Path, n_train: int, n_test: int, d: int, seed_size: int
     save("test", rows(n_test))
     save("ros0", rows(1800, 0))
     save("ros1", rows(2800, 1))
+
+
+def write_mixed(path: Path, n: int, d: int, n_categorical: int = 10) -> None:
+    """One mixed CSV (see the module docstring): the label shifts every numeric column by 0.3 and
+    the first level of each categorical column by 20 points."""
+    rng = np.random.default_rng(0)
+    rare_n = rng.random(n) < 0.1
+    columns = {}
+    for j in range(d - n_categorical):
+        x_n = (rng.standard_normal(n) + 0.3 * rare_n).round(3).astype(str)
+        x_n[rng.random(n) < 0.05] = ""
+        columns[f"x{j}"] = x_n
+    for j in range(n_categorical):
+        if j == 0:
+            code_n = (rng.zipf(1.3, n) - 1) % 10_000
+        else:
+            levels = 2 + (j * 7) % 19
+            code_n = np.where(rng.random(n) < 0.2 * rare_n, 0, rng.integers(0, levels, n))
+        columns[f"c{j}"] = np.char.add("level_", code_n.astype(str))
+    columns["y"] = np.where(rare_n, "rare", "common")
+    lines = [",".join(columns)] + [",".join(row) for row in zip(*columns.values(), strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def child_mixed(csv: str, out: str) -> None:
+    """The whole `synthlaw paper --csv` run on the mixed table, in this process."""
+    import jax
+
+    from synthlaw.tables.generators import METHODS
+    from synthlaw.tables.runner import run_paper
+    from synthlaw.tables.settings import PaperSettings
+
+    start = time.perf_counter()
+    run_paper(PaperSettings(label="y", csv=Path(csv), generators=(METHODS["ros"],), out=Path(out)))
+    print(json.dumps({"seconds": time.perf_counter() - start, "jax": jax.__version__,
+                      "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}))
+
+
+def mixed(n: int, d: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mixed.csv"
+        write_mixed(path, n, d)
+        print(f"mixed table: {n} rows x {d} columns (10 categorical, one of 10 000 levels), "
+              f"{path.stat().st_size / 2**20:.0f} MB; synthlaw paper --csv, generator ros, logistic, both sweeps")
+        done = subprocess.run([sys.executable, __file__, "--child-mixed", str(path), str(Path(tmp) / "out")],
+                              capture_output=True, text=True)
+        if done.returncode:
+            print(f"failed (exit {done.returncode}): {done.stderr.strip()[-600:]}")
+            return
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        notes = [line for line in done.stderr.splitlines() if "features" in line or "fold" in line]
+        print("\n".join(notes))
+        print(f"wall {r['seconds']:.1f} s, peak RSS {r['peak_gb']:.2f} GB (jax {r['jax']})")
 
 
 def child(folder: str, sweep: str, layout: str) -> None:
@@ -87,10 +147,16 @@ def main() -> None:
     parser.add_argument("--test-rows", type=int, default=20_000)
     parser.add_argument("--features", type=int, default=50)
     parser.add_argument("--skip-padded", action="store_true", help="only today's bucketed layout")
+    parser.add_argument("--mixed", action="store_true", help="a mixed CSV through the whole paper pipeline")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child-mixed", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(*args.child)
+    if args.child_mixed:
+        return child_mixed(*args.child_mixed)
+    if args.mixed:
+        return mixed(args.train_rows, args.features)
     layouts = ["bucketed"] if args.skip_padded else ["padded", "bucketed"]
     with tempfile.TemporaryDirectory() as tmp:
         write_folder(Path(tmp), args.train_rows, args.test_rows, args.features)

@@ -1,4 +1,4 @@
-"""The oversample subcommand: resample a numeric CSV with synthlaw.samplers."""
+"""The oversample subcommand: resample a CSV, text columns and blanks included, with synthlaw.samplers."""
 
 import sys
 from pathlib import Path
@@ -7,18 +7,28 @@ from synthlaw.cli.usage import UsageError
 
 OVERSAMPLERS = {"ros": "RandomOverSampler", "smote": "SMOTE", "adasyn": "ADASYN", "plugin": "GaussianPlugin",
                 "transformer": "TransformerOversampler"}
+NEIGHBOURS = {"smote": "k_neighbors", "adasyn": "n_neighbors"}
 
 
 def add_parser(commands) -> None:
-    oversample = commands.add_parser("oversample", help="add synthetic rows to a numeric CSV (imblearn's rules)")
-    oversample.add_argument("--csv", type=Path, required=True, help="numeric CSV with a header row")
-    oversample.add_argument("--label", required=True, help="class column")
-    oversample.add_argument("--method", required=True, choices=tuple(OVERSAMPLERS), help="generator")
+    oversample = commands.add_parser("oversample", help="add synthetic rows to a CSV (imblearn's rules)")
+    oversample.add_argument("--csv", type=Path, required=True,
+                            help="CSV with a header row; numbers, text categories and blank cells")
+    oversample.add_argument("--label", required=True, help="class column (text or integers; any number of classes)")
+    oversample.add_argument("--method", required=True, choices=tuple(OVERSAMPLERS),
+                            help="generator (smote is SMOTE-NC on a table with text columns, SMOTE-N on one of "
+                                 "text only)")
     oversample.add_argument("--out", type=Path, required=True, help="output CSV: the rows, then the new rows")
     oversample.add_argument("--seed", type=int, default=0, help="JAX random seed (default 0)")
     oversample.add_argument("--sampling-strategy", default="auto",
                             help="auto (every class to the majority's count) or a float in (0, 1]: "
                                  "minority/majority after resampling (two classes)")
+    oversample.add_argument("--k-neighbors", type=int, help="neighbours of smote and adasyn (default 5)")
+    oversample.add_argument("--categorical", default="", help="comma-separated columns typed as categories "
+                                                              "(text columns are categorical anyway)")
+    oversample.add_argument("--numeric", default="", help="comma-separated columns that must be numbers")
+    oversample.add_argument("--missing", choices=("level", "error"), default="level",
+                            help="blank cells (empty, NA, NaN, null, ?): level (default: kept) or error")
 
 
 def sampling_strategy_arg(text: str):
@@ -31,35 +41,36 @@ def sampling_strategy_arg(text: str):
         raise UsageError(f"--sampling-strategy {text!r}: allowed: auto or a float in (0, 1]") from None
 
 
+def checked_paths(args) -> None:
+    """--out must be a file path other than --csv."""
+    if args.out.resolve() == args.csv.resolve():
+        raise UsageError(f"--out {str(args.out)!r}: the same file as --csv; write the result to another file")
+    if args.out.is_dir():
+        raise UsageError(f"--out {str(args.out)!r}: is a folder; give a file path")
+    if args.k_neighbors is not None and args.method not in NEIGHBOURS:
+        raise UsageError(f"--k-neighbors: only with --method {' or '.join(NEIGHBOURS)}, not {args.method}")
+
+
 def run_oversample(args) -> int:
-    import numpy as np
-
-    from synthlaw import samplers
-    from synthlaw.tables.read import TableError, read_csv, write_csv
-
+    checked_paths(args)
     strategy = sampling_strategy_arg(args.sampling_strategy)
+    from synthlaw.cli.paper import flag_words, names_of
+    from synthlaw.tables.read import TableError
+    from synthlaw.tables.resample import read_classes, resample_table
+
     try:
-        header, cells = read_csv(args.csv)
+        table = read_classes(args.csv, args.label, categorical=names_of(args.categorical),
+                             numeric=names_of(args.numeric), missing=args.missing)
     except TableError as err:
-        raise UsageError(str(err)) from None
-    if args.label not in header:
-        raise UsageError(f"--label {args.label!r}: no such column in {args.csv}; columns: {', '.join(header)}")
-    bad_r, bad_c = np.nonzero(~np.isfinite(cells))
-    if len(bad_r):
-        raise UsageError(f"{args.csv}: line {bad_r[0] + 2}, column {header[bad_c[0]]!r}: "
-                         f"{cells[bad_r[0], bad_c[0]]} is not a finite number")
-    column = header.index(args.label)
-    y_n = cells[:, column]
-    y_n = y_n.astype(np.int64) if np.all(y_n == np.round(y_n)) else y_n  # classes read as 0, 1 (not 0.0, 1.0)
-    sampler = getattr(samplers, OVERSAMPLERS[args.method])(sampling_strategy=strategy, random_state=args.seed)
+        raise UsageError(flag_words(str(err))) from None
+    from synthlaw import samplers
+
+    options = {} if args.k_neighbors is None else {NEIGHBOURS[args.method]: args.k_neighbors}
+    sampler = getattr(samplers, OVERSAMPLERS[args.method])(sampling_strategy=strategy, random_state=args.seed,
+                                                           **options)
     try:
-        x_res, y_res = sampler.fit_resample(np.delete(cells, column, axis=1), y_n)
-    except ValueError as err:
+        summary = resample_table(table, sampler, args.out)
+    except (ValueError, OverflowError) as err:
         raise UsageError(f"--method {args.method} on {args.csv}: {err}") from None
-    rows = np.insert(x_res, column, y_res, axis=1)
-    write_csv(args.out, header, rows)
-    before, after = (dict(zip(*np.unique(y, return_counts=True), strict=True)) for y in (y_n, y_res))
-    counts = ", ".join(f"{c}: {before[c]} -> {after[c]}" for c in after)
-    print(f"oversample: {args.method} on {args.csv}, rows per {args.label} {counts}; wrote {args.out} "
-          f"({len(rows)} rows)", file=sys.stderr)
+    print(f"oversample: {args.method} ({sampler.variant_}) on {args.csv}, {summary}; wrote {args.out}", file=sys.stderr)
     return 0

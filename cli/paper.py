@@ -13,7 +13,18 @@ def add_parser(commands) -> None:
     source = paper.add_mutually_exclusive_group(required=True)
     source.add_argument("--data", type=Path, help="folder laid out like shared/data/gender")
     source.add_argument("--csv", type=Path, help="one CSV table: synthlaw splits it into OUT/data (seed, train, test)")
-    paper.add_argument("--label", required=True, help="label column (values 0 and 1; 1 is the minority)")
+    paper.add_argument("--label", required=True,
+                       help="label column: with --data 0 and 1 (1 the minority); with --csv any values")
+    paper.add_argument("--positive", help="with --csv: the label value to oversample (default: 1 for a 0/1 label, "
+                                          "else the rarest class; other classes together are 0)")
+    paper.add_argument("--categorical", default="", help="with --csv: comma-separated columns typed as categories "
+                                                          "(text columns are categorical anyway)")
+    paper.add_argument("--numeric", default="", help="with --csv: comma-separated columns that must be numbers")
+    paper.add_argument("--keep", default="", help="with --csv: comma-separated columns kept although constant "
+                                                   "or identifier-like")
+    paper.add_argument("--missing", choices=("level", "error"), default="level",
+                       help="blank cells (empty, NA, NaN, null, ?): level (default: kept; numbers imputed for the "
+                            "classifiers with an indicator) or error")
     paper.add_argument("--spurious", help="spurious attribute column: also run the spurious-group sweeps")
     paper.add_argument("--seed-size", type=int, help="with --csv: seed rows, balanced over the classes "
                                                      "(groups with --spurious) (default 200)")
@@ -38,9 +49,11 @@ def add_parser(commands) -> None:
 
 
 FLAGS = {"data", "csv", "label", "spurious", "seed_size", "test_fraction", "generators", "fit_on", "protocol",
-         "methods", "sweeps", "standardize", "classifier", "solver", "seed", "out"}
+         "methods", "sweeps", "standardize", "classifier", "solver", "seed", "out", "positive", "categorical",
+         "numeric", "keep", "missing"}
 LEADING_FIELD = re.compile(r"^(?:paper\.)?([a-z_]+)(?=[ :=])")
 SPELLED_FIELD = re.compile(r"\b(seed_size|test_fraction|fit_on)\b")
+ASSIGNED_FIELD = re.compile(r"(?<![\w.-])([a-z_]+)(?= = )")
 
 
 def flag(field: str) -> str:
@@ -48,11 +61,13 @@ def flag(field: str) -> str:
 
 
 def flag_words(message: str) -> str:
-    """A lower layer's error in the command line's words: the field it starts with, and every
-    field spelled with an underscore, become flags (paper.seed_size = 1 -> --seed-size = 1)."""
+    """A lower layer's error in the command line's words: the field it starts with, every field
+    given a value ("missing = 'error'"), and every field spelled with an underscore, become flags
+    (paper.seed_size = 1 -> --seed-size = 1)."""
     match = LEADING_FIELD.match(message)
     if match and match.group(1) in FLAGS:
         message = flag(match.group(1)) + message[match.end():]
+    message = ASSIGNED_FIELD.sub(lambda m: flag(m.group(1)) if m.group(1) in FLAGS else m.group(1), message)
     return SPELLED_FIELD.sub(lambda m: flag(m.group(1)), message)
 
 
@@ -83,7 +98,14 @@ def paper_settings(args):
     return PaperSettings(label=args.label, data=args.data, csv=args.csv, spurious=args.spurious,
                          generators=tuple(METHODS[name] for name in names), fit_on=tuple(fit_on),
                          protocol=args.protocol, methods=tuple(args.methods or ()), sweeps=tuple(sweeps),
-                         standardize=args.standardize, fit=fit, seed=args.seed, out=args.out, **given)
+                         standardize=args.standardize, fit=fit, seed=args.seed, out=args.out,
+                         positive=args.positive, categorical=names_of(args.categorical),
+                         numeric=names_of(args.numeric), keep=names_of(args.keep), missing=args.missing, **given)
+
+
+def names_of(text: str) -> tuple[str, ...]:
+    """Comma-separated column names (checked against the table when it is read)."""
+    return tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
 
 
 def run_paper(args) -> int:

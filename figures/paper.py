@@ -6,7 +6,8 @@ lower is better everywhere and the a + b / N law reads as AUG-2 states it. synth
 (filled markers, 2 standard errors) sit beside the authors' stored means (hollow markers, from
 compare_stored's rows); stored log cross-entropies are drawn as exp(stored).
 - ratio: two panels with a shared y-axis, the balanced arm and the augmented arm; the imbalanced
-  arm (no oversampling; it reads no synthetic rows, so it is one curve for every method) in both;
+  arm (no oversampling; it reads no synthetic rows, so it is one curve for every method) and the
+  baselines that add no rows (class weights, the moved threshold) in both;
 - augmentation: each method's augmented arm with its fitted a + b / N and 95% band, and the
   train-on-all line.
 """
@@ -26,6 +27,8 @@ AUTHORS = {"synthetic_allseed": "LLM, fit on use", "synthetic": "LLM, fit on see
            "adasyn": "ADASYN", "ros": "random oversampling"}
 OURS = {"ros": "random oversampling", "smote": "SMOTE", "adasyn": "ADASYN", "plugin": "Gaussian plug-in",
         "transformer": "transformer"}
+BASELINES = {"class_weights": ("class weights (no new rows)", "--"),
+             "threshold": ("threshold moved by the prior's log-odds", ":")}
 FIGSIZE = (9.0, 3.4)  # at DPI: about 1000 px wide, the report's width
 DPI = 115
 
@@ -56,12 +59,12 @@ def stored_points(rows: list, method: str, arm: str, metric: str) -> tuple:
     return i, (np.exp(v) if metric.endswith("_ce") else loss(v, metric))
 
 
-def draw_arm(ax, summary, rows, method, arm, metric, color, label, dx):
+def draw_arm(ax, summary, rows, method, arm, metric, color, label, dx, linestyle="-"):
     """Seed means +- 2 se (filled) and stored means (hollow, shifted by dx) of one method and arm."""
     keep = (summary["method"] == method) & (summary["arm"] == arm)
     x, i = summary["x"][keep], summary["i"][keep]
     ax.errorbar(x, loss(summary[f"{metric}_mean"][keep], metric), yerr=2 * summary[f"{metric}_se"][keep],
-                color=color, marker="o", markersize=3.5, capsize=2, linewidth=1.2, label=label)
+                color=color, marker="o", markersize=3.5, capsize=2, linewidth=1.2, label=label, linestyle=linestyle)
     si, sv = stored_points(rows, method, arm, metric)
     if len(si):
         x_of_i = dict(zip(i.tolist(), x.tolist(), strict=True))
@@ -87,12 +90,15 @@ def legend(fig, axes, has_stored: bool):
 
 def figure_ratio(summary: dict, rows: list, task: str, metric: str):
     """Loss against the imbalance ratio: balanced arm | augmented arm, every method, shared y."""
-    methods = list(dict.fromkeys(summary["method"].tolist()))
+    methods = [m for m in dict.fromkeys(summary["method"][summary["arm"] == "balanced"].tolist())]
     color = colors(methods)
     fig, axes = new_figure(2, sharey=True)
     titles = ("oversampled to balance", "balanced + 1.5 seed_size rows per class at w = 0.5")
     for ax, arm, title in zip(axes, ("balanced", "augmented"), titles, strict=True):
         draw_arm(ax, summary, rows, methods[0], "imbalanced", metric, "black", "no oversampling (real rows only)", 0.2)
+        for baseline, (label, style) in BASELINES.items():
+            for m in dict.fromkeys(summary["method"][summary["arm"] == baseline].tolist()):
+                draw_arm(ax, summary, rows, m, baseline, metric, "dimgrey", label, 0.2, style)
         for m in methods:
             draw_arm(ax, summary, rows, m, arm, metric, color[m], method_label(m), 0.2)
         ax.set(xlabel="imbalance ratio (majority / minority)", title=f"{task}: {title}")

@@ -21,7 +21,10 @@ held-out test.csv by a logistic regression (scikit-learn's C = 1, exact optimum)
 - **imbalanced**: the seed rows plus k real majority rows (no oversampling);
 - **balanced**: imbalanced plus k synthetic minority rows, so both classes have equal counts;
 - **augmented**: balanced plus extra synthetic rows of both classes, at loss weight w = 0.5;
-- **train_all**: every real training row (the augmentation sweep's reference line).
+- **train_all**: every real training row (the augmentation sweep's reference line);
+- **class_weights** and **threshold** (method "baseline", imbalance ratio sweep): the imbalanced
+  arm's rows with no new row, each class reweighted to half the total weight, or the decision
+  threshold moved by the training prior's log-odds (predict 1 where the balanced posterior > 1/2).
 
 The ratio sweep's grid index i = 0..9 adds k = i · seed_size / 2 majority rows; its x is the
 imbalance ratio (seed_size / 2 + k) / (seed_size / 2) = 1 + i, and its augmented arm adds
@@ -131,6 +134,21 @@ def convergence_text(rows: list[dict]) -> list[str]:
             "the solver lbfgs-like-authors reproduces those fits.", ""]
 
 
+def largest_ratio_table(summary: dict, metric: str = "balanced") -> list[str]:
+    """Balanced accuracy at the ratio sweep's largest ratio, every method and arm, best first."""
+    first = summary["method"][summary["arm"] == "imbalanced"][0]  # the same rows for every method: once
+    last = (summary["i"] == summary["i"].max()) & ((summary["arm"] != "imbalanced") | (summary["method"] == first))
+    order = np.argsort(-summary[f"{metric}_mean"][last], kind="stable")
+    lines = [f"At the largest imbalance ratio ({summary['x'][last][0]:g}), {metric} accuracy, seed mean ± se, "
+             "best first:", "", "| rows | arm | mean | se |", "|---|---|---|---|"]
+    for r in np.flatnonzero(last)[order]:
+        new_rows = summary["method"][r] != "baseline" and summary["arm"][r] != "imbalanced"
+        name = method_label(summary["method"][r]) if new_rows else "no new rows"
+        lines.append(f"| {name} | {summary['arm'][r]} | {summary[f'{metric}_mean'][r]:.4f} "
+                     f"| {summary[f'{metric}_se'][r]:.4f} |")
+    return lines + [""]
+
+
 def summary_table(summary: dict, metric: str = "balanced") -> str:
     lines = ["| method | arm | i | x | mean | se |", "|---|---|---|---|---|---|"]
     for r in range(len(summary["method"])):
@@ -139,12 +157,35 @@ def summary_table(summary: dict, metric: str = "balanced") -> str:
     return "\n".join(lines)
 
 
+def quality_table(quality) -> list[str]:
+    """The synthetic-row quality table (tables/quality.py), one line per generator run and class."""
+    lines = ["## Is a synthetic row any good?", "",
+             "Per generator and class, against the held-out test rows of that class (never trained on): the "
+             "farthest column's distance (Kolmogorov-Smirnov for numbers, total variation for categories) and the "
+             "mean over columns; the mean gap between the real and synthetic pairwise associations (Spearman, "
+             "Cramér's V, correlation ratio); a classifier two-sample test, the held-out AUC of a logistic fit "
+             "telling real from synthetic rows (0.5: indistinguishable; it sees each column's law more than their "
+             "dependence); and the median distance to the closest training row (Gower: numbers by range, "
+             "categories 0/1) of the synthetic rows against that of the held-out real rows, with the share of "
+             "synthetic rows that copy a training row exactly (memorisation; random oversampling copies by "
+             "design).", "",
+             "| rows | class | farthest column | mean column distance | association gap | two-sample AUC "
+             "| closest-row distance: synthetic / held-out | exact copies |", "|---|---|---|---|---|---|---|---|"]
+    for r in quality:
+        q = r.quality
+        lines.append(f"| {method_label(r.name)} | {r.label} | {r.worst_column} {q.worst_distance:.3f} "
+                     f"| {q.mean_distance:.3f} | {q.association_gap:.3f} | {q.c2st_auc:.3f} "
+                     f"| {q.dcr_synthetic:.3f} / {q.dcr_holdout:.3f} | {q.copy_share:.1%} |")
+    return lines + [""]
+
+
 def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=(), fits=(),
-                       class_counts: tuple | None = None) -> Path:
+                       class_counts: tuple | None = None, quality=()) -> Path:
     """results[(task, sweep)] = (columns, summary, comparison rows, law fits {(method, metric): fit
     or None}, empty for the ratio sweep); PNGs and report.md into out_dir. notes: lines on the input
     (split, warnings); fits: the generators fitted (records with name, task, reused, seconds,
-    loss_s, holdout_loss_b); class_counts: (majority, minority) real training rows, for AUG-4."""
+    loss_s, holdout_loss_b); class_counts: (majority, minority) real training rows, for AUG-4;
+    quality: the synthetic-row quality records (name, label, quality, worst_column)."""
     out_dir = Path(out_dir)
     lines = ["# synthlaw paper report", "", INTRO, "Run: " + ", ".join(f"{k}: {v}" for k, v in run_info.items()), ""]
     if notes:
@@ -160,6 +201,8 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
         if trained:
             write_atomic(out_dir / "generator_loss.png", png_bytes(figure_losses(trained)))
             lines += ["![generator training loss](generator_loss.png)", ""]
+    if quality:
+        lines += quality_table(quality)
     seed_size = int(run_info.get("seed size", 200))
     for (task, sweep), (columns, summary, rows, law) in results.items():
         name = f"{task}_{sweep}"
@@ -171,6 +214,8 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
             lines += [f"![{name} {metric}]({name}_{metric}.png)", ""]
             if law:
                 lines += law_table(law, metric) + [""]
+        if sweep == "ratio":
+            lines += largest_ratio_table(summary)
         if law:
             lines += recommendation(law, seed_size, float(columns["n_synthetic"].max()))
             if class_counts is not None and task == "imbalance":

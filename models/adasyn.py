@@ -12,6 +12,11 @@ imblearn fits its neighbour search with k + 1 neighbours and drops the first (th
 this module excludes the row itself, which is the same unless another row sits at distance 0.
 Distances are computed in the rows' dtype (float32 from fit_table_generator), so a near-tie at
 the k-th neighbour (relative gap below about 1e-6) may resolve otherwise than imblearn's float64.
+
+On mixed rows (generate_mixed; imblearn's ADASYN takes numeric rows only) both neighbour searches
+use the SMOTE-NC distance with the class's sigma (models/smote_nc.py), and each new row is a
+SMOTE-NC row from its base row: numeric columns interpolated, categories the mode of the base
+row's k nearest class rows.
 """
 
 from functools import partial
@@ -20,24 +25,18 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from synthlaw.models import smote_nc
 from synthlaw.models.smote import nearest_neighbours
 from synthlaw.models.synthetic import Synthetic
 
-QUERY_BATCH = 256  # class rows whose distances to the whole table are held at once
 
-
-@partial(jax.jit, static_argnames=("k",))
-def other_class_counts(x_nd, is_class_n, class_m, k: int):
-    """For each class row class_m[i] (indices into x_nd), how many of its k nearest other rows
-    (Euclidean) are not of the class: other_m."""
-    index_n = jnp.arange(x_nd.shape[0])
-
-    def count(i):
-        dist_n = jnp.sum((x_nd - x_nd[i][None, :]) ** 2, axis=1)
-        near_k = jax.lax.top_k(-jnp.where(index_n == i, jnp.inf, dist_n), k)[1]
-        return jnp.sum(~is_class_n[near_k])
-
-    return jax.lax.map(count, class_m, batch_size=QUERY_BATCH)
+def other_class_counts(x_nd, is_class_n, class_m, k: int, cat_nq=None, penalty=0.0):
+    """For each class row class_m[i] (indices into the table), how many of its k nearest other
+    rows are not of the class: other_m. Euclidean on x_nd, or with categorical codes cat_nq the
+    SMOTE-NC distance (x_nd then the numeric columns; smote_nc.nc_neighbours)."""
+    cat_nq = jnp.zeros((len(x_nd), 0), jnp.int32) if cat_nq is None else cat_nq
+    return jnp.sum(~jnp.asarray(is_class_n)[smote_nc.nc_neighbours(x_nd, cat_nq, jnp.asarray(class_m), penalty, k)],
+                   axis=1)
 
 
 def rows_per_parent(other_m: np.ndarray, n_new: int, k: int) -> np.ndarray:
@@ -76,6 +75,24 @@ def generate(x_nd, y_n, label, n_new: int, k: int = 5, *, key) -> Synthetic:
     is_class_n = np.asarray(y_n) == label
     class_m = np.flatnonzero(is_class_n)
     x_nd = jnp.asarray(x_nd)
-    other_m = other_class_counts(x_nd, jnp.asarray(is_class_n), jnp.asarray(class_m), k)
+    other_m = other_class_counts(x_nd, is_class_n, class_m, k)
     count_m = rows_per_parent(np.asarray(other_m), n_new, k)
     return interpolate(x_nd[class_m], jnp.asarray(count_m), int(count_m.sum()), k, key=key)
+
+
+def generate_mixed(x_nd, y_n, categorical_d, label, n_new: int, k: int = 5, *, key) -> Synthetic:
+    """ADASYN on mixed rows (codes representation, no NaN, some numeric column): imblearn's
+    weights with the SMOTE-NC distance, then SMOTE-NC rows (module docstring); x_nd float64,
+    parents (base, partner) indexing the class rows in table order."""
+    categorical_d = np.asarray(categorical_d, bool)
+    is_class_n = np.asarray(y_n) == label
+    class_m = np.flatnonzero(is_class_n)
+    num_np, cat_nq = smote_nc.split_columns(np.asarray(x_nd), categorical_d)
+    penalty = smote_nc.median_std(np.asarray(x_nd)[class_m][:, ~categorical_d]) ** 2
+    other_m = other_class_counts(num_np, is_class_n, class_m, k, cat_nq, penalty)
+    count_m = rows_per_parent(np.asarray(other_m), n_new, k)
+    num_mp, cat_mq = num_np[class_m], cat_nq[class_m]
+    neighbours_mk = smote_nc.nc_neighbours(num_mp, cat_mq, jnp.arange(len(class_m)), penalty, k)
+    base_n = np.repeat(np.arange(len(class_m)), count_m)
+    num_new_np, cat_new_nq, parents_n2 = smote_nc.nc_rows(num_mp, cat_mq, neighbours_mk, base_n, key=key)
+    return Synthetic(smote_nc.join_columns(num_new_np, cat_new_nq, categorical_d), parents_n2)

@@ -3,9 +3,12 @@
 The paper's practical approach: train a transformer on the table's rows with the label as the
 class token, then sample rows conditionally on the label. Each column gets a codebook
 (models/table_tokens.py), so binary, {-1, 1} and rounded columns decode to values that occur in
-the table. Options come in one frozen, validated TransformerOptions. With checkpoint_dir, the
-trained model is saved as transformer-{hash}.npz, the hash covering the training rows, labels,
-training options and key, and a second call with the same inputs loads it instead of training.
+the table; on a mixed table (the codes representation: categorical_d marks the columns of codes)
+each code a categorical column holds is a token of its own, decoded back to that code, and a
+numeric blank (NaN) is a level of its column, decoded back to NaN. Options come in one frozen,
+validated TransformerOptions. With checkpoint_dir, the trained model is saved as
+transformer-{hash}.npz, the hash covering the training rows, labels, categorical columns, training
+options and key, and a second call with the same inputs loads it instead of training.
 """
 
 import dataclasses
@@ -34,7 +37,7 @@ from synthlaw.settings import Settings, above, at_least, one_of, rule
 
 SAMPLE_CHUNK = 1024  # rows drawn per compiled sampling call, so any n_new compiles once
 SAMPLING_OPTIONS = ("temperature", "decoding")  # not part of training, so not of the checkpoint hash
-CHECKPOINT_VERSION = 2  # in the hash: raise it when training changes, so old files are not reused
+CHECKPOINT_VERSION = 3  # in the hash: raise it when training changes, so old files are not reused
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,7 +45,9 @@ class TransformerOptions(Settings):
     """Model size, training and sampling options of the transformer method. The defaults are those
     that matched SMOTE fitted on the same rows on gender and craft (benchmarks/transformer_on_tables.py).
 
-    n_bins: levels per column at most (a column with <= n_bins distinct values gets one per value);
+    n_bins: levels per numeric column at most (a column with <= n_bins distinct values gets one per
+        value; a blank level comes on top); a categorical column keeps all its codes, and the vocab
+        grows to the largest column's (TabularConfig.vocab says what that costs);
     holdout: fraction of rows held out, scored every 100 steps; the model kept is the one with the
         lowest held-out loss (early stopping; 0: no rows held out, the last model is kept);
     decoding: "empirical" (a training value of the drawn level) or "uniform" (inside its bin).
@@ -74,12 +79,16 @@ class TransformerOptions(Settings):
                            warmup=min(100, self.steps // 10), weight_decay=self.weight_decay)
 
 
-def checkpoint_name(x_nd: np.ndarray, y_n: np.ndarray, options: TransformerOptions, *, key) -> str:
-    """transformer-{hash}.npz, the hash of the version, rows, labels, training options and key."""
+def checkpoint_name(x_nd: np.ndarray, y_n: np.ndarray, options: TransformerOptions, *, key,
+                    categorical_d=None) -> str:
+    """transformer-{hash}.npz, the hash of the version, rows, labels, categorical columns (None
+    hashes as all False, which trains the same), training options and key."""
     h = hashlib.sha256(f"v{CHECKPOINT_VERSION}".encode())
     h.update(repr(x_nd.shape).encode())
     h.update(np.ascontiguousarray(x_nd, np.float64).tobytes())
     h.update(np.ascontiguousarray(y_n, np.int64).tobytes())
+    h.update(np.zeros(x_nd.shape[1], bool).tobytes() if categorical_d is None
+             else np.ascontiguousarray(categorical_d, bool).tobytes())
     training = {k: v for k, v in options.as_dict().items() if k not in SAMPLING_OPTIONS}
     h.update(json.dumps(training, sort_keys=True).encode())
     h.update(np.asarray(jax.random.key_data(key)).tobytes())
@@ -101,7 +110,8 @@ def load_fit(path: Path) -> TabularFit:
     return TabularFit(model, Codebook(*(extra[f] for f in Codebook._fields)), extra["loss_s"], extra["holdout_loss_b"])
 
 
-def train_on_rows(x_nd: np.ndarray, y_n: np.ndarray, options: TransformerOptions, *, key) -> TabularFit:
+def train_on_rows(x_nd: np.ndarray, y_n: np.ndarray, options: TransformerOptions, *, key,
+                  categorical_d=None) -> TabularFit:
     """Hold out round(holdout * n) random rows, then train on the rest (models/tabular_transformer.py)."""
     key_split, key_train = jax.random.split(key)
     n_holdout = int(round(options.holdout * len(y_n)))
@@ -111,24 +121,27 @@ def train_on_rows(x_nd: np.ndarray, y_n: np.ndarray, options: TransformerOptions
                            layers=options.layers, width=options.width, heads=options.heads)
     holdout = (x_nd[held], y_n[held]) if n_holdout else None
     return train_tabular(x_nd[kept], y_n[kept], config, options.train_config(), key=key_train,
-                         holdout=holdout)
+                         holdout=holdout, categorical_d=categorical_d)
 
 
 def fit_transformer(x_nd: np.ndarray, y_n: np.ndarray, options: TransformerOptions, *, key,
-                    checkpoint_dir=None) -> TabularFit:
-    """Train on (x_nd, y_n) with y_n the class token, or load the same training from checkpoint_dir."""
+                    checkpoint_dir=None, categorical_d=None) -> TabularFit:
+    """Train on (x_nd, y_n) with y_n the class token, or load the same training from checkpoint_dir.
+    categorical_d: (d,) bool, the columns of codes (None: every column numeric); numeric columns may
+    hold NaN."""
     if checkpoint_dir is None:
-        return train_on_rows(x_nd, y_n, options, key=key)
-    path = Path(checkpoint_dir) / checkpoint_name(x_nd, y_n, options, key=key)
+        return train_on_rows(x_nd, y_n, options, key=key, categorical_d=categorical_d)
+    path = Path(checkpoint_dir) / checkpoint_name(x_nd, y_n, options, key=key, categorical_d=categorical_d)
     if path.is_file():
         return load_fit(path)
-    fit = train_on_rows(x_nd, y_n, options, key=key)
+    fit = train_on_rows(x_nd, y_n, options, key=key, categorical_d=categorical_d)
     save_fit(path, fit)
     return fit
 
 
 def sample_rows(fit: TabularFit, options: TransformerOptions, label: int, n_new: int, *, key) -> np.ndarray:
-    """n_new float64 rows of class `label`: tokens drawn in chunks of SAMPLE_CHUNK rows, then decoded."""
+    """n_new float64 rows of class `label`: tokens drawn in chunks of SAMPLE_CHUNK rows, then decoded
+    (a categorical column's codes exactly, NaN from a blank level)."""
     key_tokens, key_decode = jax.random.split(key)
     graphdef, state = nnx.split(fit.model)
     chunks = [np.asarray(sample_tokens(graphdef, state, label, SAMPLE_CHUNK, key=jax.random.fold_in(key_tokens, c),

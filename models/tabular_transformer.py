@@ -1,9 +1,10 @@
 """A decoder-only transformer over serialised table rows, with a categorical head (GEN-2 in CLAIMS).
 
 A row becomes the tokens [class, level 1, ..., level d], where level j is the row's value token in
-column j's codebook (models/table_tokens.py: one level per value for a
-column with few distinct values, quantile bins otherwise); the columns come in a fixed order, so
-a position names its column. Sampling draws each level among the levels valid for its column;
+column j's codebook (models/table_tokens.py: one level per value for a numeric column with few
+distinct values, quantile bins otherwise, one level per code of a categorical column, and a blank
+level for a numeric column with NaN); the columns come in a fixed order, so a position names its
+column. Sampling draws each level among the levels valid for its column;
 decoding maps levels back to values. The blocks are those of
 models/transformer.py; the optimiser is that of models/transformer_training.py.
 """
@@ -27,8 +28,9 @@ from synthlaw.settings import Settings, at_least
 
 @dataclasses.dataclass(frozen=True)
 class TabularConfig(Settings):
-    """Sizes: classes, columns d, levels per column at most n_bins, layers, width, heads
-    (width % heads == 0); levels: each column's level count (empty: n_bins for every column)."""
+    """Sizes: classes, columns d, levels per numeric column at most n_bins, layers, width, heads
+    (width % heads == 0); levels: each column's level count (empty: n_bins for every column), more
+    than n_bins for a categorical column with more codes or a numeric column with a blank level."""
 
     owner: ClassVar[str] = "TabularConfig"
     n_classes: int = at_least(1, default=2)
@@ -42,13 +44,17 @@ class TabularConfig(Settings):
 
     def limits(self):
         heads_divide_width(self, self.width, self.heads)
-        if self.levels and (len(self.levels) != self.d or max(self.levels) > self.n_bins):
-            self.fail("levels", f"must be empty or d = {self.d} counts of at most n_bins = {self.n_bins}")
+        if self.levels and len(self.levels) != self.d:
+            self.fail("levels", f"must be empty or d = {self.d} counts")
 
     @property
     def vocab(self) -> int:
-        """Class tokens, then level tokens (shared by the columns; position t is column t)."""
-        return self.n_classes + self.n_bins
+        """Class tokens, then level tokens (shared by the columns; position t is column t): as many
+        as the column with the most levels has, and at least n_bins. That cost is every position's:
+        embedding and head hold vocab x width weights, and a batch's logits b x d x vocab floats, so
+        one categorical column with 10 000 codes makes each of the d softmaxes 10 000 wide (b = 128,
+        d = 50: 256 MB of float32 logits per step, their gradient as much again)."""
+        return self.n_classes + max((self.n_bins, *self.levels))
 
     @property
     def length(self) -> int:
@@ -58,7 +64,7 @@ class TabularConfig(Settings):
 
 def encode(x_nd, y_n, book: Codebook, config: TabularConfig):
     """Rows and classes -> tokens_nt = [class, level 1, ..., level d]."""
-    level_nd = config.n_classes + encode_levels(x_nd, book.cuts_dk)
+    level_nd = config.n_classes + encode_levels(x_nd, book)
     return jnp.concatenate([jnp.asarray(y_n)[:, None], level_nd], axis=1).astype(jnp.int32)
 
 
@@ -89,12 +95,17 @@ class TabularTransformer(nnx.Module):
         self.norm_out = nnx.LayerNorm(w, rngs=rngs)
         self.head = nnx.Linear(w, config.vocab, kernel_init=nnx.initializers.zeros, rngs=rngs)
 
-    def __call__(self, tokens_bt):
+    def hidden(self, tokens_bt):
+        """tokens_bt -> h_btw, the normalised output of the last block (the head's input)."""
         t = tokens_bt.shape[1]
         h_btw = self.embed(tokens_bt) + self.position_tw[...][None, :t]
         for block in self.blocks:
             h_btw = block(h_btw)
-        logits_btv = self.head(self.norm_out(h_btw))
+        return self.norm_out(h_btw)
+
+    def __call__(self, tokens_bt):
+        t = tokens_bt.shape[1]
+        logits_btv = self.head(self.hidden(tokens_bt))
         return jnp.where(valid_tv(self.config)[None, :t], logits_btv, jnp.finfo(logits_btv.dtype).min)
 
 
@@ -105,6 +116,22 @@ def token_loss(graphdef, params, tokens_bt):
 
 
 jitted_token_loss = jax.jit(token_loss, static_argnums=0)
+LOGITS_PER_CALL = 2**26  # logits one held-out call holds at most (256 MB of float32)
+
+
+def rows_per_call(config: TabularConfig) -> int:
+    """Rows whose logits (rows x length x vocab) fit in LOGITS_PER_CALL."""
+    return max(1, LOGITS_PER_CALL // (config.length * config.vocab))
+
+
+def heldout_loss(graphdef, params, tokens_ht, rows: int) -> float:
+    """token_loss over tokens_ht, `rows` rows per call (one call when they fit): the calls' losses
+    weighted by their rows."""
+    if len(tokens_ht) <= rows:
+        return float(jitted_token_loss(graphdef, params, tokens_ht))
+    starts = range(0, len(tokens_ht), rows)
+    return sum(float(jitted_token_loss(graphdef, params, tokens_ht[i:i + rows])) * len(tokens_ht[i:i + rows])
+               for i in starts) / len(tokens_ht)
 
 
 @partial(jax.jit, static_argnames=("graphdef", "train", "n_steps"))
@@ -137,12 +164,13 @@ class TabularFit(NamedTuple):
     holdout_loss_b: np.ndarray
 
 
-def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, holdout=None) -> TabularFit:
-    """Fit the codebook on x_nd (config.levels is set from it), then train a fresh
-    TabularTransformer on the rows of every class. holdout = (x_hd, y_h) is scored after each
-    block, and the model returned is the one after the block with the lowest held-out loss.
-    Every call with the same config, train and row count reuses one compiled block."""
-    book = fit_codebook(np.asarray(x_nd, np.float64), config.n_bins)
+def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, holdout=None,
+                  categorical_d=None) -> TabularFit:
+    """Fit the codebook on x_nd (categorical_d: (d,) bool, None for none; config.levels is set from
+    it), then train a fresh TabularTransformer on the rows of every class. holdout = (x_hd, y_h) is
+    scored after each block, and the model returned is the one after the block with the lowest
+    held-out loss. Every call with the same config, train and row count reuses one compiled block."""
+    book = fit_codebook(np.asarray(x_nd, np.float64), config.n_bins, categorical_d)
     config = dataclasses.replace(config, levels=tuple(int(k) for k in book.levels_d))
     tokens_nt = encode(jnp.asarray(x_nd), y_n, book, config)
     graphdef = graph_of(lambda: TabularTransformer(config, rngs=nnx.Rngs(0)))
@@ -153,7 +181,7 @@ def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, 
     def run(p, o, i, n):
         p, o, loss_s = train_block(graphdef, p, o, tokens_nt, i, key=key_data, train=train, n_steps=n)
         if holdout_tokens_ht is not None:
-            holdout_loss_b.append(float(jitted_token_loss(graphdef, p, holdout_tokens_ht)))
+            holdout_loss_b.append(heldout_loss(graphdef, p, holdout_tokens_ht, rows_per_call(config)))
             if holdout_loss_b[-1] <= min(holdout_loss_b):
                 best["params"] = p
         return p, o, loss_s
@@ -165,12 +193,15 @@ def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, 
 @partial(jax.jit, static_argnames=("graphdef", "n_new"))
 def sample_tokens(graphdef, state, label, n_new: int, *, key, temperature):
     """n_new rows of tokens_nt starting with class token `label`, each next token drawn from
-    softmax(logits / temperature) over the tokens valid at its position."""
+    softmax(logits / temperature) over the tokens valid at its position (the head applied at that
+    position only: n_new x vocab logits per step)."""
     model = nnx.merge(graphdef, state)
     tokens_nt = jnp.zeros((n_new, model.config.length), jnp.int32).at[:, 0].set(label)
+    mask_tv = valid_tv(model.config)
 
     def draw_next(t, tokens_nt):
-        logits_nv = jnp.take(model(tokens_nt[:, :-1]), t - 1, axis=1)
+        logits_nv = model.head(jnp.take(model.hidden(tokens_nt[:, :-1]), t - 1, axis=1))
+        logits_nv = jnp.where(jnp.take(mask_tv, t - 1, axis=0)[None, :], logits_nv, jnp.finfo(logits_nv.dtype).min)
         token_n = jax.random.categorical(jax.random.fold_in(key, t), logits_nv / temperature)
         return tokens_nt.at[:, t].set(token_n)
 

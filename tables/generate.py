@@ -30,7 +30,7 @@ import numpy as np
 from synthlaw.sims.engine.fingerprint import source_fingerprint
 from synthlaw.sims.engine.store import write_atomic
 from synthlaw.tables.generators import Method, fit_table_generator
-from synthlaw.tables.read import Table, Tables, read_csv, spurious_bit, to_table, write_csv
+from synthlaw.tables.read import Table, Tables, read_text, spurious_bit, write_csv
 
 FIT_ON = ("seed", "use")
 MAX_DRAWS = 8  # adasyn gives sum_i rint(w_i n) rows, a few more or fewer than asked: draw again
@@ -96,7 +96,7 @@ def problem(tables: Tables, task: str, rows: Table) -> tuple:
 
 
 def cells_for(tables: Tables, task: str, generator, stem_sfx: str, n: int, j_s, *, key) -> np.ndarray:
-    """Cells (features in tables.features order, then the label) of one synthetic file."""
+    """Codes (features in tables.features order, then the label) of one synthetic file."""
     if task == "imbalance":
         y = int(stem_sfx)
         x_nd = draw_rows(generator, y, n, key=key)
@@ -108,6 +108,13 @@ def cells_for(tables: Tables, task: str, generator, stem_sfx: str, n: int, j_s, 
         x_nd = np.insert(x_nd, j_s, s_values[g // 2], axis=1)
         blocks.append(np.column_stack([x_nd, np.full(m, g % 2, np.float64)]))
     return np.concatenate(blocks)
+
+
+def read_codes(path: Path, schema) -> np.ndarray:
+    """A synthetic file written by generate, read back as codes (features, then the 0/1 label)."""
+    header, _, rows = read_text(path)
+    cells_nd = np.array(rows, dtype=object).reshape(-1, len(header))
+    return np.column_stack([schema.encode(cells_nd[:, :-1], f"{path}: "), cells_nd[:, -1].astype(np.float64)])
 
 
 def smallest_class(tables: Tables, fit_on: str, task: str) -> tuple[int, int]:
@@ -139,22 +146,27 @@ def generate(tables: Tables, run: GeneratorRun, task: str, needs: dict, *, seed:
     header = list(tables.features) + [tables.label]
     paths = {sfx: Path(data_dir) / f"{name}{sfx}.csv" for sfx in needs}
     reused = entry.get("key") == key_text and all(p.is_file() for p in paths.values())
+    schema = tables.typed
     if reused:
         loss_s, holdout_b = np.asarray(entry["loss_s"]), np.asarray(entry["holdout_loss_b"])
-        cells = {sfx: read_csv(p)[1] for sfx, p in paths.items()}
+        codes = {sfx: read_codes(p, schema) for sfx, p in paths.items()}
     else:
         key = jax.random.fold_in(jax.random.key(seed), zlib.crc32(f"{name}/{task}".encode()))
+        kept = np.arange(len(schema.names)) != (-1 if j_s is None else j_s)  # the columns fitted
         fitted = fit_table_generator(run.method, x_nd, c_n, key=jax.random.fold_in(key, 0),
-                                     checkpoint_dir=Path(checkpoint_dir) / f"{name}_{task}")
-        cells = {sfx: cells_for(tables, task, fitted, sfx, n, j_s, key=jax.random.fold_in(key, 1 + k))
+                                     checkpoint_dir=Path(checkpoint_dir) / f"{name}_{task}",
+                                     categorical_d=schema.categorical_d[kept], levels_d=schema.levels_d[kept])
+        codes = {sfx: cells_for(tables, task, fitted, sfx, n, j_s, key=jax.random.fold_in(key, 1 + k))
                  for k, (sfx, n) in enumerate(needs.items())}
         for sfx, p in paths.items():
-            write_csv(p, header, cells[sfx])
+            write_csv(p, header, np.column_stack([schema.decode(codes[sfx][:, :-1]),
+                                                  codes[sfx][:, -1].astype(np.int64).astype(str).astype(object)]))
         loss_s, holdout_b = np.asarray(fitted.loss_s, float), np.asarray(fitted.holdout_loss_b, float)
         cache = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
         cache[f"{name}/{task}"] = {"key": key_text, "loss_s": loss_s.tolist(), "holdout_loss_b": holdout_b.tolist()}
         write_atomic(cache_path, json.dumps(cache, indent=1))
-    out = {name + sfx: to_table(p, header, cells[sfx], header, tables.label, tables.spurious)
-           for sfx, p in paths.items()}
+    j_table = None if tables.spurious is None else schema.names.index(tables.spurious)
+    out = {name + sfx: Table(c[:, :-1], c[:, -1].astype(np.int32), None if j_table is None else c[:, j_table])
+           for sfx, c in codes.items()}
     return Generated(name, task, out, loss_s, holdout_b, reused, time.perf_counter() - start)
 

@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from synthlaw.sims.engine.store import write_atomic
+from synthlaw.tables.schema import Schema, TableError, number_text
 
 REAL_FILES = ("seed", "train", "train0", "train1", "test")
 GROUP_FILES = ("train_pos", "train_neg")
@@ -32,10 +33,6 @@ DELIMITERS = ",;\t|"
 SNIFF_LINES = 20
 PAIRS = (("0", "1"), ("_pos", "_neg"))
 METHOD_ORDER = ("synthetic_allseed", "synthetic", "smote", "adasyn", "ros")
-
-
-class TableError(ValueError):
-    """Bad input in a data folder: one line naming file, field, value and what is allowed."""
 
 
 class Table(NamedTuple):
@@ -47,7 +44,9 @@ class Table(NamedTuple):
 
 
 class Tables(NamedTuple):
-    """A loaded folder: tables[name] for every file stem read, the feature names, the methods."""
+    """A loaded folder: tables[name] for every file stem read (features as codes, tables/schema.py),
+    the feature names, the methods, warnings on the input, and the features' schema (None: every
+    feature numeric, as a data folder's)."""
 
     folder: Path
     label: str
@@ -56,6 +55,12 @@ class Tables(NamedTuple):
     methods: tuple
     tables: dict
     warnings: tuple = ()
+    schema: Schema | None = None
+
+    @property
+    def typed(self) -> Schema:
+        """The features' schema (all numeric when none was read)."""
+        return self.schema or Schema.numeric(self.features)
 
 
 def discover_methods(folder: Path) -> tuple:
@@ -79,9 +84,9 @@ def unpaired_method_files(folder: Path) -> list[str]:
     return notes
 
 
-def read_csv(path: Path) -> tuple[list, np.ndarray]:
-    """Header and float64 cells of one CSV (byte-order mark, quoting and the delimiter handled);
-    a duplicated column name, or a non-numeric or missing cell, is a TableError."""
+def read_text(path: Path) -> tuple[list, list, list]:
+    """Header, line numbers and text rows of one CSV (byte-order mark, quoting and the delimiter
+    handled); an unreadable file, a bad header or a ragged row is a TableError."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as err:
@@ -89,7 +94,7 @@ def read_csv(path: Path) -> tuple[list, np.ndarray]:
     except UnicodeDecodeError as err:
         raise TableError(f"{path}: byte {err.start} is not UTF-8; save the file as UTF-8 text") from None
     if not text.strip():
-        raise TableError(f"{path}: empty file; expected a header row and numeric rows")
+        raise TableError(f"{path}: empty file; expected a header row and data rows")
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(path, text))
     header = [h.strip() for h in next(reader)]
     check_header(path, header)
@@ -101,6 +106,13 @@ def read_csv(path: Path) -> tuple[list, np.ndarray]:
     for line, row in zip(lines, rows, strict=True):
         if len(row) != len(header):
             raise TableError(f"{path}: line {line} has {len(row)} cells, header has {len(header)}")
+    return header, lines, rows
+
+
+def read_csv(path: Path) -> tuple[list, np.ndarray]:
+    """Header and float64 cells of one numeric CSV (read_text); a non-numeric or missing cell is a
+    TableError."""
+    header, lines, rows = read_text(path)
     try:
         cells = np.array(rows, dtype=np.float64).reshape(-1, len(header))
     except ValueError:
@@ -144,15 +156,18 @@ def find_bad_cell(path: Path, header: list, lines: list, rows: list) -> None:
                 raise TableError(f"{path}: line {line}, column {name!r}: {cell!r} is not a number") from None
 
 
-def csv_cell(value: float) -> str:
-    """A number as the shortest text that reads back to it; whole numbers without '.0'."""
-    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-
-
 def write_csv(path: Path, header: list, cells_nd: np.ndarray) -> None:
-    """Atomically write numeric cells under header (full precision), readable by read_csv."""
-    lines = [",".join(header)] + [",".join(csv_cell(float(v)) for v in row) for row in cells_nd]
-    write_atomic(path, "\n".join(lines) + "\n")
+    """Atomically write cells under header, readable by read_text: numbers at full precision as
+    the shortest text that reads back (tables/schema.py number_text), text cells as they are
+    (quoted where they hold the delimiter or a quote)."""
+    cells_nd = np.asarray(cells_nd)
+    if cells_nd.dtype != object:
+        cells_nd = np.vectorize(lambda v: number_text(float(v)), otypes=[object])(cells_nd)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(cells_nd.tolist())
+    write_atomic(path, buffer.getvalue())
 
 
 def to_table(path: Path, header: list, cells: np.ndarray, columns: list, label: str, spurious) -> Table:

@@ -32,11 +32,19 @@ TASK_STEMS = {  # task -> (real majority file, synthetic minority suffix, synthe
 }
 
 
+ADJUSTMENTS = ("", "class_weights", "threshold")
+BASELINE = "baseline"  # the method tag of the designs that add no rows
+
+
 class Design(NamedTuple):
-    """One training set: tags for the result table and its parts [(stem, positions_k, weight)]."""
+    """One training set: tags for the result table, its parts [(stem, positions_k, weight)], and an
+    adjustment (ADJUSTMENTS) of a baseline that adds no rows: "class_weights" reweights each class
+    to half the total weight, "threshold" moves the decision threshold by the training prior's
+    log-odds (tables/sweeps.py applies both)."""
 
     tags: dict
     parts: list
+    adjust: str = ""
 
 
 def paper_take(n_rows: int, n: int, seed: int, draw: str) -> np.ndarray:
@@ -123,6 +131,16 @@ def augmentation_designs(n_rows: dict, method: str, task: str, seed_size: int, s
     designs.append(Design({"method": method, "i": N_RATIO, "n_synthetic": 0, "seed": seeds[-1],
                            "arm": "train_all"}, [("train", np.arange(n_rows["train"]), 1.0)]))
     return designs
+
+
+def baseline_designs(designs: list) -> list:
+    """The baselines beside the ratio sweep's generators, on the imbalanced arm's rows of its first
+    method: class weights (no new rows) and the threshold moved by the prior's log-odds, tagged
+    method "baseline" and arm "class_weights" or "threshold"."""
+    first = designs[0].tags["method"]
+    return [Design({**d.tags, "method": BASELINE, "arm": adjust}, d.parts, adjust)
+            for adjust in ADJUSTMENTS[1:] for d in designs
+            if d.tags["method"] == first and d.tags["arm"] == "imbalanced"]
 
 
 def synthetic_half(sweep: str, seed_size: int, step: int = AUGMENT_STEP) -> int:

@@ -15,6 +15,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import jax
 import numpy as np
@@ -25,15 +26,20 @@ from synthlaw.settings import ConfigError
 from synthlaw.sims.engine.hosts import is_writer
 from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.store import write_json, write_table
-from synthlaw.tables.generate import generate, smallest_class
+from synthlaw.tables.features import fit_features
+from synthlaw.tables.generate import fit_rows, generate, smallest_class
 from synthlaw.tables.generators import REGISTRY_K
 from synthlaw.tables.law import augmentation_fits
+from synthlaw.tables.quality import RowQuality, row_quality
 from synthlaw.tables.read import TableError, Tables, check_rows, load_tables
 from synthlaw.tables.rows import real_stems, rows_needed, synthetic_rows_needed
 from synthlaw.tables.settings import PaperSettings
 from synthlaw.tables.split import split_table, split_tables, write_split
 from synthlaw.tables.stored import EXPERIMENTS, compare_stored, summarise
-from synthlaw.tables.sweeps import run_designs, sweep_designs
+from synthlaw.tables.sweeps import run_designs, sweep_designs, training_rows
+
+SWEEP_BUDGET = 2**29  # bytes per compiled call: one-hot columns widen the fits; keeps a run under 2 GB
+                      # (benchmarks/paper_memory.py, mixed)
 
 
 def say(line: str) -> None:
@@ -54,8 +60,9 @@ def load_inputs(settings: PaperSettings, out: Path) -> tuple:
     else:
         split = split_table(settings.csv, settings.label, settings.spurious,
                             key=jax.random.fold_in(jax.random.key(settings.seed), 0),
-                            seed_size=settings.seed_size, test_fraction=settings.test_fraction)
-        tables = split_tables(split, out / "data", settings.label, settings.spurious)
+                            seed_size=settings.seed_size, test_fraction=settings.test_fraction,
+                            typing=settings.typing)
+        tables = split_tables(split, out / "data")
     if not tables.methods and not settings.generators:
         raise TableError(f"{settings.source}: no synthetic method: no stored {{method}}0.csv and "
                          "{method}1.csv pair, and no generators")
@@ -116,6 +123,45 @@ def run_sweeps(tables: Tables, settings: PaperSettings, options: SweepOptions) -
     return results
 
 
+def feature_lines(tables: Tables) -> list[str]:
+    """How the classifiers see the typed columns (tables/features.py): one-hot widths, folded
+    levels, imputed blanks."""
+    features = fit_features(tables.typed, training_rows(tables))
+    if features.identity:
+        return []
+    blanks = len(features.indicator_j)
+    imputed = f"; numeric blanks set to the training median, with {blanks} missing-indicator columns" if blanks else ""
+    return [f"classifier features: {features.n_features} columns (categories one-hot{imputed})", *features.notes]
+
+
+class QualityRow(NamedTuple):
+    """One line of the synthetic-row quality table: the generator run, the class, its RowQuality
+    and the name of its farthest column."""
+
+    name: str
+    label: int
+    quality: RowQuality
+    worst_column: str
+
+
+def synthetic_quality(tables: Tables, settings: PaperSettings, fitted: list) -> list[QualityRow]:
+    """tables/quality.py row_quality of every generator's imbalance-task rows, per class: against
+    the held-out test rows of that class, and (closest records, copies) against the rows of that
+    class it was fitted on."""
+    schema, rows = tables.typed, []
+    runs = {run.name: run for run in settings.runs}
+    with jax.enable_x64(True):
+        for fit in (f for f in fitted if f.task == "imbalance"):
+            train = fit_rows(tables, runs[fit.name].fit_on)
+            test = tables.tables["test"]
+            for label in (1, 0):
+                quality = row_quality(train.x_nd[train.y_n == label], test.x_nd[test.y_n == label],
+                                      fit.tables[f"{fit.name}{label}"].x_nd, schema.categorical_d, schema.levels_d,
+                                      key=jax.random.fold_in(jax.random.key(settings.seed), label))
+                rows.append(QualityRow(fit.name, label, quality, schema.names[quality.worst_column]))
+    return rows
+
+
 def class_counts(tables: Tables) -> tuple[int, int]:
     """Majority (label 0) and minority (label 1) rows among the real training rows, seed + train."""
     y_n = np.concatenate([tables.tables[s].y_n for s in ("seed", "train") if s in tables.tables])
@@ -132,12 +178,21 @@ def run_paper(settings: PaperSettings) -> Path:
     for note in notes:
         print(f"synthlaw: warning: {note}", file=sys.stderr)
     if split is not None:
+        for name, why in split.table.typing.dropped:
+            print(f"synthlaw: warning: {settings.csv}: column {name!r} dropped: {why} (the keep option keeps it)",
+                  file=sys.stderr)
         write_split(split, out / "data")
-        notes.append(f"{split.summary} -> {out / 'data'} (seed {settings.seed})")
-        say(notes[-1])
+        typed = [f"{split.summary} -> {out / 'data'} (seed {settings.seed})", split.table.label_line,
+                 *split.table.typing.lines(), *feature_lines(tables)]
+        for line in typed:
+            say(line)
+        notes += typed
+        del split  # its text cells are written: free them before the generators and sweeps
     start = time.perf_counter()
     tables, fitted = fit_generators(tables, settings, out)
-    results = run_sweeps(tables, settings, SweepOptions(checkpoint=out / "chunks"))
+    say("synthetic-row quality against held-out rows ...")
+    quality = synthetic_quality(tables, settings, fitted)
+    results = run_sweeps(tables, settings, SweepOptions(memory_budget=SWEEP_BUDGET, checkpoint=out / "chunks"))
     info = {"data": str(settings.source), "label": settings.label, "spurious": settings.spurious,
             "protocol": settings.protocol, "methods": ",".join(tables.methods),
             "generators": ",".join(m.name for m in settings.generators) or "none",
@@ -150,7 +205,8 @@ def run_paper(settings: PaperSettings) -> Path:
         if rows:
             write_table(out / f"{task}_{sweep}_vs_stored.csv", {k: [r[k] for r in rows] for k in rows[0]})
     write_json(out / "meta.json", info | {"notes": notes})
-    report = write_paper_report(results, out, info, notes=notes, fits=fitted, class_counts=class_counts(tables))
+    report = write_paper_report(results, out, info, notes=notes, fits=fitted, class_counts=class_counts(tables),
+                                quality=quality)
     if is_writer():
         shutil.rmtree(out / "chunks", ignore_errors=True)
     print(f"report: {report}  (float64, {info['wall seconds']} s)")

@@ -16,8 +16,10 @@ from synthlaw.settings import Settings, at_least, one_of, rule
 from synthlaw.tables.classifiers import EXACT, Fit
 from synthlaw.tables.generate import FIT_ON, GeneratorRun
 from synthlaw.tables.generators import METHODS, Method
+from synthlaw.tables.schema import MISSING
 from synthlaw.tables.split import SEED_SIZE, TEST_FRACTION
 from synthlaw.tables.sweeps import SWEEPS
+from synthlaw.tables.typed import TypingOptions
 
 PROTOCOLS = ("jax", "paper")
 
@@ -37,7 +39,9 @@ class PaperSettings(Settings):
     keys ("jax") or the authors' RandomState draws ("paper"). methods: stored methods of data to
     read (empty: every one found; unused with csv). sweeps: "ratio", "augmentation". standardize:
     scale features (the paper: raw). fit: how each design is fitted. seed: the JAX base seed (the
-    split, the generators, protocol "jax"). out: the output folder (None: runs/paper-NAME)."""
+    split, the generators, protocol "jax"). out: the output folder (None: runs/paper-NAME).
+    positive, categorical, numeric, keep, missing: how a csv table is typed (tables/typed.py
+    TypingOptions; a data folder is numeric with a 0/1 label, so they need csv)."""
 
     owner: ClassVar[str] = "paper"
     label: str = rule(bool, "a column name")
@@ -56,10 +60,24 @@ class PaperSettings(Settings):
     fit: Fit = anything("a classifier fit", default=EXACT)
     seed: int = anything("any integer", default=0)
     out: Path | None = anything("a folder", default=None)
+    positive: str | None = rule(lambda v: v is None or bool(v), "a value of the label column", default=None)
+    categorical: tuple[str, ...] = rule(bool, "column names", may_be_empty=True, default=())
+    numeric: tuple[str, ...] = rule(bool, "column names", may_be_empty=True, default=())
+    keep: tuple[str, ...] = rule(bool, "column names", may_be_empty=True, default=())
+    missing: str = one_of(MISSING, default="level")
 
     def limits(self) -> None:
         if (self.data is None) == (self.csv is None):
             self.fail("data", f"give a data folder or a csv table, one of them (csv = {self.csv!r})")
+        if self.data is not None:
+            for field in ("positive", "categorical", "numeric", "keep"):
+                if getattr(self, field):
+                    self.fail(field, "only with a csv table (a data folder is numeric, with a 0/1 label)")
+
+    @property
+    def typing(self) -> TypingOptions:
+        """How the csv table is typed."""
+        return TypingOptions(self.positive, self.categorical, self.numeric, self.keep, self.missing)
 
     @property
     def runs(self) -> tuple[GeneratorRun, ...]:

@@ -15,17 +15,17 @@ from typing import NamedTuple
 import jax
 import numpy as np
 
-from synthlaw.tables.read import TableError, Tables, check_seed, read_csv, to_table, write_csv
+from synthlaw.tables.read import Table, TableError, Tables, check_seed, write_csv
+from synthlaw.tables.typed import AS_READ, TypedTable, TypingOptions, read_typed
 
 SEED_SIZE = 200
 TEST_FRACTION = 0.3
 
 
 class Split(NamedTuple):
-    """Row positions of each part (stem -> rows_k), the header and cells, one line saying what was done."""
+    """The typed table, row positions of each part (stem -> rows_k), one line saying what was done."""
 
-    header: list
-    cells_nd: np.ndarray
+    table: TypedTable
     parts: dict
     summary: str
 
@@ -42,10 +42,10 @@ def group_name(g: int, n_groups: int) -> str:
 
 
 def split_table(path: Path, label: str, spurious: str | None, *, key: jax.Array, seed_size: int = SEED_SIZE,
-                test_fraction: float = TEST_FRACTION) -> Split:
-    """Read and check one CSV, then split it (see the module docstring); a TableError on bad input."""
-    header, cells_nd = read_csv(path)
-    table = to_table(path, header, cells_nd, header, label, spurious)
+                test_fraction: float = TEST_FRACTION, typing: TypingOptions = AS_READ) -> Split:
+    """Read, type (tables/typed.py) and check one CSV, then split it (see the module docstring); a
+    TableError on bad input."""
+    table = read_typed(path, label, spurious, typing)
     if table.s_n is not None and len(np.unique(table.s_n)) != 2:
         shown = ", ".join(f"{v:g}" for v in np.unique(table.s_n)[:5])
         raise TableError(f"{path}: spurious column {spurious!r} takes values {shown}; allowed: exactly two "
@@ -78,19 +78,21 @@ def split_table(path: Path, label: str, spurious: str | None, *, key: jax.Array,
                f"{len(test_k)} rows ({test_fraction:g} of each {'group' if spurious else 'class'}), seed "
                f"{len(seed_k)} rows ({per_group} per {'group' if spurious else 'class'}), train {len(train_k)} rows "
                f"(train0 {len(parts['train0'])}, train1 {len(parts['train1'])})")
-    return Split(header, cells_nd, parts, summary)
+    return Split(table, parts, summary)
 
 
 def write_split(split: Split, folder: Path) -> None:
-    """The parts as {stem}.csv in folder, every column kept, in the file's column order."""
+    """The parts as {stem}.csv in folder: the kept feature columns as read (text kept as text), then
+    the label as 1 (positive) or 0."""
     for stem, rows_k in split.parts.items():
-        write_csv(Path(folder) / f"{stem}.csv", split.header, split.cells_nd[rows_k])
+        write_csv(Path(folder) / f"{stem}.csv", split.table.header, split.table.cells_nd[rows_k])
 
 
-def split_tables(split: Split, folder: Path, label: str, spurious: str | None) -> Tables:
-    """The parts as loaded Tables (no method yet), as if read back from folder."""
-    tables = {stem: to_table(Path(folder) / f"{stem}.csv", split.header, split.cells_nd[rows_k], split.header,
-                             label, spurious) for stem, rows_k in split.parts.items()}
-    loaded = Tables(Path(folder), label, spurious, tuple(c for c in split.header if c != label), (), tables)
+def split_tables(split: Split, folder: Path) -> Tables:
+    """The parts as loaded Tables with the table's schema (no method yet)."""
+    t = split.table
+    tables = {stem: Table(t.x_nd[rows_k], t.y_n[rows_k], None if t.s_n is None else t.s_n[rows_k])
+              for stem, rows_k in split.parts.items()}
+    loaded = Tables(Path(folder), t.label, t.spurious, t.typing.schema.names, (), tables, schema=t.typing.schema)
     check_seed(loaded)
     return loaded

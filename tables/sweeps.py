@@ -28,9 +28,17 @@ from synthlaw.models.logistic import STEPS_REAL_TABLE, fit_logistic
 from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.tables.classifiers import AUTHORS_LBFGS, EXACT, EXTRA, Fit, fit_designs
+from synthlaw.tables.features import encode_features, fit_features
 from synthlaw.tables.metrics import all_metrics
 from synthlaw.tables.read import Tables, spurious_bit
-from synthlaw.tables.rows import PAPER_SEEDS, augmentation_designs, jax_take_from, paper_take, ratio_designs
+from synthlaw.tables.rows import (
+    PAPER_SEEDS,
+    augmentation_designs,
+    baseline_designs,
+    jax_take_from,
+    paper_take,
+    ratio_designs,
+)
 
 COMPILE_COST = 1e8  # one compile ~ fitting 1e8 padded row x features (benchmarks/paper_memory.py)
 SWEEPS = {"ratio": ratio_designs, "augmentation": augmentation_designs}
@@ -55,11 +63,28 @@ def pool_of(tables: Tables, stems: list) -> tuple:
     return x_nd, y_n, offsets
 
 
-def design_rows(designs: list, offsets: dict) -> tuple:
-    """Per design r: index_r[r] (rows of the pool) and weight_r[r] (loss weights), unpadded."""
+def design_rows(designs: list, offsets: dict, pool_y_n: np.ndarray) -> tuple:
+    """Per design r: index_r[r] (rows of the pool), weight_r[r] (loss weights, unpadded) and
+    shift_r[r], added to its logits. A "class_weights" design scales each class's weights to half
+    the design's total (scikit-learn's class_weight="balanced" on unit weights); a "threshold"
+    design gets shift -log(W_1 / W_0), W_c its total weight of class c, so that it predicts 1 where
+    the balanced posterior exceeds 1/2 (the training prior's log-odds removed)."""
     index_r = [np.concatenate([offsets[stem] + rows for stem, rows, _ in d.parts]).astype(np.int32) for d in designs]
     weight_r = [np.concatenate([np.full(len(rows), w) for _, rows, w in d.parts]) for d in designs]
-    return index_r, weight_r
+    shift_r = np.zeros(len(designs))
+    for r, d in enumerate(designs):
+        y_m = pool_y_n[index_r[r]]
+        w_c = np.array([weight_r[r][y_m == c].sum() for c in (0, 1)])
+        if d.adjust == "class_weights":
+            weight_r[r] = weight_r[r] * (w_c.sum() / (2 * w_c))[y_m]
+        elif d.adjust == "threshold":
+            shift_r[r] = -np.log(w_c[1] / w_c[0])
+    return index_r, weight_r, shift_r
+
+
+def training_rows(tables: Tables) -> np.ndarray:
+    """The real training rows' codes (seed, and train where read): what the features are fitted on."""
+    return np.concatenate([tables.tables[s].x_nd for s in ("seed", "train") if s in tables.tables])
 
 
 def size_buckets(sizes_r, d: int, *, pad_to_largest: bool = False) -> list:
@@ -133,20 +158,19 @@ def standardize_md(x_md, in_m, test_x_td):
     return (x_md - mean_d) / sd_d, (test_x_td - mean_d) / sd_d
 
 
-def design_replicate(pool: tuple, *, l2, n_groups: int, n_steps: int, standardize: bool):
-    """Replicate (point, *, key) -> metrics: fit the training set point["index"] (rows of the pool)
-    with loss weights point["weight"] and score it on the test rows (the key is not used: the rows
-    are chosen already). pool: pool_x_nd, pool_y_n and the test set's x_td, y_t, groups g_t and
-    minority mask m_t."""
-    pool_x_nd, pool_y_n, test_x_td, test_y_t, test_g_t, test_m_t = pool
+def design_replicate(*, l2, n_groups: int, n_steps: int, standardize: bool):
+    """Replicate (point, *, key, shared) -> metrics: fit the training set point["index"] (rows of
+    the pool) with loss weights point["weight"] and score its logits plus point["shift"] on the test
+    rows (the key is not used: the rows are chosen already). shared: the pool's x_nd and y_n and the
+    test set's x_td, y_t, groups g_t and minority mask m_t (run_sweep's shared arrays)."""
 
-    def replicate(point, *, key):
+    def replicate(point, *, key, shared):
         index_m, weight_m = point["index"], point["weight"]
-        x_md, y_m, x_td = pool_x_nd[index_m], pool_y_n[index_m], test_x_td
+        x_md, y_m, x_td = shared["x_nd"][index_m], shared["y_n"][index_m], shared["x_td"]
         if standardize:
             x_md, x_td = standardize_md(x_md, weight_m > 0, x_td)
         w_d, b, _ = fit_logistic(x_md, y_m, weight_m, l2=l2, n_steps=n_steps)
-        return all_metrics(test_y_t, x_td @ w_d + b, test_g_t, test_m_t, n_groups)
+        return all_metrics(shared["y_t"], x_td @ w_d + b + point["shift"], shared["g_t"], shared["m_t"], n_groups)
 
     return replicate
 
@@ -186,20 +210,23 @@ def run_designs(tables: Tables, designs: list, task: str, *, options: SweepOptio
         raise RuntimeError("run_designs computes in float64: call it inside `with jax.enable_x64(True)`")
     stems = sorted({stem for d in designs for stem, _, _ in d.parts})
     pool_x_nd, pool_y_n, offsets = pool_of(tables, stems)
-    index_r, weight_r = design_rows(designs, offsets)
+    index_r, weight_r, shift_r = design_rows(designs, offsets, pool_y_n)
     seed_r = np.array([d.tags["seed"] for d in designs])
     test = tables.tables["test"]
+    features = fit_features(tables.typed, training_rows(tables))
+    pool_x_nd, test_x_td = encode_features(features, pool_x_nd), encode_features(features, test.x_nd)
     g_t, n_groups, m_t = test_groups(tables, task)
     if fit.make is None:
-        swept, n_traces = exact_sweep(pool_x_nd, pool_y_n, index_r, weight_r, (test.x_nd, test.y_n, g_t, m_t), n_groups,
-                                      options=options, name=name, l2=1.0 / C, n_steps=n_steps, standardize=standardize,
-                                      chunk=chunk, devices=devices, pad_to_largest=pad_to_largest)
-        converged_r = (authors_convergence(pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test.x_nd, C, n_jobs)
+        swept, n_traces = exact_sweep(pool_x_nd, pool_y_n, index_r, weight_r, shift_r,
+                                      (test_x_td, test.y_n, g_t, m_t), n_groups, options=options, name=name,
+                                      l2=1.0 / C, n_steps=n_steps, standardize=standardize, chunk=chunk,
+                                      devices=devices, pad_to_largest=pad_to_largest)
+        converged_r = (authors_convergence(pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test_x_td, C, n_jobs)
                        if authors_check else np.full(len(designs), np.nan))
     else:
-        z_rt, converged_r = fit_designs(fit, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test.x_nd,
+        z_rt, converged_r = fit_designs(fit, pool_x_nd, pool_y_n, index_r, weight_r, seed_r, test_x_td,
                                         C=C, n_jobs=n_jobs, standardize=standardize)
-        swept, n_traces = scores(test.y_n, z_rt, g_t, m_t, n_groups), 0
+        swept, n_traces = scores(test.y_n, z_rt + shift_r[:, None], g_t, m_t, n_groups), 0
     columns = {tag: np.array([d.tags[tag] for d in designs]) for tag in designs[0].tags}
     columns["n_train"] = np.array([len(i) for i in index_r])
     columns.update(swept)
@@ -217,24 +244,25 @@ def pool_digest(arrays) -> str:
     return digest.hexdigest()[:12]
 
 
-def exact_sweep(pool_x_nd, pool_y_n, index_r, weight_r, test: tuple, n_groups: int, *, options: SweepOptions,
+def exact_sweep(pool_x_nd, pool_y_n, index_r, weight_r, shift_r, test: tuple, n_groups: int, *, options: SweepOptions,
                 name: str, l2, n_steps, standardize, chunk, devices, pad_to_largest) -> tuple:
     """The JAX fits, one run_sweep per size bucket; metric columns in design order and the traces."""
     sizes_r = np.array([len(i) for i in index_r])
     d, t = pool_x_nd.shape[1], len(test[1])
     columns, n_traces = {}, 0
-    pool = tuple(jnp.asarray(a) for a in (pool_x_nd, pool_y_n, *test))
-    replicate = design_replicate(pool, l2=l2, n_groups=n_groups, n_steps=n_steps, standardize=standardize)
+    shared = dict(zip(("x_nd", "y_n", "x_td", "y_t", "g_t", "m_t"), (pool_x_nd, pool_y_n, *test), strict=True))
+    replicate = design_replicate(l2=l2, n_groups=n_groups, n_steps=n_steps, standardize=standardize)
     label = f"{name} rows {pool_digest((pool_x_nd, pool_y_n, *test))} l2={l2:g} steps={n_steps}" + \
         (" standardized" if standardize else "")
     for i, bucket in enumerate(size_buckets(sizes_r, d, pad_to_largest=pad_to_largest)):
         index_rm, weight_rm = padded([index_r[r] for r in bucket], [weight_r[r] for r in bucket])
-        swept = run_sweep(replicate, key=jax.random.key(0), n_seeds=1, grid={"index": index_rm, "weight": weight_rm},
+        grid = {"index": index_rm, "weight": weight_rm, "shift": shift_r[bucket]}
+        swept = run_sweep(replicate, key=jax.random.key(0), n_seeds=1, grid=grid,
                           options=options, name=f"{label} bucket {i}", chunk_size=chunk,
-                          replicate_bytes=replicate_bytes(index_rm.shape[1], d, t), devices=devices)
+                          replicate_bytes=replicate_bytes(index_rm.shape[1], d, t), devices=devices, shared=shared)
         n_traces += swept.n_traces
         for k, v in swept.columns.items():
-            if k not in ("seed", "index", "weight"):
+            if k not in ("seed", *grid):
                 columns.setdefault(k, np.zeros(len(index_r), v.dtype))[bucket] = v
     return columns, n_traces
 
@@ -249,4 +277,4 @@ def sweep_designs(tables: Tables, sweep: str, task: str, *, protocol: str = "pap
     designs = []
     for method in tables.methods:
         designs += SWEEPS[sweep](n_rows, method, task, seed_size, tuple(seeds), take)
-    return designs
+    return designs + (baseline_designs(designs) if sweep == "ratio" and task == "imbalance" else [])

@@ -80,7 +80,7 @@ def test_a_small_folder_runs_both_sweeps_and_writes_the_report(tmp_path, capsys,
                  "data/ros_seed0.csv", "data/ros_seed1.csv", "data/generated.json"):
         assert (out_dir / name).exists(), name
     methods = set(read_table(out_dir / "imbalance_ratio.csv")["method"].tolist())
-    assert methods == {"ros", "ros_seed"}  # the folder's stored rows beside synthlaw's
+    assert methods == {"ros", "ros_seed", "baseline"}  # the folder's stored rows beside synthlaw's, and no new rows
     assert not list(out_dir.glob("*vs_stored.csv"))  # no stored JSON in this folder
     assert "No stored `log` results" in (out_dir / "report.md").read_text()
     assert not list(out_dir.rglob("*.tmp"))
@@ -127,7 +127,7 @@ MANY_ROWS = "a,b,y\n" + "1,2,0\n1,3,1\n" * 200  # enough for every sweep at seed
 
 
 @pytest.mark.parametrize("text,extra,needle", [
-    ("a,b,y\n" + "1,2,0\n" * 30, [], "label 1 has 0 rows"),
+    ("a,b,y\n" + "1,2,0\n" * 30, [], "label 'y' holds '0' on every non-blank row; it needs two classes"),
     (TWO_CLASSES, ["--seed-size", "7"], "--seed-size = 7: must be a multiple of 2"),
     (TWO_CLASSES, ["--seed-size", "1"], "--seed-size = 1: must be an integer, >= 2"),
     (TWO_CLASSES, ["--test-fraction", "1.5"], "--test-fraction = 1.5: must be a number, between 0 and 1"),
@@ -170,9 +170,42 @@ def test_csv_end_to_end_on_gender(tmp_path, capsys):
     assert len((data / "smote_seed1.csv").read_text().splitlines()) == 1 + 260
     assert len((data / "smote_seed0.csv").read_text().splitlines()) == 1 + 60
     methods = set(read_table(out_dir / "imbalance_ratio.csv")["method"].tolist())
-    assert methods == {"ros_seed", "smote_seed"}
+    assert methods == {"ros_seed", "smote_seed", "baseline"}  # baseline: class weights and threshold, no new rows
     code, _, err = run(capsys, *argv)  # a rerun reuses the split and the generated rows
     assert code == 0 and err.count("reused") == 2 and (data / "seed.csv").read_bytes() == seed
+
+
+def mixed_csv(tmp_path: Path) -> Path:
+    """600 rows as practitioners have them: a number with blanks, a text category with blanks, a
+    constant column, and a three-class text label with blanks."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    label = rng.choice(["en", "fr", "other"], 600, p=[0.75, 0.1, 0.15])
+    wage = np.where(rng.random(600) < 0.2, "NA", (10 + 3 * (label == "fr") + rng.normal(size=600)).round(2).astype(str))
+    colour = np.where(label == "fr", rng.choice(["red", "blue"], 600), rng.choice(["red", "blue", "green", ""], 600))
+    label[rng.random(600) < 0.03] = ""
+    lines = ["wage,colour,same,lang"] + [f"{w},{c},k,{y}" for w, c, y in zip(wage, colour, label, strict=True)]
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_mixed_table_runs_as_it_comes(tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    code, _, err = run(capsys, "paper", "--csv", str(mixed_csv(tmp_path)), "--label", "lang", "--generators",
+                       "ros,smote", "--sweeps", "ratio", "--seed-size", "20", "--out", str(out_dir))
+    assert code == 0, err
+    assert "positive (1, oversampled) = 'fr' (the rarest class), 0 = the other 2 classes together" in err
+    assert "warning:" in err and "column 'same' dropped: constant" in err
+    report = (out_dir / "report.md").read_text()
+    for needle in ("numeric (1): wage", "categorical (1): colour (4 levels)", "blank cells: wage",
+                   "Is a synthetic row any good?", "| no new rows | class_weights |", "missing-indicator"):
+        assert needle in report, needle
+    header, *rows = (out_dir / "data" / "smote_seed1.csv").read_text().splitlines()
+    assert header == "wage,colour,lang"
+    assert {r.split(",")[1] for r in rows} <= {"red", "blue", "green", ""}  # only levels the column had
+    assert {r.split(",")[2] for r in rows} == {"1"}
 
 
 @pytest.mark.slow

@@ -14,9 +14,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import OneHotEncoder
 
 from synthlaw import samplers
-from synthlaw.samplers import ADASYN, SMOTE, GaussianPlugin, RandomOverSampler, TransformerOversampler
+from synthlaw.samplers import ADASYN, SMOTE, SMOTEN, SMOTENC, GaussianPlugin, RandomOverSampler, TransformerOversampler
 
 LEVEL = 1e-3  # chance that a statistical check fails a correct sampler, over seeds
 TINY_TRANSFORMER = {"steps": 30, "width": 16, "layers": 1, "heads": 2, "n_bins": 8, "batch": 32, "holdout": 0.0}
@@ -28,13 +29,18 @@ def table(n_per_class=(200, 30), d=3, seed=0):
     return x_nd, np.repeat(np.arange(len(n_per_class)), n_per_class)
 
 
-def segment_distance(z_nd, x_md, neighbours_mk):
-    """Distance from each z to the nearest segment [x_i, x_j], j among i's listed neighbours."""
+def segment_distances(z_nd, x_md, neighbours_mk):
+    """Distance from each z to each segment [x_i, x_j], j among i's listed neighbours: dist_nmk."""
     base_mkd = np.broadcast_to(x_md[:, None, :], neighbours_mk.shape + x_md.shape[1:])
     diff_mkd = x_md[neighbours_mk] - base_mkd
     to_z_nmkd = z_nd[:, None, None, :] - base_mkd[None]
     u_nmk = np.clip((to_z_nmkd * diff_mkd[None]).sum(-1) / (diff_mkd**2).sum(-1)[None], 0.0, 1.0)
-    return np.linalg.norm(to_z_nmkd - u_nmk[..., None] * diff_mkd[None], axis=-1).reshape(len(z_nd), -1).min(1)
+    return np.linalg.norm(to_z_nmkd - u_nmk[..., None] * diff_mkd[None], axis=-1)
+
+
+def segment_distance(z_nd, x_md, neighbours_mk):
+    """Distance from each z to the nearest segment [x_i, x_j], j among i's listed neighbours."""
+    return segment_distances(z_nd, x_md, neighbours_mk).reshape(len(z_nd), -1).min(1)
 
 
 def float32_tolerance(x_md):
@@ -217,3 +223,135 @@ def test_params_follow_scikit_learn_and_the_fallback_base_gives_the_same():
     x_nd, y_n = table((200, 30))
     assert np.bincount(plain.fit_resample(x_nd, y_n)[1]).tolist() == np.bincount(
         ADASYN(n_neighbors=3).fit_resample(x_nd, y_n)[1]).tolist()
+
+
+def mixed_frame(n_per_class=(200, 60, 40), seed=0):
+    """Three numeric columns N(class, 1), a text column, a category column (with an unused
+    category 'z' listed first) and a boolean column whose shares depend on the class."""
+    rng = np.random.default_rng(seed)
+    y_n = np.repeat(np.arange(len(n_per_class)), n_per_class)
+    frame = pd.DataFrame(rng.normal(y_n[:, None], 1.0, (len(y_n), 3)), columns=["a", "b", "c"])
+    north_n = rng.random(len(y_n)) < 0.3 + 0.2 * y_n
+    frame.insert(1, "town", np.where(north_n, "north", rng.choice(["south", "east"], len(y_n))))
+    grades = ["z", "low", "mid", "high"]
+    frame["grade"] = pd.Categorical(rng.choice(grades[1:], len(y_n)), categories=grades)
+    frame["member"] = rng.random(len(y_n)) < 0.2 + 0.3 * (y_n == 1)
+    return frame, pd.Series(np.array(["none", "some", "many"])[y_n], name="label")
+
+
+CATEGORICAL = ["town", "grade", "member"]
+
+
+@pytest.mark.parametrize("strategy", ["auto", "minority", {"some": 150, "many": 90}])
+def test_smotenc_and_smoten_counts_equal_imblearns(strategy):
+    frame, label = mixed_frame()
+    x_res, y_res = SMOTENC(CATEGORICAL, sampling_strategy=strategy, random_state=0).fit_resample(frame, label)
+    _, y_ref = imb.SMOTENC(CATEGORICAL, sampling_strategy=strategy, random_state=0).fit_resample(frame, label)
+    assert y_res.value_counts().to_dict() == y_ref.value_counts().to_dict()
+    words = frame[CATEGORICAL]
+    _, y_res = SMOTEN(sampling_strategy=strategy, random_state=0).fit_resample(words, label)
+    _, y_ref = imb.SMOTEN(sampling_strategy=strategy, random_state=0).fit_resample(words, label)
+    assert y_res.value_counts().to_dict() == y_ref.value_counts().to_dict()
+
+
+def imblearn_encoding(frame, sigma):
+    """imblearn's SMOTENC encoding of rows: numeric columns, then one-hot entries of sigma / sqrt(2)."""
+    onehot = OneHotEncoder().fit_transform(frame[CATEGORICAL].astype(str)).toarray() * sigma / np.sqrt(2)
+    return np.hstack([frame.drop(columns=CATEGORICAL).to_numpy(np.float64), onehot])
+
+
+def test_each_new_smotenc_row_is_on_a_segment_to_an_imblearn_neighbour_with_their_modal_categories():
+    """The sampler does not return parents: each new row's base i and neighbour j are the pairs
+    whose segment passes through its numeric values (a mutual pair gives two); its categories must
+    be the most frequent among i's k neighbours (some tied mode) for one of them."""
+    frame, label = mixed_frame()
+    k = 4
+    x_res, y_res = SMOTENC(CATEGORICAL, k_neighbors=k, random_state=2).fit_resample(frame, label)
+    reference = imb.SMOTENC(CATEGORICAL, k_neighbors=k, sampling_strategy={"many": 41}, random_state=0)
+    reference.fit_resample(frame, label)
+    numeric = ["a", "b", "c"]
+    class_rows = frame[label == "many"].reset_index(drop=True)
+    new_rows = x_res[len(frame):][(y_res[len(frame):] == "many").to_numpy()]
+    encoded = imblearn_encoding(class_rows, reference.median_std_["many"])
+    near_mk = NearestNeighbors(n_neighbors=k + 1).fit(encoded).kneighbors(encoded, return_distance=False)[:, 1:]
+    x_md = class_rows[numeric].to_numpy()
+    tol = float32_tolerance(x_md)
+    on_segment_nm = (segment_distances(new_rows[numeric].to_numpy(np.float64), x_md, near_mk) <= tol).any(axis=2)
+    assert len(new_rows) == 160 and on_segment_nm.any(axis=1).all()  # each on a segment to an imblearn neighbour
+    modal = [{c: modal_values(class_rows[c].iloc[near_mk[i]]) for c in CATEGORICAL} for i in range(len(x_md))]
+    for (_, row), bases in zip(new_rows.iterrows(), on_segment_nm, strict=True):
+        assert any(all(row[c] in modal[i][c] for c in CATEGORICAL) for i in np.flatnonzero(bases))
+
+
+def modal_values(values):
+    counts = values.value_counts()
+    return set(counts.index[counts == counts.max()])
+
+
+def test_category_shares_of_new_rows_match_imblearns_smotenc():
+    """Each sampler's share of a level is a mean of n_new independent draws (base row uniform, then
+    its neighbours' mode, a tie broken at random) with the same p if the definitions agree: the
+    difference of the two shares has variance p (1 - p) 2 / n_new, and the tolerance is z times
+    its square root, z two-sided at LEVEL shared (Bonferroni) over the 7 levels compared."""
+    frame, label = mixed_frame()
+    n_new = 4000
+    strategy = {"many": 40 + n_new}
+    x_res, _ = SMOTENC(CATEGORICAL, sampling_strategy=strategy, random_state=0).fit_resample(frame, label)
+    x_ref, _ = imb.SMOTENC(CATEGORICAL, sampling_strategy=strategy, random_state=0).fit_resample(frame, label)
+    z = stats.norm.isf(LEVEL / 2 / 7)
+    for column in CATEGORICAL:
+        for level in frame[column].unique():
+            p_ours = np.mean(x_res[column].iloc[len(frame):] == level)
+            p_theirs = np.mean(x_ref[column].iloc[len(frame):] == level)
+            p = (p_ours + p_theirs) / 2
+            assert abs(p_ours - p_theirs) <= z * np.sqrt(p * (1 - p) * 2 / n_new) + 1e-12, (column, level)
+
+
+@pytest.mark.parametrize("sampler", [RandomOverSampler(random_state=0), SMOTE(random_state=0), ADASYN(random_state=0),
+                                     SMOTENC(random_state=0), SMOTEN(random_state=0)])
+def test_mixed_frames_come_back_with_their_columns_dtypes_and_levels(sampler):
+    frame, label = mixed_frame()
+    frame["town"] = frame["town"].astype(object)
+    frame["code"] = pd.Series(np.where(label == "some", "x", "y"), dtype="string")
+    frame.loc[::7, "a"] = np.nan
+    frame.loc[::11, "town"] = None  # a blank: one more level
+    if isinstance(sampler, SMOTEN):
+        frame = frame[CATEGORICAL + ["code"]]
+    x_res, y_res = sampler.fit_resample(frame, label)
+    assert list(x_res.columns) == list(frame.columns) and x_res.dtypes.to_dict() == frame.dtypes.to_dict()
+    assert isinstance(x_res.index, pd.RangeIndex) and y_res.name == "label"
+    pd.testing.assert_frame_equal(x_res.iloc[:len(frame)], frame)
+    new = x_res.iloc[len(frame):]
+    for column in [c for c in CATEGORICAL + ["code"] if c in frame]:
+        assert set(new[column].dropna()) <= set(frame[column].dropna())
+        assert frame[column].isna().any() or not new[column].isna().any()
+    assert list(x_res["grade"].cat.categories) == ["z", "low", "mid", "high"]
+    if "a" in frame:  # numeric blanks (1 in 7): copied by ROS; the others generate a blank flag per row
+        assert new["a"].notna().any() and (new["a"].isna().any() or not isinstance(sampler, RandomOverSampler))
+
+
+def test_numpy_object_arrays_go_through_smotenc_by_index_as_in_imblearn():
+    frame, label = mixed_frame()
+    x_od = frame.astype(object).to_numpy()
+    index = [frame.columns.get_loc(c) for c in CATEGORICAL]
+    x_res, y_res = SMOTENC(index, random_state=0).fit_resample(x_od, label.to_numpy())
+    x_ref, y_ref = imb.SMOTENC(index, random_state=0).fit_resample(x_od, label.to_numpy())
+    assert x_res.dtype == x_ref.dtype == object and x_res.shape == x_ref.shape
+    np.testing.assert_array_equal(np.unique(y_res, return_counts=True)[1], np.unique(y_ref, return_counts=True)[1])
+    for j in index:
+        assert set(x_res[len(frame):, j]) <= set(x_od[:, j])
+
+
+@pytest.mark.parametrize("sampler,columns,match", [
+    (SMOTENC(CATEGORICAL + ["a", "b", "c"]), None, "not designed to work only with categorical features"),
+    (SMOTENC([]), None, "not designed to work only with numerical features"),
+    (SMOTENC(["nowhere"]), None, r"categorical_features = \['nowhere'\]: allowed: 'auto', indices"),
+    (SMOTENC(), "array", r"categorical_features = 'auto' reads a pandas DataFrame's dtypes"),
+    (ADASYN(), CATEGORICAL, r"method = 'adasyn': .* use 'smote' \(SMOTE-N\) or 'ros'"),
+])
+def test_bad_mixed_input_is_one_clear_error(sampler, columns, match):
+    frame, label = mixed_frame()
+    x = frame.to_numpy() if columns == "array" else frame if columns is None else frame[columns]
+    with pytest.raises(ValueError, match=match) as err:
+        sampler.fit_resample(x, label)
+    assert "\n" not in str(err.value)

@@ -74,6 +74,7 @@ def run_sweep(
     chunk_size: int | None = None,
     replicate_bytes: int | None = None,
     devices=None,
+    shared: dict | None = None,
 ) -> SweepResult:
     """Run replicate_fn on every (seed, grid point); grid maps names to equal-length arrays.
 
@@ -84,7 +85,10 @@ def run_sweep(
     replicates per compiled call (the checkpoint and progress unit); by default the seeds over
     options.chunks calls. replicate_bytes (an estimate of one replicate's working memory) and the
     memory budget bound the grid points of one call. All calls share one compiled program. Each
-    finished call is reported to sims/engine/progress.py.
+    finished call is reported to sims/engine/progress.py. shared: arrays every replicate reads
+    (a real table), passed to replicate_fn as `shared=` and into the program as arguments: a large
+    array closed over by replicate_fn would be embedded in the compiled program as a constant,
+    which costs about four times its size in memory (measured: +1.0 GB for a 260 MB table).
     """
     names = list(grid)
     n_points = len(next(iter(grid.values())))
@@ -93,10 +97,11 @@ def run_sweep(
     n_dev = mesh.devices.size
     seed_call = seeds_per_call(n_seeds, n_points, n_dev, chunk_size, options)
     point_call = points_per_call(n_points, replicate_bytes, options)
-    batched, traces = compiled_sweep(replicate_fn, tuple(names), mesh, options.seed_block)
+    batched, traces = compiled_sweep(replicate_fn, tuple(names), mesh, options.seed_block, shared is not None)
     traces_before = len(traces)
     seed_sharding = NamedSharding(mesh, PartitionSpec(REPLICATE_AXIS))
     replicated = NamedSharding(mesh, PartitionSpec())
+    arguments = () if shared is None else ({k: to_devices(v, replicated) for k, v in shared.items()},)
     saved = chunk_folder(options.checkpoint, name, {"seed": np.arange(n_seeds), **point_values},
                          (seed_call, point_call), key=key)
     calls = [(s, p) for p in range(0, n_points, point_call) for s in range(0, n_seeds, seed_call)]
@@ -110,7 +115,7 @@ def run_sweep(
             seeds = np.minimum(np.arange(s_start, s_start + seed_call), s_stop - 1)  # padding repeats the last
             take = np.minimum(np.arange(p_start, p_start + point_call), p_stop - 1)
             points = {name: to_devices(value[take], replicated) for name, value in point_values.items()}
-            out = batched(key, to_devices(seeds, seed_sharding), points)
+            out = batched(key, to_devices(seeds, seed_sharding), points, *arguments)
             n_s, n_p = s_stop - s_start, p_stop - p_start
             blocks[s_start, p_start] = {k: to_host(v)[:n_s, :n_p] for k, v in out.items()}
             n_run += 1
@@ -140,8 +145,9 @@ def chunk_folder(checkpoint: Path | None, name: str, inputs: dict, chunk: tuple,
 
 
 @functools.lru_cache(maxsize=64)
-def compiled_sweep(replicate_fn: Callable, names: tuple, mesh: Mesh, seed_block: int):
-    """The sweep's one program, (key, seeds, points) -> outputs (seed, point, ...), and its trace log.
+def compiled_sweep(replicate_fn: Callable, names: tuple, mesh: Mesh, seed_block: int, with_shared: bool = False):
+    """The sweep's one program, (key, seeds, points[, shared]) -> outputs (seed, point, ...), and its
+    trace log; with_shared passes the shared arrays on to replicate_fn (run_sweep).
 
     Seeds are sharded over mesh (shard_map); on each device lax.map walks them seed_block at a
     time, and each block vmaps replicate_fn over the seeds and, inside, over the grid points.
@@ -156,16 +162,19 @@ def compiled_sweep(replicate_fn: Callable, names: tuple, mesh: Mesh, seed_block:
     """
     traces = []
 
-    def one_seed(key, seed, points):
+    def one_seed(key, seed, points, *shared):
         traces.append(1)
         seed_key = jax.random.fold_in(key, seed)
-        return jax.vmap(lambda point: replicate_fn({name: point[name] for name in names}, key=seed_key))(points)
+        extra = {"shared": shared[0]} if shared else {}
+        return jax.vmap(lambda point: replicate_fn({name: point[name] for name in names}, key=seed_key,
+                                                   **extra))(points)
 
-    def local(key, seeds, points):
-        return jax.lax.map(lambda seed: one_seed(key, seed, points), seeds, batch_size=seed_block)
+    def local(key, seeds, points, *shared):
+        return jax.lax.map(lambda seed: one_seed(key, seed, points, *shared), seeds, batch_size=seed_block)
 
     spec, whole = PartitionSpec(REPLICATE_AXIS), PartitionSpec()
-    sharded = jax.shard_map(local, mesh=mesh, in_specs=(whole, spec, whole), out_specs=spec)
+    in_specs = (whole, spec, whole) + ((whole,) if with_shared else ())
+    sharded = jax.shard_map(local, mesh=mesh, in_specs=in_specs, out_specs=spec)
     return jax.jit(sharded), traces
 
 

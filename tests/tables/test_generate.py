@@ -18,7 +18,7 @@ def tables(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("x,s,y\n" + "".join(f"{a},{b},{c}\n" for a, b, c in zip(x, s, y, strict=True)))
     split = split_table(path, "y", "s", key=jax.random.key(0), seed_size=40)
-    return split_tables(split, tmp_path / "data", "y", "s")
+    return split_tables(split, tmp_path / "data")
 
 
 @pytest.mark.parametrize("method", ["ros", "smote", "adasyn"])

@@ -33,7 +33,15 @@ import inspect
 import jax
 import numpy as np
 
-from synthlaw.tables.frames import is_categorical, is_frame, like_input, like_mixed_input, mixed_arrays, table_arrays
+from synthlaw.tables.frames import (
+    check_shape,
+    is_categorical,
+    is_frame,
+    like_input,
+    like_mixed_input,
+    mixed_arrays,
+    table_arrays,
+)
 from synthlaw.tables.generators import METHODS, Method, fit_table_generator
 
 STRATEGIES = ("auto", "not majority", "minority", "not minority", "all")
@@ -115,6 +123,8 @@ def jax_key(random_state) -> jax.Array:
     if isinstance(random_state, np.random.RandomState):
         return jax.random.key(int(random_state.randint(np.iinfo(np.int32).max)))
     if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        if abs(int(random_state)) >= 2**63:
+            raise ValueError(f"random_state = {random_state!r}: an int must fit in 64 bits (|value| < 2**63)")
         return jax.random.key(int(random_state))
     raise ValueError(f"random_state = {random_state!r}: allowed: an int, a numpy RandomState or None")
 
@@ -169,6 +179,7 @@ class Oversampler(EstimatorBase):  # pyright: ignore[reportGeneralTypeIssues] (a
 
     def fit_resample(self, X, y):
         """X_resampled, y_resampled: X's rows, then the new rows of each resampled class."""
+        check_shape(X)
         categorical_d = self.categorical_columns(X)
         if categorical_d is None:
             x_nd, y_n = table_arrays(X, y)

@@ -6,7 +6,7 @@ import time
 import tomllib
 from pathlib import Path
 
-from synthlaw.cli.usage import UsageError, add_distributed, check_out, join_hosts
+from synthlaw.cli.usage import UsageError, add_distributed, check_out, join_hosts, seed_arg
 
 RNGS = ("threefry2x32", "rbg")  # jax_default_prng_impl values that --rng offers
 
@@ -29,7 +29,7 @@ def add_parsers(commands) -> None:
     verify.add_argument("--force", action="store_true", help="re-measure even if saved results match")
     verify.add_argument("--config", type=Path, help="TOML file: a [CLAIM-ID] table of overrides per claim")
     verify.add_argument("--x64", action="store_true", help="simulate and fit in float64 (default float32)")
-    verify.add_argument("--seed", type=int, default=0, help="base random seed (default 0)")
+    verify.add_argument("--seed", type=seed_arg, default=0, help="base random seed (default 0)")
     verify.add_argument("--rng", choices=RNGS, default=RNGS[0],
                         help="random bit generator (default threefry2x32, JAX's default); rbg (XLA's RngBitGenerator) "
                              "compiles each sweep faster on CPU and draws another stream: its tables, and so some "
@@ -46,7 +46,7 @@ def add_parsers(commands) -> None:
     calibrate.add_argument("--out", type=Path, help="output folder (default: runs/DATE-calibrate-quick|full)")
     calibrate.add_argument("--config", type=Path, help="TOML file: a [CLAIM-ID] table of overrides per claim")
     calibrate.add_argument("--x64", action="store_true", help="simulate and fit in float64 (default float32)")
-    calibrate.add_argument("--seed", type=int, default=0, help="base random seed (default 0)")
+    calibrate.add_argument("--seed", type=seed_arg, default=0, help="base random seed (default 0)")
     calibrate.add_argument("--rng", choices=RNGS, default=RNGS[0], help="random bit generator, as for verify")
     calibrate.add_argument("--memory-gb", type=float, default=4.0, help="memory a sweep chunk may use, in GiB")
     explain = commands.add_parser("explain", help="print a claim's statement, assumptions and check")

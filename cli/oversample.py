@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from synthlaw.cli.usage import UsageError
+from synthlaw.cli.usage import UsageError, seed_arg
 
 OVERSAMPLERS = {"ros": "RandomOverSampler", "smote": "SMOTE", "adasyn": "ADASYN", "plugin": "GaussianPlugin",
                 "transformer": "TransformerOversampler"}
@@ -19,7 +19,7 @@ def add_parser(commands) -> None:
                             help="generator (smote is SMOTE-NC on a table with text columns, SMOTE-N on one of "
                                  "text only)")
     oversample.add_argument("--out", type=Path, required=True, help="output CSV: the rows, then the new rows")
-    oversample.add_argument("--seed", type=int, default=0, help="JAX random seed (default 0)")
+    oversample.add_argument("--seed", type=seed_arg, default=0, help="JAX random seed (default 0)")
     oversample.add_argument("--sampling-strategy", default="auto",
                             help="auto (every class to the majority's count) or a float in (0, 1]: "
                                  "minority/majority after resampling (two classes)")

@@ -5,7 +5,7 @@ tables.runner.run_paper; errors naming a field come back worded as its flag."""
 import re
 from pathlib import Path
 
-from synthlaw.cli.usage import UsageError, add_distributed, comma_list, join_hosts
+from synthlaw.cli.usage import UsageError, add_distributed, check_out, comma_list, join_hosts, seed_arg
 
 
 def add_parser(commands) -> None:
@@ -42,7 +42,7 @@ def add_parser(commands) -> None:
     paper.add_argument("--standardize", action="store_true", help="standardise features (default raw, as the paper)")
     paper.add_argument("--classifier", default="logistic", help="logistic (JAX, default), rf or xgb (need .[paper])")
     paper.add_argument("--solver", help="logistic fit: exact (default) or lbfgs-like-authors (sklearn, max_iter 1000)")
-    paper.add_argument("--seed", type=int, default=0,
+    paper.add_argument("--seed", type=seed_arg, default=0,
                        help="JAX base seed: the CSV split, the generators, --protocol jax (default 0)")
     paper.add_argument("--out", type=Path, help="output folder (default: runs/paper-NAME)")
     add_distributed(paper)
@@ -109,6 +109,8 @@ def names_of(text: str) -> tuple[str, ...]:
 
 
 def run_paper(args) -> int:
+    if args.out is not None:
+        check_out(args.out)
     join_hosts(args.distributed)
     from synthlaw.settings import ConfigError
     from synthlaw.tables.read import TableError

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 USAGE_ERROR = 2
+SEED_LIMIT = 2**62  # JAX keys take 64-bit integers, and runs add offsets to the base seed
 
 
 class UsageError(Exception):
@@ -15,6 +16,17 @@ class UsageError(Exception):
 class Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(message)
+
+
+def seed_arg(text: str) -> int:
+    """--seed: an integer of absolute value below SEED_LIMIT."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if abs(value) >= SEED_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text}: allowed: an integer of absolute value below 2**62")
+    return value
 
 
 def add_distributed(command) -> None:

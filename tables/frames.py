@@ -11,6 +11,18 @@ level its column had. pandas is imported only when a DataFrame arrives.
 import numpy as np
 
 
+def check_shape(X) -> None:
+    """ValueError for an X the samplers cannot read: sparse, not 2-D, no rows or no columns."""
+    if hasattr(X, "tocsr"):
+        raise ValueError(f"X is a sparse matrix ({type(X).__name__}); the samplers take dense arrays or "
+                         "DataFrames (X.toarray())")
+    shape = X.shape if hasattr(X, "shape") else np.shape(X)
+    if len(shape) != 2:
+        raise ValueError(f"X: shape {shape}; expected a 2-D table (rows x columns)")
+    if shape[0] == 0 or shape[1] == 0:
+        raise ValueError(f"X: shape {shape}; the samplers need at least one row and one column")
+
+
 def is_frame(X) -> bool:
     return hasattr(X, "dtypes") and hasattr(X, "columns")
 

@@ -44,6 +44,9 @@ def run(capsys, *argv):
     ({}, ["--seed-size", "100"], "--seed-size: only with --csv"),
     ({"ros0": HEADER + "1,2,0\n", "ros1": None}, [], "no synthetic method: no stored"),
     ({}, ["--protocol", "pandas"], "invalid choice: 'pandas'"),
+    ({}, ["--seed", "99999999999999999999"], "argument --seed: 99999999999999999999: allowed: an integer of absolute"),
+    ({}, ["--positive", "1"], "--positive = '1': only with a csv table"),
+    ({}, ["--categorical", "a"], "--categorical = ['a']: only with a csv table"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, override, extra, needle):
     folder = tiny_folder(tmp_path, **override)

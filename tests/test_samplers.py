@@ -6,6 +6,7 @@ import imblearn.over_sampling as imb
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse
 from imblearn.pipeline import make_pipeline
 from imblearn.utils import check_sampling_strategy
 from scipy import stats
@@ -190,6 +191,7 @@ def test_random_state_int_repeats_none_does_not():
     (SMOTE(k_neighbors=30), None, r"SMOTE: class 1 has 30 rows; k_neighbors = 30 needs more than 30 rows"),
     (ADASYN(n_neighbors=0), None, r"n_neighbors = 0: must be an integer >= 1"),
     (SMOTE(random_state="seed"), None, r"random_state = 'seed': allowed: an int"),
+    (SMOTE(random_state=2**70), None, r"random_state = \d+: an int must fit in 64 bits"),
 ])
 def test_bad_input_is_one_clear_error(sampler, y, match):
     x_nd, y_n = table((200, 30, 20) if y == "three" else (200, 30))
@@ -355,3 +357,17 @@ def test_bad_mixed_input_is_one_clear_error(sampler, columns, match):
     with pytest.raises(ValueError, match=match) as err:
         sampler.fit_resample(x, label)
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("x, match", [
+    ("sparse", r"X is a sparse matrix \(csr_matrix\); the samplers take dense arrays or DataFrames"),
+    (np.zeros((230, 0)), r"X: shape \(230, 0\); the samplers need at least one row and one column"),
+    (np.zeros(230), r"X: shape \(230,\); expected a 2-D table"),
+])
+def test_an_x_the_samplers_cannot_read_is_named(x, match):
+    x_nd, y_n = table((200, 30))
+    x = scipy.sparse.csr_matrix(x_nd) if isinstance(x, str) else x
+    with pytest.raises(ValueError, match=match):
+        SMOTE(random_state=0).fit_resample(x, y_n)
+    with pytest.raises(ValueError, match=r"X: shape \(0, 2\); the samplers need at least one row"):
+        SMOTE(random_state=0).fit_resample(np.zeros((0, 2)), np.zeros(0))

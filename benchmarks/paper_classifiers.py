@@ -58,8 +58,8 @@ def main() -> None:
                 print(f"{metric}: mean diff {np.mean([r['diff'] for r in picked[:-1]]):+.3f}, "
                       f"{(np.abs(z) <= 2).sum()} of {len(z)} points within 2 combined se")
         stems = sorted({s for d in designs for s, _, _ in d.parts})
-        pool_x_nd, pool_y_n, offsets = paper_sweeps.pool_of(tables, stems)
-        index_r, weight_r, _ = paper_sweeps.design_rows(designs[:20], offsets, pool_y_n)
+        pool_x_nd, pool_y_n, positions = paper_sweeps.pool_of(tables, stems)
+        index_r, weight_r, _ = paper_sweeps.design_rows(designs[:20], positions, pool_y_n)
         seed_r = [d.tags["seed"] for d in designs[:20]]
         for fit in (RANDOM_FOREST, XGBOOST):
             for across in ("designs", "library"):

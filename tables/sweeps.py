@@ -40,6 +40,7 @@ from synthlaw.tables.rows import (
     ratio_designs,
 )
 
+SUBSETS = {"train0": 0, "train1": 1}  # class files that may repeat train.csv's rows (pool_of)
 COMPILE_COST = 1e8  # one compile ~ fitting 1e8 padded row x features (benchmarks/paper_memory.py)
 SWEEPS = {"ratio": ratio_designs, "augmentation": augmentation_designs}
 
@@ -53,23 +54,36 @@ class Scored(NamedTuple):
 
 
 def pool_of(tables: Tables, stems: list) -> tuple:
-    """Stack the files' rows: pool x_nd, y_n and each stem's offset into the pool."""
-    offsets, start = {}, 0
-    for stem in stems:
-        offsets[stem] = start
+    """Stack the files' rows once: pool x_nd, y_n and each stem's pool positions (stem -> rows_k).
+    A class file that is train.csv's rows of that class in order (train0, train1 of a --csv split)
+    takes train's positions instead of a second copy of them (SUBSETS)."""
+    subsets = {stem: label for stem, label in SUBSETS.items() if stem in stems and "train" in stems and
+               is_class_subset(tables.tables["train"], tables.tables[stem], label)}
+    positions, start = {}, 0
+    for stem in (s for s in stems if s not in subsets):
+        positions[stem] = np.arange(start, start + len(tables.tables[stem].y_n))
         start += len(tables.tables[stem].y_n)
-    x_nd = np.concatenate([tables.tables[s].x_nd for s in stems])
-    y_n = np.concatenate([tables.tables[s].y_n for s in stems])
-    return x_nd, y_n, offsets
+    for stem, label in subsets.items():
+        positions[stem] = positions["train"][tables.tables["train"].y_n == label]
+    kept = [s for s in stems if s not in subsets]
+    x_nd = np.concatenate([tables.tables[s].x_nd for s in kept])
+    y_n = np.concatenate([tables.tables[s].y_n for s in kept])
+    return x_nd, y_n, positions
 
 
-def design_rows(designs: list, offsets: dict, pool_y_n: np.ndarray) -> tuple:
+def is_class_subset(train, part, label: int) -> bool:
+    """part holds exactly train's rows of class label, in train's order."""
+    rows_k = train.y_n == label
+    return int(rows_k.sum()) == len(part.y_n) and np.array_equal(train.x_nd[rows_k], part.x_nd, equal_nan=True)
+
+
+def design_rows(designs: list, positions: dict, pool_y_n: np.ndarray) -> tuple:
     """Per design r: index_r[r] (rows of the pool), weight_r[r] (loss weights, unpadded) and
     shift_r[r], added to its logits. A "class_weights" design scales each class's weights to half
     the design's total (scikit-learn's class_weight="balanced" on unit weights); a "threshold"
     design gets shift -log(W_1 / W_0), W_c its total weight of class c, so that it predicts 1 where
     the balanced posterior exceeds 1/2 (the training prior's log-odds removed)."""
-    index_r = [np.concatenate([offsets[stem] + rows for stem, rows, _ in d.parts]).astype(np.int32) for d in designs]
+    index_r = [np.concatenate([positions[stem][rows] for stem, rows, _ in d.parts]).astype(np.int32) for d in designs]
     weight_r = [np.concatenate([np.full(len(rows), w) for _, rows, w in d.parts]) for d in designs]
     shift_r = np.zeros(len(designs))
     for r, d in enumerate(designs):
@@ -209,8 +223,8 @@ def run_designs(tables: Tables, designs: list, task: str, *, options: SweepOptio
     if jax.dtypes.canonicalize_dtype(jnp.float64) != jnp.float64:
         raise RuntimeError("run_designs computes in float64: call it inside `with jax.enable_x64(True)`")
     stems = sorted({stem for d in designs for stem, _, _ in d.parts})
-    pool_x_nd, pool_y_n, offsets = pool_of(tables, stems)
-    index_r, weight_r, shift_r = design_rows(designs, offsets, pool_y_n)
+    pool_x_nd, pool_y_n, positions = pool_of(tables, stems)
+    index_r, weight_r, shift_r = design_rows(designs, positions, pool_y_n)
     seed_r = np.array([d.tags["seed"] for d in designs])
     test = tables.tables["test"]
     features = fit_features(tables.typed, training_rows(tables))

@@ -11,7 +11,7 @@ from synthlaw.tables.read import TableError, read_text
 from synthlaw.tables.rows import Design
 from synthlaw.tables.schema import BLANK_LEVEL, Column, Schema
 from synthlaw.tables.split import split_table, split_tables, write_split
-from synthlaw.tables.sweeps import run_designs
+from synthlaw.tables.sweeps import pool_of, run_designs
 from synthlaw.tables.typed import TypingOptions, read_typed
 
 ROWS = ["size,colour,id,same,label",
@@ -161,3 +161,19 @@ def test_class_weights_and_threshold_baselines_agree_with_scikit_learn(tmp_path)
         expected = 0.5 * (correct[test.y_n == 0].mean() + correct[test.y_n == 1].mean())
         assert ours[r] == pytest.approx(expected, abs=1e-12), arm
     assert ours[1] > ours[0] and ours[2] > ours[0]  # on a 15% minority both beat the plain fit
+
+
+def test_the_pool_holds_train_once_when_train0_and_train1_are_its_class_rows(tmp_path):
+    lines = ["a,b,y"] + [f"{k % 7},{k % 3},{int(k % 5 == 0)}" for k in range(300)]
+    tables = split_tables(split_table(write(tmp_path, lines), "y", None, key=jax.random.key(0), seed_size=20),
+                          tmp_path / "data")
+    stems = ["seed", "test", "train", "train0", "train1"]
+    x_nd, y_n, positions = pool_of(tables, stems)
+    assert len(y_n) == sum(len(tables.tables[s].y_n) for s in ("seed", "test", "train"))  # no second copy
+    for stem in stems:
+        np.testing.assert_array_equal(x_nd[positions[stem]], tables.tables[stem].x_nd)
+        np.testing.assert_array_equal(y_n[positions[stem]], tables.tables[stem].y_n)
+    reordered = tables.tables["train0"]._replace(x_nd=tables.tables["train0"].x_nd[::-1])  # not train's order
+    x_nd, y_n, positions = pool_of(tables._replace(tables={**tables.tables, "train0": reordered}), stems)
+    assert len(y_n) == sum(len(tables.tables[s].y_n) for s in ("seed", "test", "train", "train0"))
+    np.testing.assert_array_equal(x_nd[positions["train0"]], reordered.x_nd)

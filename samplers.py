@@ -43,6 +43,7 @@ from synthlaw.tables.frames import (
     table_arrays,
 )
 from synthlaw.tables.generators import METHODS, Method, fit_table_generator
+from synthlaw.tables.plausibility import resampled_shares, warn_if_poor
 
 STRATEGIES = ("auto", "not majority", "minority", "not minority", "all")
 
@@ -310,3 +311,12 @@ class TransformerOversampler(Oversampler):
 
     def _options(self) -> dict:
         return {**(self.options or {}), "checkpoint_dir": self.checkpoint_dir}
+
+    def resample_codes(self, x_nd, y_n, categorical_d=None, levels_d=None) -> tuple[np.ndarray, np.ndarray]:
+        """Oversampler.resample_codes, then plausibility_ = {class: Plausibility} (tables/plausibility.py:
+        the share of the new rows that a classifier fitted on real rows assigns to their class, against
+        held-out real rows) and a UserWarning naming the shares of any class whose rows are poor."""
+        x_new_nd, y_new_n = super().resample_codes(x_nd, y_n, categorical_d, levels_d)
+        self.plausibility_ = resampled_shares(x_nd, y_n, x_new_nd, y_new_n, categorical_d, levels_d)
+        warn_if_poor(list(self.plausibility_.values()), type(self).__name__)
+        return x_new_nd, y_new_n

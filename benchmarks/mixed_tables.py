@@ -55,16 +55,34 @@ def rarest_class(path: Path, label: str) -> tuple[str | None, Counter]:
     return (min(counts, key=counts.get) if len(counts) > 2 else None), counts
 
 
-def run_once(csv_path: Path, label: str, positive: str | None, classifier: str, out: Path) -> tuple:
+def run_once(csv_path: Path, label: str, positive: str | None, classifier: str, out: Path,
+             generators: tuple) -> tuple:
     """One run_paper call with its progress lines captured; (wall seconds, progress lines)."""
     settings = PaperSettings(label=label, csv=csv_path, positive=positive,
-                             generators=tuple(METHODS[g] for g in GENERATORS), fit_on=("seed", "use"),
+                             generators=tuple(METHODS[g] for g in generators), fit_on=("seed", "use"),
                              sweeps=SWEEPS[classifier], fit=fit_for(classifier, None), seed=0, out=out)
     log = io.StringIO()
     start = time.perf_counter()
     with contextlib.redirect_stderr(log):
         run_paper(settings)
     return time.perf_counter() - start, log.getvalue().splitlines()
+
+
+def run_dropping(name: str, path: Path, label: str, positive: str | None, classifier: str, out: Path):
+    """run_once with every generator; a failure is printed, and when its message names one
+    generator the run is tried again without it. (seconds, lines), or None when nothing ran."""
+    generators = GENERATORS
+    while generators:
+        try:
+            return run_once(path, label, positive, classifier, out, generators)
+        except Exception as error:  # a benchmark reports the failure and goes on
+            print(f"\n{name}, {classifier}: FAILED: {type(error).__name__}: {error}", flush=True)
+            named = [g for g in generators if g in str(error).lower()]
+            if len(named) != 1:
+                return None
+            generators = tuple(g for g in generators if g != named[0])
+            print(f"{name}, {classifier}: rerun without {named[0]}", flush=True)
+    return None
 
 
 def progress_lines(lines: list) -> list:
@@ -124,11 +142,10 @@ def run_table(name: str, args) -> None:
             for part in ("data", "checkpoints"):
                 if (source / part).is_dir() and not (out / part).exists():
                     shutil.copytree(source / part, out / part)
-        try:
-            seconds, lines = run_once(path, label, positive, classifier, out)
-        except Exception as error:  # a benchmark reports the failure and goes on with the next run
-            print(f"\n{name}, {classifier}: FAILED: {type(error).__name__}: {error}", flush=True)
+        done = run_dropping(name, path, label, positive, classifier, out)
+        if done is None:
             continue
+        seconds, lines = done
         summary = read_table(out / "imbalance_ratio_summary.csv")
         print(f"\n{name}, {classifier} ({' + '.join(SWEEPS[classifier])} sweeps): wall {seconds:.0f} s; "
               f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")

@@ -1,6 +1,7 @@
 """The oversample subcommand: resample a CSV, text columns and blanks included, with synthlaw.samplers."""
 
 import sys
+import warnings
 from pathlib import Path
 
 from synthlaw.cli.usage import UsageError, seed_arg
@@ -69,8 +70,15 @@ def run_oversample(args) -> int:
     sampler = getattr(samplers, OVERSAMPLERS[args.method])(sampling_strategy=strategy, random_state=args.seed,
                                                            **options)
     try:
-        summary = resample_table(table, sampler, args.out)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            summary = resample_table(table, sampler, args.out)
     except (ValueError, OverflowError) as err:
         raise UsageError(f"--method {args.method} on {args.csv}: {err}") from None
+    for share in getattr(sampler, "plausibility_", {}).values():
+        print(f"oversample: {share.line(args.method)}", file=sys.stderr)
+    for warning in caught:
+        if issubclass(warning.category, UserWarning):
+            print(f"synthlaw: warning: {warning.message}", file=sys.stderr)
     print(f"oversample: {args.method} ({sampler.variant_}) on {args.csv}, {summary}; wrote {args.out}", file=sys.stderr)
     return 0

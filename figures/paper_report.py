@@ -168,14 +168,19 @@ def quality_table(quality) -> list[str]:
              "dependence); and the median distance to the closest training row (Gower: numbers by range, "
              "categories 0/1) of the synthetic rows against that of the held-out real rows, with the share of "
              "synthetic rows that copy a training row exactly (memorisation; random oversampling copies by "
-             "design).", "",
+             "design); and the share of the rows that a class-weighted logistic fit on the real training rows "
+             "assigns to their class, against the same share of held-out real rows (**poor**: below 3/4 of it "
+             "and by more than 3 standard errors).", "",
              "| rows | class | farthest column | mean column distance | association gap | two-sample AUC "
-             "| closest-row distance: synthetic / held-out | exact copies |", "|---|---|---|---|---|---|---|---|"]
+             "| closest-row distance: synthetic / held-out | exact copies | classed as their class: synthetic / "
+             "held-out |", "|---|---|---|---|---|---|---|---|---|"]
     for r in quality:
         q = r.quality
         lines.append(f"| {method_label(r.name)} | {r.label} | {r.worst_column} {q.worst_distance:.3f} "
                      f"| {q.mean_distance:.3f} | {q.association_gap:.3f} | {q.c2st_auc:.3f} "
-                     f"| {q.dcr_synthetic:.3f} / {q.dcr_holdout:.3f} | {q.copy_share:.1%} |")
+                     f"| {q.dcr_synthetic:.3f} / {q.dcr_holdout:.3f} | {q.copy_share:.1%} "
+                     f"| {r.plausibility.synthetic:.0%} / {r.plausibility.real:.0%}"
+                     f"{' **poor**' if r.plausibility.poor else ''} |")
     return lines + [""]
 
 
@@ -185,7 +190,7 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
     or None}, empty for the ratio sweep); PNGs and report.md into out_dir. notes: lines on the input
     (split, warnings); fits: the generators fitted (records with name, task, reused, seconds,
     loss_s, holdout_loss_b); class_counts: (majority, minority) real training rows, for AUG-4;
-    quality: the synthetic-row quality records (name, label, quality, worst_column)."""
+    quality: the synthetic-row quality records (name, label, quality, worst_column, plausibility)."""
     out_dir = Path(out_dir)
     lines = ["# synthlaw paper report", "", INTRO, "Run: " + ", ".join(f"{k}: {v}" for k, v in run_info.items()), ""]
     if notes:

@@ -30,6 +30,7 @@ from synthlaw.tables.features import fit_features
 from synthlaw.tables.generate import fit_rows, generate, smallest_class
 from synthlaw.tables.generators import REGISTRY_K
 from synthlaw.tables.law import augmentation_fits
+from synthlaw.tables.plausibility import Plausibility, class_share
 from synthlaw.tables.quality import RowQuality, row_quality
 from synthlaw.tables.read import TableError, Tables, check_rows, load_tables
 from synthlaw.tables.rows import real_stems, rows_needed, synthetic_rows_needed
@@ -135,13 +136,14 @@ def feature_lines(tables: Tables) -> list[str]:
 
 
 class QualityRow(NamedTuple):
-    """One line of the synthetic-row quality table: the generator run, the class, its RowQuality
-    and the name of its farthest column."""
+    """One line of the synthetic-row quality table: the generator run, the class, its RowQuality,
+    the name of its farthest column and its Plausibility (tables/plausibility.py)."""
 
     name: str
     label: int
     quality: RowQuality
     worst_column: str
+    plausibility: Plausibility
 
 
 def synthetic_quality(tables: Tables, settings: PaperSettings, fitted: list) -> list[QualityRow]:
@@ -155,10 +157,13 @@ def synthetic_quality(tables: Tables, settings: PaperSettings, fitted: list) -> 
             train = fit_rows(tables, runs[fit.name].fit_on)
             test = tables.tables["test"]
             for label in (1, 0):
-                quality = row_quality(train.x_nd[train.y_n == label], test.x_nd[test.y_n == label],
-                                      fit.tables[f"{fit.name}{label}"].x_nd, schema.categorical_d, schema.levels_d,
+                synthetic_nd = fit.tables[f"{fit.name}{label}"].x_nd
+                quality = row_quality(train.x_nd[train.y_n == label], test.x_nd[test.y_n == label], synthetic_nd,
+                                      schema.categorical_d, schema.levels_d,
                                       key=jax.random.fold_in(jax.random.key(settings.seed), label))
-                rows.append(QualityRow(fit.name, label, quality, schema.names[quality.worst_column]))
+                share = class_share(train.x_nd, train.y_n == label, test.x_nd[test.y_n == label], synthetic_nd,
+                                    schema.categorical_d, schema.levels_d, label)
+                rows.append(QualityRow(fit.name, label, quality, schema.names[quality.worst_column], share))
     return rows
 
 
@@ -192,6 +197,9 @@ def run_paper(settings: PaperSettings) -> Path:
     tables, fitted = fit_generators(tables, settings, out)
     say("synthetic-row quality against held-out rows ...")
     quality = synthetic_quality(tables, settings, fitted)
+    for row in (r for r in quality if r.plausibility.poor):
+        notes.append(f"{row.plausibility.line(row.name)}: these rows look unlike their class")
+        print(f"synthlaw: warning: {notes[-1]}", file=sys.stderr)
     results = run_sweeps(tables, settings, SweepOptions(memory_budget=SWEEP_BUDGET, checkpoint=out / "chunks"))
     info = {"data": str(settings.source), "label": settings.label, "spurious": settings.spurious,
             "protocol": settings.protocol, "methods": ",".join(tables.methods),

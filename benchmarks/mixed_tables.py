@@ -7,9 +7,11 @@ generators ros, smote (SMOTE-NC on these tables), plugin, adasyn and transformer
 the seed rows and on the use rows (seed + train), seed 0, seed size 200. logistic (the exact JAX
 fit) runs the ratio and augmentation sweeps; xgb (XGBoost defaults) the ratio sweep only, in a
 folder holding a copy of the logistic run's data/ and checkpoints/ (its generated rows and
-trained transformers). The generators' cache key holds the rows each file needs, which differ
-between the two sweep sets, so the cheap generators are drawn again; the transformer's training
-is read back from its checkpoint (its "fitted" time is the sampling alone).
+trained transformers). The generators' cache key (tables/generate.py cache_key) holds the rows
+each file needs, which differ between the two sweep sets, so the xgb run draws its rows again
+(fewer: 1300 + 300 against 2800 + 1800) and reads only the transformer's training back from its
+checkpoint (its "fitted" time is the loading and sampling). A run that fails is printed; when the
+error names one generator, the run is tried again without it (its wall time is that last try's).
 
 Printed per (table, classifier): the balanced accuracy at the largest ratio (i = 9), mean +- the
 standard error over the paper's seeds, of no correction (the imbalanced arm), class weights and

@@ -192,7 +192,6 @@ def run_paper(settings: PaperSettings) -> Path:
         for line in typed:
             say(line)
         notes += typed
-        del split  # its text cells are written: free them before the generators and sweeps
     start = time.perf_counter()
     tables, fitted = fit_generators(tables, settings, out)
     say("synthetic-row quality against held-out rows ...")

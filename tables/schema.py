@@ -210,7 +210,9 @@ def type_columns(where: str, header: list, cells_nd: np.ndarray, *, categorical=
             continue
         levels = ()
         if kind == "categorical":
-            levels = tuple(sorted(set(present))) + ((BLANK_LEVEL,) if blank_n.any() else ())
+            # fresh strings: the cells' own objects would keep every block of the read text in memory
+            levels = tuple(np.array(sorted(set(present)), dtype=str).tolist())
+            levels += (BLANK_LEVEL,) if blank_n.any() else ()
         columns.append(Column(name, kind, levels))
         blanks[name] = int(blank_n.sum())
     return Typing(Schema(tuple(columns)), tuple(dropped), blanks)

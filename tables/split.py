@@ -82,10 +82,12 @@ def split_table(path: Path, label: str, spurious: str | None, *, key: jax.Array,
 
 
 def write_split(split: Split, folder: Path) -> None:
-    """The parts as {stem}.csv in folder: the kept feature columns as read (text kept as text), then
-    the label as 1 (positive) or 0."""
+    """The parts as {stem}.csv in folder: the kept feature columns (text as read, numbers as the
+    shortest text that reads back to them, blanks empty), then the label as 1 (positive) or 0."""
+    t = split.table
     for stem, rows_k in split.parts.items():
-        write_csv(Path(folder) / f"{stem}.csv", split.table.header, split.table.cells_nd[rows_k])
+        cells_nd = np.column_stack([t.typing.schema.decode(t.x_nd[rows_k]), t.y_n[rows_k].astype(str).astype(object)])
+        write_csv(Path(folder) / f"{stem}.csv", t.header, cells_nd)
 
 
 def split_tables(split: Split, folder: Path) -> Tables:

@@ -33,9 +33,10 @@ AS_READ = TypingOptions()  # every column typed from its cells, blanks kept
 
 class TypedTable(NamedTuple):
     """A typed CSV: its label and spurious (or None) columns, its typing (schema of the kept
-    features), codes x_nd, labels y_n (1 = positive), spurious codes s_n or None, the line saying
-    how the label was read, and the kept rows' text cells (features in schema order, then the
-    label as 1/0) for writing the table back."""
+    features), codes x_nd, labels y_n (1 = positive), spurious codes s_n or None, and the line
+    saying how the label was read. The text cells are not kept: a table of 100 000 x 50 cells is
+    about 0.5 GB of Python strings, returned to the system only when nothing else was allocated
+    among them (decode the codes to write the table back)."""
 
     label: str
     spurious: str | None
@@ -44,7 +45,6 @@ class TypedTable(NamedTuple):
     y_n: np.ndarray
     s_n: np.ndarray | None
     label_line: str
-    cells_nd: np.ndarray
 
     @property
     def header(self) -> list:
@@ -86,5 +86,4 @@ def read_typed(path: Path, label: str, spurious: str | None = None, options: Typ
             raise TableError(f"{path}: spurious column {spurious!r} has {typing.blanks[spurious]} blank cells; "
                              "it needs a value on every row")
         s_n = x_nd[:, j]
-    text_nd = np.column_stack([feature_nd, y_n.astype(str).astype(object)])
-    return TypedTable(label, spurious, typing, x_nd, y_n, s_n, label_line, text_nd)
+    return TypedTable(label, spurious, typing, x_nd, y_n, s_n, label_line)

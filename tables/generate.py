@@ -33,7 +33,7 @@ from synthlaw.tables.generators import Method, fit_table_generator
 from synthlaw.tables.read import Table, Tables, read_text, spurious_bit, write_csv
 
 FIT_ON = ("seed", "use")
-MAX_DRAWS = 8  # adasyn gives sum_i rint(w_i n) rows, a few more or fewer than asked: draw again
+MAX_DRAWS = 8  # adasyn gives sum_i rint(w_i n) rows, more or fewer than asked: draw again (draw_rows)
 CACHE = "generated.json"
 PARTS = {"_pos": (0, 3), "_neg": (1, 2)}  # spurious file -> its two groups 2 s + y
 
@@ -73,16 +73,20 @@ def fit_rows(tables: Tables, fit_on: str) -> Table:
 
 
 def draw_rows(generator, label: int, n: int, *, key) -> np.ndarray:
-    """Exactly n rows of label: draws of n until they add up (adasyn rounds its count), then cut."""
-    parts, have = [], 0
+    """Exactly n rows of label. adasyn gives sum_i rint(w_i m) rows when asked for m, which can be
+    far fewer than m when most weights round to 0 (a class with few rows near the other class):
+    each next draw asks for the rows still missing, scaled by the rows given per row asked so far."""
+    parts, have, asked = [], 0, 0
     for k in range(MAX_DRAWS):
-        if have >= n:
+        if have >= n or (parts and not have):  # enough, or a generator that gives no rows at all
             break
-        parts.append(generator.sample(label, n, key=jax.random.fold_in(key, k)))
-        have += len(parts[-1])
+        # never below n: adasyn rounds a small ask to no rows at all
+        ask = n if not parts else max(n, int(np.ceil((n - have) * asked / have)))
+        parts.append(generator.sample(label, ask, key=jax.random.fold_in(key, k)))
+        have, asked = have + len(parts[-1]), asked + ask
     if have < n:
-        raise RuntimeError(f"generator {generator.method.name!r} gave {have} rows of label {label} in "
-                           f"{MAX_DRAWS} draws of {n}; {n} are needed")
+        raise RuntimeError(f"generator {generator.method.name!r} gave {have} rows of label {label} for {asked} asked "
+                           f"in {MAX_DRAWS} draws; {n} are needed")
     return np.concatenate(parts)[:n]
 
 

@@ -16,8 +16,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
 
-from synthlaw.figures.style import RC
-
 METRICS = {"balanced": "1 − balanced accuracy", "min": "1 − minority accuracy",
            "worst": "1 − worst-group accuracy", "balanced_ce": "balanced cross-entropy",
            "min_ce": "minority cross-entropy"}
@@ -74,7 +72,6 @@ def draw_arm(ax, summary, rows, method, arm, metric, color, label, dx, linestyle
 
 
 def new_figure(n_panels: int, sharey: bool):
-    plt.rcParams.update({**RC, "savefig.dpi": DPI})
     fig, axes = plt.subplots(1, n_panels, figsize=FIGSIZE, dpi=DPI, sharey=sharey, squeeze=False,
                              layout="constrained")
     return fig, list(axes[0])
@@ -101,7 +98,7 @@ def figure_ratio(summary: dict, rows: list, task: str, metric: str):
                 draw_arm(ax, summary, rows, m, baseline, metric, "dimgrey", label, 0.2, style)
         for m in methods:
             draw_arm(ax, summary, rows, m, arm, metric, color[m], method_label(m), 0.2)
-        ax.set(xlabel="imbalance ratio (majority / minority)", title=f"{task}: {title}")
+        ax.set(xlabel="imbalance ratio (majority / minority)", title=f"{task}: {title} ({summary['classifier'][0]})")
     axes[0].set_ylabel(METRICS[metric])
     legend(fig, axes, bool(rows))
     return fig
@@ -126,7 +123,7 @@ def figure_augmentation(summary: dict, rows: list, fits: dict, task: str, metric
                    label="all real training rows (train_all)")
     ax.plot([], [], color="grey", linestyle="--", label="fitted a + b / N, 95% band")
     ax.set(xlabel="synthetic rows N added to the balanced base (half per class, weight 0.5)", ylabel=METRICS[metric],
-           title=f"{task}: augmentation sweep")
+           title=f"{task}: augmentation sweep ({summary['classifier'][0]})")
     legend(fig, axes, bool(rows))
     return fig
 

@@ -7,16 +7,19 @@ from the runner (tables/runner.py), as plain records read by attribute."""
 import io
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
 from synthlaw.figures.paper import METRICS, figure_augmentation, figure_losses, figure_ratio, method_label
+from synthlaw.figures.style import RC
 from synthlaw.sims.engine.store import write_atomic
 
 INTRO = """\
 The paper's recipe for an imbalanced table: fit a generator on real rows, draw minority rows from
 it, and add them. Each training set here is one *arm* at one grid point and seed, scored on the
-held-out test.csv by a logistic regression (scikit-learn's C = 1, exact optimum):
+held-out test.csv by the run's classifier (the run line names it and its solver; logistic: scikit-learn's
+C = 1, fitted to the exact optimum unless the solver says otherwise):
 
 - **imbalanced**: the seed rows plus k real majority rows (no oversampling);
 - **balanced**: imbalanced plus k synthetic minority rows, so both classes have equal counts;
@@ -37,20 +40,25 @@ hollow markers: the authors' stored means, where the data folder has them.
 """
 
 
-def png_bytes(fig) -> bytes:
-    """A pyplot figure rendered to PNG in memory (and closed)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+def png_bytes(draw, *args) -> bytes:
+    """The pyplot figure draw(*args), drawn and rendered to PNG in memory under the style RC (global
+    settings untouched), then closed."""
+    with matplotlib.rc_context(RC):
+        fig = draw(*args)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
     plt.close(fig)
     return buffer.getvalue()
 
 
 def direction(fit) -> str:
-    """Falls (b > 0), rises (b < 0), or flat within the interval, with AUG-2's reading."""
+    """Falls (b > 0), rises (b < 0), or flat within the interval, with AUG-2's reading: about this
+    generator's own curve only, so the floor is to be compared with the others and train_all."""
     if fit.b.lo > 0:
-        return "falls to its floor (b > 0: the generator's rows help, AUG-2)"
+        return ("falls to its floor (b > 0: more of these rows lower this curve, AUG-2; whether they beat other "
+                "rows is the floor a against theirs and train_all's)")
     if fit.b.hi < 0:
-        return "rises to its floor (b < 0: the generator's rows hurt, AUG-2)"
+        return "rises to its floor (b < 0: more of these rows raise this curve, AUG-2)"
     return "is flat within noise (b's interval holds 0)"
 
 
@@ -127,11 +135,16 @@ def convergence_text(rows: list[dict]) -> list[str]:
     if not bad:
         return [lines[0] + f"The authors' lbfgs (max_iter = 1000, raw features), rerun on each design, converged "
                 f"at every compared point ({len({(r['method'], r['arm'], r['i']) for r in measured})} points).", ""]
-    where = "; ".join(f"{m} {a} i = {i} ({c:.0%} of seeds converged)" for m, a, i, c in bad)
+    by_arm = {}
+    for m, a, i, _ in bad:
+        by_arm.setdefault((m, a), []).append(i)
+    where = "; ".join(f"{m} {a} at i = {min(i)}-{max(i)} ({len(i)} points)" for (m, a), i in sorted(by_arm.items()))
+    worst = min(c for *_, c in bad)
     return [lines[0] + f"**The authors' lbfgs (max_iter = 1000, raw features), rerun on each design, did not "
-            f"converge at {len(bad)} compared points**: {where}. There the stored values are those of an "
-            "unconverged solver, and a gap to an exact optimum is expected rather than a disagreement; "
-            "the solver lbfgs-like-authors reproduces those fits.", ""]
+            f"converge at {len(bad)} of {len({(r['method'], r['arm'], r['i']) for r in measured})} compared "
+            f"points** ({where}; as few as {worst:.0%} of a point's seeds converged). There the stored values "
+            "are those of an unconverged solver, and a gap to an exact optimum is expected rather than a "
+            "disagreement; the solver lbfgs-like-authors reproduces those fits.", ""]
 
 
 def largest_ratio_table(summary: dict, metric: str = "balanced") -> list[str]:
@@ -204,7 +217,7 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
                   "a hash of the method, fit-on rows, task, seed, row counts and synthlaw's source.", ""]
         trained = [f for f in fits if len(f.loss_s)]
         if trained:
-            write_atomic(out_dir / "generator_loss.png", png_bytes(figure_losses(trained)))
+            write_atomic(out_dir / "generator_loss.png", png_bytes(figure_losses, trained))
             lines += ["![generator training loss](generator_loss.png)", ""]
     if quality:
         lines += quality_table(quality)
@@ -213,9 +226,9 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
         name = f"{task}_{sweep}"
         lines += [f"## {task}: {sweep} sweep", ""]
         for metric in METRICS:
-            figure = figure_ratio(summary, rows, task, metric) if sweep == "ratio" else \
-                figure_augmentation(summary, rows, law, task, metric)
-            write_atomic(out_dir / f"{name}_{metric}.png", png_bytes(figure))
+            image = png_bytes(figure_ratio, summary, rows, task, metric) if sweep == "ratio" else \
+                png_bytes(figure_augmentation, summary, rows, law, task, metric)
+            write_atomic(out_dir / f"{name}_{metric}.png", image)
             lines += [f"![{name} {metric}]({name}_{metric}.png)", ""]
             if law:
                 lines += law_table(law, metric) + [""]
@@ -226,11 +239,13 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
             if class_counts is not None and task == "imbalance":
                 lines += aug4_text(*class_counts)
         if rows:
-            lines += ["Against the authors' stored `log` results (largest difference over the grid; "
+            lines += [f"Against the authors' stored `{run_info.get('stored results', 'log')}` results (largest "
+                      "difference over the grid; "
                       "`*_log_cross` compare log cross-entropies):", "", comparison_table(rows), ""]
             lines += convergence_text(rows)
         else:
-            lines += ["No stored `log` results for this sweep in the data folder.", ""]
+            lines += [f"No stored `{run_info.get('stored results', 'log')}` results for this sweep in the data "
+                      "folder.", ""]
         lines += ["<details><summary>balanced accuracy, every grid point</summary>", "",
                   summary_table(summary), "", "</details>", ""]
     path = out_dir / "report.md"

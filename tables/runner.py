@@ -91,11 +91,11 @@ def fit_generators(tables: Tables, settings: PaperSettings, out: Path) -> tuple:
     for run in settings.runs:
         for task in settings.tasks:
             needs = synthetic_rows_needed(task, seed_size, settings.sweeps)
-            say(f"{run.name}: fitting on the {run.fit_on} rows for the {task} task, drawing "
-                f"{' + '.join(map(str, needs.values()))} rows ...")
             fit = generate(tables, run, task, needs, seed=settings.seed, data_dir=out / "data",
                            checkpoint_dir=out / "checkpoints")
-            say(f"      {'reused' if fit.reused else 'fitted'} ({fit.seconds:.1f} s)")
+            rows = " + ".join(map(str, needs.values()))
+            say(f"{run.name}, {task} task: " + ("rows reused (cache key matched)" if fit.reused else
+                f"fitted on the {run.fit_on} rows, drew {rows} rows ({fit.seconds:.1f} s)"))
             fitted.append(fit)
             tables = tables._replace(methods=tuple(dict.fromkeys(tables.methods + (run.name,))),
                                      tables={**tables.tables, **fit.tables})
@@ -203,7 +203,9 @@ def run_paper(settings: PaperSettings) -> Path:
     info = {"data": str(settings.source), "label": settings.label, "spurious": settings.spurious,
             "protocol": settings.protocol, "methods": ",".join(tables.methods),
             "generators": ",".join(m.name for m in settings.generators) or "none",
-            "fit on": ",".join(settings.fit_on), "features": "standardised" if settings.standardize else "raw",
+            "fit on": ",".join(settings.fit_on), "classifier": settings.fit.classifier,
+            "solver": settings.fit.solver, "stored results": settings.fit.stored,
+            "features": "standardised" if settings.standardize else "raw",
             "dtype": "float64", "seed": settings.seed, "seed size": len(tables.tables["seed"].y_n),
             "jax": jax.__version__, "wall seconds": f"{time.perf_counter() - start:.1f}"}
     for (task, sweep), (columns, summary, rows, _) in results.items():

@@ -96,6 +96,7 @@ def test_the_report_names_the_points_where_the_authors_fit_did_not_converge():
     assert "converged at every compared point (3 points)" in "".join(convergence_text(converged))
     stalled = converged[:2] + [{**row, "i": 2, "authors_converged": 0.4}]
     text = "".join(convergence_text(stalled))
-    assert "did not converge at 1 compared points" in text and "llm balanced i = 2 (40% of seeds converged)" in text
+    assert "did not converge at 1 of 3 compared points" in text and "llm balanced at i = 2-2 (1 points" in text
+    assert "as few as 40% of a point's seeds converged" in text
     unmeasured = [{**r, "authors_converged": float("nan")} for r in converged]
     assert "was not measured" in "".join(convergence_text(unmeasured))

@@ -72,22 +72,27 @@ def fit_rows(tables: Tables, fit_on: str) -> Table:
     return Table(np.concatenate([seed.x_nd, train.x_nd]), np.concatenate([seed.y_n, train.y_n]), s_n)
 
 
-def draw_rows(generator, label: int, n: int, *, key) -> np.ndarray:
-    """Exactly n rows of label. adasyn gives sum_i rint(w_i m) rows when asked for m, which can be
-    far fewer than m when most weights round to 0 (a class with few rows near the other class):
-    each next draw asks for the rows still missing, scaled by the rows given per row asked so far."""
+def draw_rows(generator, label: int, n: int, *, key, at_least: int = 0) -> np.ndarray:
+    """Exactly n rows of label. A generator that rounds its count (Method.rounds: adasyn gives
+    sum_i rint(w_i m) rows for m asked, far fewer than m, or none, when m is below the class's
+    at_least rows) is asked for at least that many; each next draw asks for the rows still
+    missing, scaled by the rows given per row asked so far; more rows than n are cut to a uniform
+    subset (adasyn's rows come grouped by base row, so their first n would favour the first rows)."""
     parts, have, asked = [], 0, 0
     for k in range(MAX_DRAWS):
         if have >= n or (parts and not have):  # enough, or a generator that gives no rows at all
             break
-        # never below n: adasyn rounds a small ask to no rows at all
-        ask = n if not parts else max(n, int(np.ceil((n - have) * asked / have)))
+        ask = max(n, at_least) if not parts else max(n, int(np.ceil((n - have) * asked / have)))
         parts.append(generator.sample(label, ask, key=jax.random.fold_in(key, k)))
         have, asked = have + len(parts[-1]), asked + ask
     if have < n:
         raise RuntimeError(f"generator {generator.method.name!r} gave {have} rows of label {label} for {asked} asked "
                            f"in {MAX_DRAWS} draws; {n} are needed")
-    return np.concatenate(parts)[:n]
+    rows_nd = np.concatenate(parts)
+    if len(rows_nd) == n:
+        return rows_nd
+    order_k = np.asarray(jax.random.permutation(jax.random.fold_in(key, MAX_DRAWS), len(rows_nd)))
+    return rows_nd[np.sort(order_k[:n])]
 
 
 def problem(tables: Tables, task: str, rows: Table) -> tuple:
@@ -99,16 +104,21 @@ def problem(tables: Tables, task: str, rows: Table) -> tuple:
     return np.delete(rows.x_nd, j, axis=1), 2 * spurious_bit(tables, rows.s_n) + rows.y_n, j
 
 
-def cells_for(tables: Tables, task: str, generator, stem_sfx: str, n: int, j_s, *, key) -> np.ndarray:
-    """Codes (features in tables.features order, then the label) of one synthetic file."""
+def cells_for(tables: Tables, task: str, generator, stem_sfx: str, n: int, j_s, counts: dict, *,
+              key) -> np.ndarray:
+    """Codes (features in tables.features order, then the label) of one synthetic file; counts: the
+    fitted rows per conditioning label, asked of a generator that rounds (draw_rows)."""
+    def least(label: int) -> int:
+        return counts.get(label, 0) if generator.method.rounds else 0
+
     if task == "imbalance":
         y = int(stem_sfx)
-        x_nd = draw_rows(generator, y, n, key=key)
+        x_nd = draw_rows(generator, y, n, key=key, at_least=least(y))
         return np.column_stack([x_nd, np.full(n, y, np.float64)])
     s_values = np.unique(tables.tables["test"].s_n)  # bit 0 = the smaller value
     blocks = []
     for k, (g, m) in enumerate(zip(PARTS[stem_sfx], (n // 2, n - n // 2), strict=True)):
-        x_nd = draw_rows(generator, g, m, key=jax.random.fold_in(key, k))
+        x_nd = draw_rows(generator, g, m, key=jax.random.fold_in(key, k), at_least=least(g))
         x_nd = np.insert(x_nd, j_s, s_values[g // 2], axis=1)
         blocks.append(np.column_stack([x_nd, np.full(m, g % 2, np.float64)]))
     return np.concatenate(blocks)
@@ -160,7 +170,8 @@ def generate(tables: Tables, run: GeneratorRun, task: str, needs: dict, *, seed:
         fitted = fit_table_generator(run.method, x_nd, c_n, key=jax.random.fold_in(key, 0),
                                      checkpoint_dir=Path(checkpoint_dir) / f"{name}_{task}",
                                      categorical_d=schema.categorical_d[kept], levels_d=schema.levels_d[kept])
-        codes = {sfx: cells_for(tables, task, fitted, sfx, n, j_s, key=jax.random.fold_in(key, 1 + k))
+        counts = dict(zip(*(v.tolist() for v in np.unique(c_n, return_counts=True)), strict=True))
+        codes = {sfx: cells_for(tables, task, fitted, sfx, n, j_s, counts, key=jax.random.fold_in(key, 1 + k))
                  for k, (sfx, n) in enumerate(needs.items())}
         for sfx, p in paths.items():
             write_csv(p, header, np.column_stack([schema.decode(codes[sfx][:, :-1]),

@@ -51,15 +51,19 @@ class Kind(enum.Enum):
 @dataclasses.dataclass(frozen=True)
 class Method:
     """A table generator: its name and kind; neighbours says it reads each row's k nearest
-    neighbours, so every conditioning label needs more than k rows."""
+    neighbours, so every conditioning label needs more than k rows; rounds says that asked for n
+    rows it gives sum_i rint(w_i n) over the class's rows i (ADASYN), so no row at all when n is
+    well below the class's row count."""
 
     name: str
     kind: Kind
     neighbours: bool = False
+    rounds: bool = False
 
 
 METHODS = {m.name: m for m in (Method("ros", Kind.PER_CLASS), Method("smote", Kind.PER_CLASS, neighbours=True),
-                               Method("plugin", Kind.PER_CLASS), Method("adasyn", Kind.WHOLE_TABLE, neighbours=True),
+                               Method("plugin", Kind.PER_CLASS),
+                               Method("adasyn", Kind.WHOLE_TABLE, neighbours=True, rounds=True),
                                Method("transformer", Kind.TRAINED))}
 
 

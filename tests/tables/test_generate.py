@@ -63,8 +63,9 @@ def test_a_generator_that_gives_few_of_the_rows_asked_is_asked_for_more():
         asked.append(m)
         return np.zeros((int(0.04 * m), 2))  # 4% of the rows asked
 
-    rows = draw_rows(SimpleNamespace(sample=sample, method=METHODS["adasyn"]), 0, 1800, key=jax.random.key(0))
-    assert rows.shape == (1800, 2) and len(asked) <= 3 and asked[1] >= (1800 - 72) * 25
+    rows = draw_rows(SimpleNamespace(sample=sample, method=METHODS["adasyn"]), 0, 1800, key=jax.random.key(0),
+                     at_least=2500)
+    assert rows.shape == (1800, 2) and len(asked) <= 3 and asked[0] == 2500 and asked[1] >= (1800 - 100) * 25
     nothing = SimpleNamespace(sample=lambda label, m, *, key: np.zeros((0, 2)), method=METHODS["adasyn"])
     with pytest.raises(RuntimeError, match=r"generator 'adasyn' gave 0 rows of label 0 for 1800 asked"):
         draw_rows(nothing, 0, 1800, key=jax.random.key(0))

@@ -11,7 +11,7 @@ from synthlaw.cli.usage import UsageError, add_distributed, check_out, comma_lis
 def add_parser(commands) -> None:
     paper = commands.add_parser("paper", help="rerun the paper's real-data sweeps on a data folder or one CSV")
     source = paper.add_mutually_exclusive_group(required=True)
-    source.add_argument("--data", type=Path, help="folder laid out like shared/data/gender")
+    source.add_argument("--data", type=Path, help="folder laid out like the authors' data/gender")
     source.add_argument("--csv", type=Path, help="one CSV table: synthlaw splits it into OUT/data (seed, train, test)")
     paper.add_argument("--label", required=True,
                        help="label column: with --data 0 and 1 (1 the minority); with --csv any values")

@@ -31,7 +31,7 @@ def anything(allowed: str, **kwargs):
 
 @dataclasses.dataclass(frozen=True)
 class PaperSettings(Settings):
-    """data: a folder laid out like shared/data/gender, or csv: one table to split into out/data
+    """data: a folder laid out like the authors' data/gender, or csv: one table to split into out/data
     (exactly one of them). label: the label column (1 is the minority); spurious: the spurious
     attribute's column, which adds the spurious-group sweeps. seed_size, test_fraction: the split
     of a csv table (unused with data). generators: methods fitted on the table (may be none),

@@ -89,7 +89,7 @@ def asymptotic_gamma(prediction):
 
 CLAIM = Claim(
     id="AUG-1", note=Note("AUG-1.md"),
-    source="CLAIMS.md AUG-1; derived analogue of the abstract's second result (the scaling law in N)",
+    source="docs/claims.md AUG-1; derived analogue of the abstract's second result (the scaling law in N)",
     quick=Aug1Config(d=5, separation=2.0, n=500, generator="perfect", n_syn=(512, 1024, 2048, 4096, 8192, 16384),
                      weight=(1.0, 0.5), seeds=192),
     full=Aug1Config(d=5, separation=2.0, n=500, generator="perfect",

@@ -149,7 +149,7 @@ def linear_pull(prediction):
 
 CLAIM = Claim(
     id="AUG-2", note=Note("AUG-2.md"),
-    source="CLAIMS.md AUG-2; derived analogue of the abstract's second result (a scaling law down to a floor)",
+    source="docs/claims.md AUG-2; derived analogue of the abstract's second result (a scaling law down to a floor)",
     quick=Aug2Config(d=5, separation=2.0, n=(2000, 500), n_gen=(400, 40000), n_gen_floor=(400, 800, 1600, 3200),
                      generator="plugin", n_syn=(512, 1024, 2048, 4096, 8192, 16384), weight=(1.0, 0.5), seeds=192),
     full=Aug2Config(d=5, separation=2.0, n=(2000, 500), n_gen=(400, 40000), n_gen_floor=(400, 800, 1600, 3200, 6400),

@@ -123,7 +123,7 @@ def noise_weight_w(prediction):
 
 CLAIM = Claim(
     id="AUG-3", note=Note("AUG-3.md"),
-    source="CLAIMS.md AUG-3; derived analogue of the abstract's second result (the floor set by generator bias)",
+    source="docs/claims.md AUG-3; derived analogue of the abstract's second result (the floor set by generator bias)",
     quick=Aug3Config(d=5, separation=2.0, shift=(0.2, 0.3, 0.4, 0.6), true_shift_scale=1.0, n_syn_floor=8192,
                      n=500, n_syn=2048, shift_augmented=0.2, weight=(1.0, 0.25), seeds=64),
     full=Aug3Config(d=5, separation=2.0, shift=(0.1, 0.15, 0.2, 0.3, 0.4, 0.6), true_shift_scale=1.0,

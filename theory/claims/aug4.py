@@ -112,7 +112,8 @@ def balance_is_best(prediction):
 
 CLAIM = Claim(
     id="AUG-4", note=Note("AUG-4.md"),
-    source="CLAIMS.md AUG-4; derived analogue of the abstract's first result (benefit paid for by generator quality)",
+    source="docs/claims.md AUG-4; derived analogue of the abstract's first result (benefit paid for by generator "
+           "quality)",
     quick=Aug4Config(d=2, separation=2.0, rho=4.0, n_min=1000,
                      n_syn=(500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000), shift=(0.0, 0.5),
                      direction="parallel", true_shift_scale=1.0, seeds=32),

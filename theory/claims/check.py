@@ -1,6 +1,6 @@
 """Checks and claims: a prediction, a measurement with its interval, an allowance and a rival.
 
-CLAIMS.md, "What a check must show": every check prints the prediction (for the grid that was
+docs/claims.md, "What a check must show": every check prints the prediction (for the grid that was
 measured), the measurement with a confidence interval over seeds, any modelling allowance (a
 higher-order term the prediction leaves out, derived in the claim's note) and the rival. It
 PASSes only when the interval, widened by the allowance alone, contains the prediction and
@@ -113,7 +113,7 @@ class Mutation:
 
 @dataclass(frozen=True)
 class Claim:
-    """A claim of CLAIMS.md made executable, in one object.
+    """A claim of docs/claims.md made executable, in one object.
 
     measure(config, *, key, options) -> tidy columns (one row per seed and grid point), through the
     sweep engine; predict(config) -> named predictions, exact, for the measured grid;

@@ -77,7 +77,7 @@ def judge(columns, config, prediction):
 
 CLAIM = Claim(
     id="GEN-1", note=Note("GEN-1.md"),
-    source="CLAIMS.md GEN-1; derived analogue of the abstract's third result (linear in d, see note)",
+    source="docs/claims.md GEN-1; derived analogue of the abstract's third result (linear in d, see note)",
     quick=Gen1Config(d=2, tau=2.0, sigma=1.0, context=32, layers=2, width=32, heads=4, steps=1000, batch=64,
                      learning_rate=3e-3, eval_tasks=512, factor=1.26, seeds=16),
     full=Gen1Config(d=4, tau=2.0, sigma=1.0, context=64, layers=2, width=32, heads=4, steps=1500, batch=64,

@@ -58,7 +58,8 @@ def judge(columns, config, prediction):
 GENERATORS_SCORED = ("ros", "smote", "plugin", "perfect")
 CLAIM = Claim(
     id="GEN-2", note=Note("GEN-2.md"),
-    source="CLAIMS.md GEN-2; analogue of the authors' LLM (GReaT) oversampler comparison (reported, not pass/fail)",
+    source="docs/claims.md GEN-2; analogue of the authors' LLM (GReaT) oversampler comparison (reported, not "
+           "pass/fail)",
     quick=Gen2Config(separation=2.0, rho=4.0, n_min=100, d=(2, 4), generators=GENERATORS_SCORED, n_bins=16, layers=2,
                      width=32, heads=4, steps=600, batch=128, learning_rate=1e-2, temperature=1.0, seeds=3),
     full=Gen2Config(separation=2.0, rho=4.0, n_min=100, d=(2, 3, 4), generators=GENERATORS_SCORED, n_bins=16,

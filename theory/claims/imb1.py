@@ -73,7 +73,7 @@ def judge(columns, config, prediction):
 
 CLAIM = Claim(
     id="IMB-1", note=Note("IMB-1.md"),
-    source="CLAIMS.md IMB-1; derived analogue of the abstract's first result (the bias that oversampling removes)",
+    source="docs/claims.md IMB-1; derived analogue of the abstract's first result (the bias that oversampling removes)",
     quick=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=200, seeds=6144),
     full=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=400, seeds=12288),
     measure=measure, predict=predict, judge=judge, figure=figure_imb1,

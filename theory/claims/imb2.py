@@ -80,7 +80,7 @@ def fisher_information(prediction):
 
 CLAIM = Claim(
     id="IMB-2", note=Note("IMB-2.md"),
-    source="CLAIMS.md IMB-2; derived analogue of the abstract's first result (the benefit of oversampling)",
+    source="docs/claims.md IMB-2; derived analogue of the abstract's first result (the benefit of oversampling)",
     quick=Imb2Config(d=5, separation=2.0, rho=4.0, n_min=(125, 250, 500, 1000), generator="perfect", seeds=960),
     full=Imb2Config(d=5, separation=2.0, rho=4.0, n_min=(250, 500, 1000, 2000, 4000, 8000), generator="perfect",
                     seeds=400),

@@ -137,7 +137,7 @@ def judge(columns, config, prediction):
 
 CLAIM = Claim(
     id="IMB-3", note=Note("IMB-3.md"),
-    source="CLAIMS.md IMB-3; derived analogue of the abstract's first result (a benefit paid for by generator "
+    source="docs/claims.md IMB-3; derived analogue of the abstract's first result (a benefit paid for by generator "
            "quality)",
     quick=Imb3Config(d=2, separation=2.0, rho=4.0, n_min=2000, shift=(0.05, 0.1, 0.2, 0.3, 0.5),
                      directions=("parallel", "orthogonal"), true_shift_scale=1.0, seeds=96),

@@ -74,7 +74,7 @@ def judge(columns, config, prediction):
 
 CLAIM = Claim(
     id="IMB-4", note=Note("IMB-4.md"),
-    source="CLAIMS.md IMB-4; the authors' code compares these oversamplers (reported, not pass/fail)",
+    source="docs/claims.md IMB-4; the authors' code compares these oversamplers (reported, not pass/fail)",
     quick=Imb4Config(separation=2.0, rho=4.0, n_min=(50, 100, 200, 400), d_for_n=5, d=(2, 5, 10, 20),
                      n_min_for_d=200, generators=("none", "ros", "smote", "plugin", "perfect"), seeds=32),
     full=Imb4Config(separation=2.0, rho=4.0, n_min=(25, 50, 100, 200, 400, 800), d_for_n=5, d=(2, 5, 10, 20, 40),

@@ -75,7 +75,7 @@ def _balanced_for_worst(prediction):
 
 CLAIM = Claim(
     id="SPU-1", note=Note("SPU-1.md"),
-    source="CLAIMS.md SPU-1 (Setting S); the authors' code scores worst-group quantities",
+    source="docs/claims.md SPU-1 (Setting S); the authors' code scores worst-group quantities",
     quick=Spu1Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=(0.05, 0.1, 0.2, 0.5), n=1000, seeds=2048),
     full=Spu1Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=(0.02, 0.05, 0.1, 0.2, 0.3, 0.5), n=4000, seeds=8192),
     measure=measure, predict=predict, judge=judge, figure=figure_spu1,

@@ -75,7 +75,7 @@ def _fisher(prediction):
 
 CLAIM = Claim(
     id="SPU-2", note=Note("SPU-2.md"),
-    source="CLAIMS.md SPU-2 (Setting S); derived analogue of the abstract's second result for groups",
+    source="docs/claims.md SPU-2 (Setting S); derived analogue of the abstract's second result for groups",
     quick=Spu2Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=0.1, n=(500, 1000, 2000, 4000), generator="perfect",
                      seeds=192),
     full=Spu2Config(d_core=2, d_spur=2, core=1.0, spur=1.0, p=0.1, n=(250, 500, 1000, 2000, 4000, 8000),

@@ -96,7 +96,7 @@ def _without_half(prediction):
 
 CLAIM = Claim(
     id="SPU-3", note=Note("SPU-3.md"),
-    source="CLAIMS.md SPU-3 (Setting S); derived analogue of the abstract's second result (a floor set by "
+    source="docs/claims.md SPU-3 (Setting S); derived analogue of the abstract's second result (a floor set by "
            "generator quality)",
     quick=Spu3Config(d_core=2, d_spur=2, core=1.0, spur=1.0, n_group=1024, n_minor=(50, 100, 200, 400), seeds=384),
     full=Spu3Config(d_core=2, d_spur=2, core=1.0, spur=1.0, n_group=4096, n_minor=(25, 50, 100, 200, 400, 800),

@@ -1,6 +1,6 @@
 """The calibrate runner: the coverage, pivot and power of every check, over many runs.
 
-CLAIMS.md, "What a check must show": a check's interval must hold its level (coverage: the share
+docs/claims.md, "What a check must show": a check's interval must hold its level (coverage: the share
 of runs whose interval contains the true prediction, at 80, 95, 99 and 99.9%) and its pivot must be
 centred (Check.pivot: N(0, 1) over runs when the prediction is the truth); it must FAIL a wrong
 prediction (its power, and the rejection rate of each realistic wrong theory). A claim is measured

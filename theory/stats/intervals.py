@@ -13,7 +13,7 @@ would not.
 
 Every Estimate a check uses also carries its interval at any other level (`at`), from which
 `synthlaw calibrate` measures coverage at 80, 95, 99 and 99.9% and Check.pivot the prediction's
-normal score (CLAIMS.md, "What a check must show").
+normal score (docs/claims.md, "What a check must show").
 """
 
 import dataclasses

@@ -1,6 +1,6 @@
 """Synthetic rows for the paper's sweeps from generators fitted on the table itself.
 
-The paper's practical recipe (CLAIMS.md, "Real data"): fit a generator on real rows of the table,
+The paper's practical recipe (docs/claims.md, "The paper's tables"): fit a generator on real rows of the table,
 draw minority (and majority) rows from it, and add them. Per generator and fit-on mode ("seed":
 the seed rows; "use": seed + train, as the authors fitted their LLM) there is one fit per task:
 - imbalance: the conditioning label is the class; files {name}1.csv and {name}0.csv;

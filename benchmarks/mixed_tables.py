@@ -88,17 +88,9 @@ def run_dropping(name: str, path: Path, label: str, positive: str | None, classi
 
 
 def progress_lines(lines: list) -> list:
-    """The typing lines and one 'name: fitted|reused (s)' line per generator fit."""
-    kept, name = [], None
-    for line in lines:
-        if ": fitting on the " in line:
-            name = line.split(":")[0]
-        elif line.strip().startswith(("fitted", "reused")) and name:
-            kept.append(f"  {name}: {line.strip()}")
-        elif line.startswith(("synthlaw: warning", "label", "numeric", "categorical", "classifier features",
-                              "  ")) or " -> " in line:
-            kept.append(f"  {line.strip()}")
-    return kept
+    """What the run said on stderr (the typing, warnings, each generator fitted or reused), less
+    its "... " progress lines."""
+    return [f"  {line.strip()}" for line in lines if line.strip() and not line.rstrip().endswith("...")]
 
 
 def accuracy_table(summary: dict) -> list:

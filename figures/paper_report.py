@@ -180,18 +180,20 @@ def quality_table(quality) -> list[str]:
              "telling real from synthetic rows (0.5: indistinguishable; it sees each column's law more than their "
              "dependence); and the median distance to the closest training row (Gower: numbers by range, "
              "categories 0/1) of the synthetic rows against that of the held-out real rows, with the share of "
-             "synthetic rows that copy a training row exactly (memorisation; random oversampling copies by "
-             "design); and the share of the rows that a class-weighted logistic fit on the real training rows "
-             "assigns to their class, against the same share of held-out real rows (**poor**: below 3/4 of it "
+             "synthetic rows that copy a training row exactly beside the same share of held-out real rows (on a "
+             "table of coarse columns real rows repeat too; random oversampling copies by design); and the share "
+             "of the rows that a class-weighted logistic fit on the real training rows assigns to their class, "
+             "against the same share of held-out real rows (**poor**: below 3/4 of it "
              "and by more than 3 standard errors).", "",
              "| rows | class | farthest column | mean column distance | association gap | two-sample AUC "
-             "| closest-row distance: synthetic / held-out | exact copies | classed as their class: synthetic / "
-             "held-out |", "|---|---|---|---|---|---|---|---|---|"]
+             "| closest-row distance: synthetic / held-out | exact copies of a training row: synthetic / held-out "
+             "| classed as their class: synthetic / held-out |", "|---|---|---|---|---|---|---|---|---|"]
     for r in quality:
         q = r.quality
         lines.append(f"| {method_label(r.name)} | {r.label} | {r.worst_column} {q.worst_distance:.3f} "
                      f"| {q.mean_distance:.3f} | {q.association_gap:.3f} | {q.c2st_auc:.3f} "
-                     f"| {q.dcr_synthetic:.3f} / {q.dcr_holdout:.3f} | {q.copy_share:.1%} "
+                     f"| {q.dcr_synthetic:.3f} / {q.dcr_holdout:.3f} "
+                     f"| {q.copy_share:.1%} / {q.holdout_copy_share:.1%} "
                      f"| {r.plausibility.synthetic:.0%} / {r.plausibility.real:.0%}"
                      f"{' **poor**' if r.plausibility.poor else ''} |")
     return lines + [""]

@@ -50,7 +50,7 @@ def read_classes(path: Path, label: str, *, categorical=(), numeric=(), missing:
     features = [c for c in header if c != label]
     feature_nd = np.delete(cells_nd, j, axis=1)
     typing = type_columns(f"{path}: ", features, feature_nd, categorical=categorical, numeric=numeric,
-                          keep=tuple(features), missing=missing)
+                          keep=tuple(features), missing=missing, row_numbers=np.flatnonzero(~blank_n) + 1)
     texts = np.array([str(c).strip() for c in cells_nd[:, j]], dtype=object)
     numbers = [number_or_nan(t) for t in texts]
     values = [v for v in numbers if v is not None]

@@ -173,10 +173,12 @@ def check_names(option: str, names, header) -> None:
 
 
 def type_columns(where: str, header: list, cells_nd: np.ndarray, *, categorical=(), numeric=(), keep=(),
-                 missing: str = "level") -> Typing:
+                 missing: str = "level", row_numbers=None) -> Typing:
     """The Typing of the columns `header` over their text cells (n x d): see the module docstring.
     missing "error" refuses any blank cell; "level" keeps blanks (NaN in a numeric column, a level of
-    a categorical one)."""
+    a categorical one). row_numbers: each row's data-row number in the file, for messages (default
+    1..n; rows may have been dropped for a blank label)."""
+    row_numbers = np.arange(1, len(cells_nd) + 1) if row_numbers is None else row_numbers
     if missing not in MISSING:
         raise TableError(f"missing = {missing!r}: allowed: {', '.join(MISSING)}")
     for option, names in (("categorical", categorical), ("numeric", numeric), ("keep", keep)):
@@ -193,13 +195,13 @@ def type_columns(where: str, header: list, cells_nd: np.ndarray, *, categorical=
             raise TableError(f"{where}column {name!r}: every cell is blank; drop the column or fill it")
         if blank_n.any() and missing == "error":
             r = int(np.argmax(blank_n))
-            raise TableError(f"{where}data row {r + 1}, column {name!r}: blank cell {cells_n[r]!r} (missing = 'error' "
-                              "refuses blanks; 'level' keeps them)")
+            raise TableError(f"{where}data row {row_numbers[r]}, column {name!r}: blank cell {cells_n[r]!r} "
+                             "(missing = 'error' refuses blanks; 'level' keeps them)")
         values = [number_or_nan(c) for c in cells_n]
         is_number = all(v is not None for v in values)
         if name in numeric and not is_number:
             r = next(r for r, v in enumerate(values) if v is None)
-            raise TableError(f"numeric = {name!r}: data row {r + 1} holds {cells_n[r]!r}, not a number")
+            raise TableError(f"numeric = {name!r}: data row {row_numbers[r]} holds {cells_n[r]!r}, not a number")
         kind = "categorical" if name in categorical or not is_number else "numeric"
         present = [c.strip() for c, b in zip(cells_n, blank_n, strict=True) if not b]
         distinct = len(set(present)) if kind == "categorical" else \

@@ -71,7 +71,7 @@ def read_typed(path: Path, label: str, spurious: str | None = None, options: Typ
     feature_nd = cells_nd[kept_n][:, [header.index(c) for c in features]]
     keep = tuple(options.keep) + ((spurious,) if spurious else ())
     typing = type_columns(where, features, feature_nd, categorical=options.categorical, numeric=options.numeric,
-                          keep=keep, missing=options.missing)
+                          keep=keep, missing=options.missing, row_numbers=np.flatnonzero(kept_n) + 1)
     schema = typing.schema
     if not schema.columns:
         dropped = ", ".join(name for name, _ in typing.dropped)

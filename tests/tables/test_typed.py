@@ -74,6 +74,9 @@ def test_a_zero_one_label_keeps_one_as_positive(tmp_path):
     (ROWS, TypingOptions(numeric=("colour",)), r"numeric = 'colour': data row 1 holds 'red', not a number"),
     (ROWS, TypingOptions(missing="error"), r"data row 4, label 'label': blank \(missing = 'error' refuses blanks\)"),
     (ROWS[:4], TypingOptions(missing="error"), r"data row 3, column 'size': blank cell 'NA'"),
+    (["a,label", "1,", "x,y", "y,x", "?,y"], TypingOptions(missing="error", positive="y"), r"data row 1, label"),
+    (["a,b,label", "1,2,", "3,4,x", "5,z,y"], TypingOptions(numeric=("b",)),
+     r"numeric = 'b': data row 3 holds 'z'"),  # the file's third data row, though row 1 was dropped
     (["a,b,label", "1,,x", "2,NA,y", "3,?,"], TypingOptions(), r"column 'b': every cell is blank"),
     (["a,label", "1,x", "2,x", "3,"], TypingOptions(), r"label 'label' holds 'x' on every non-blank row"),
     (["a,label"] + [f"{k},{k % 2}" for k in range(30)], TypingOptions(), r"no feature column left \(a dropped"),

@@ -29,6 +29,7 @@ without it they take the same get_params / set_params from a small base class he
 """
 
 import inspect
+import textwrap
 
 import jax
 import numpy as np
@@ -130,6 +131,52 @@ def jax_key(random_state) -> jax.Array:
     raise ValueError(f"random_state = {random_state!r}: allowed: an int, a numpy RandomState or None")
 
 
+PARAMETERS = {
+    "categorical_features": ('"auto", array of int or str, or bool mask, default="auto"',
+                             "The categorical columns: \"auto\" reads pandas' category, object, string and bool "
+                             "dtypes; or their indices, names, or a boolean mask over the columns."),
+    "sampling_strategy": ('str, float or dict, default="auto"',
+                          "Which classes to resample and to how many rows, as imbalanced-learn: \"auto\" (every "
+                          "class but the majority, to the majority's count), \"not majority\", \"minority\", "
+                          "\"not minority\", \"all\", a float in (0, 1] (minority / majority after resampling, two "
+                          "classes), or a dict {class: rows}."),
+    "random_state": ("int, numpy RandomState or None, default=None",
+                     "An int seeds jax.random.key(int); a RandomState draws that seed from itself; None draws a fresh "
+                     "seed from the operating system on each fit_resample."),
+    "k_neighbors": ("int, default=5", "Nearest rows of the same class to interpolate towards; each resampled class "
+                                      "needs more rows than this."),
+    "n_neighbors": ("int, default=5", "Nearest rows of the whole table that weight each base row, and of the class "
+                                      "that it interpolates towards."),
+    "options": ("dict or None, default=None", 'TransformerOptions keywords, e.g. {"steps": 200, "width": 32}.'),
+    "checkpoint_dir": ("path or None, default=None", "Where the trained model is saved and reused for the same rows, "
+                                                     "options and seed."),
+}
+ATTRIBUTES = {
+    "sampling_strategy_": "dict {class: new rows} of the last fit_resample.",
+    "variant_": 'str, the algorithm that ran ("smote", "smote-nc", "smote-n", ...).',
+    "plausibility_": "dict {class: Plausibility}: the share of the new rows classed as their class, against held-out "
+                     "real rows (tables/plausibility.py).",
+}
+
+
+def indented(text: str) -> str:
+    return textwrap.fill(text, 100, initial_indent=" " * 8, subsequent_indent=" " * 8)
+
+
+def numpydoc(cls):
+    """Append numpydoc Parameters and Attributes sections, from the class's __init__ signature, to its docstring."""
+    names = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    lines = ["", "    Parameters", "    ----------"]
+    for name in names:
+        kind, text = PARAMETERS[name]
+        lines += [f"    {name} : {kind}", indented(text)]
+    lines += ["", "    Attributes", "    ----------"]
+    for name in ("sampling_strategy_", "variant_") + (("plausibility_",) if "options" in names else ()):
+        lines += [f"    {name}", indented(ATTRIBUTES[name])]
+    cls.__doc__ = (cls.__doc__ or "").rstrip() + "\n" + "\n".join(lines) + "\n"
+    return cls
+
+
 class Oversampler(EstimatorBase):  # pyright: ignore[reportGeneralTypeIssues] (a base chosen at import)
     """fit_resample(X, y) through fit_table_generator(method); subclasses set the method (a
     tables.generators Method), the rows a resampled class needs (min_rows) and the name of their
@@ -179,7 +226,21 @@ class Oversampler(EstimatorBase):  # pyright: ignore[reportGeneralTypeIssues] (a
         return x_new_nd, y_new_n
 
     def fit_resample(self, X, y):
-        """X_resampled, y_resampled: X's rows, then the new rows of each resampled class."""
+        """Resample X and y.
+
+        Parameters
+        ----------
+        X : array of shape (n_rows, n_columns) or pandas DataFrame
+            Numbers; a DataFrame may also hold text, category and bool columns (NaN: a blank).
+        y : array or pandas Series of shape (n_rows,)
+            Class labels (any sortable values; at least two classes).
+
+        Returns
+        -------
+        X_resampled, y_resampled
+            X's rows, then the new rows of each resampled class in sorted class order, in X's and y's
+            types (a DataFrame keeps its columns and dtypes, with a fresh RangeIndex).
+        """
         check_shape(X)
         categorical_d = self.categorical_columns(X)
         if categorical_d is None:
@@ -194,6 +255,7 @@ class Oversampler(EstimatorBase):  # pyright: ignore[reportGeneralTypeIssues] (a
         return like_mixed_input(X, y, x_new_nd, y_new_n, categorical_d, levels)
 
 
+@numpydoc
 class RandomOverSampler(Oversampler):
     """Copies of a class's rows drawn uniformly with replacement (imblearn's RandomOverSampler
     without shrinkage)."""
@@ -205,6 +267,7 @@ class RandomOverSampler(Oversampler):
         self.random_state = random_state
 
 
+@numpydoc
 class SMOTE(Oversampler):
     """x_i + u (x_j - x_i): i uniform in the class, j uniform among its k_neighbors nearest class
     rows, u ~ U(0, 1) (imblearn's SMOTE)."""
@@ -218,6 +281,7 @@ class SMOTE(Oversampler):
         self.k_neighbors = k_neighbors
 
 
+@numpydoc
 class SMOTENC(SMOTE):
     """SMOTE-NC (imblearn's SMOTENC; models/smote_nc.py): neighbours by numeric distance plus the
     median numeric standard deviation squared per differing category, numeric columns
@@ -261,6 +325,7 @@ class SMOTENC(SMOTE):
         return mask_d
 
 
+@numpydoc
 class SMOTEN(SMOTE):
     """SMOTE-N (imblearn's SMOTEN; models/smote_nc.py): every column categorical, neighbours by the
     value difference metric, each new category the most frequent among the base row and its k
@@ -270,6 +335,7 @@ class SMOTEN(SMOTE):
         return np.ones(np.shape(X)[1], bool)
 
 
+@numpydoc
 class ADASYN(Oversampler):
     """SMOTE with base rows weighted by the share of other classes among their n_neighbors
     nearest rows (imblearn's ADASYN; models/adasyn.py). The count per class is imblearn's
@@ -284,6 +350,7 @@ class ADASYN(Oversampler):
         self.n_neighbors = n_neighbors
 
 
+@numpydoc
 class GaussianPlugin(Oversampler):
     """Draws from N(sample mean, sample covariance) of each class's rows (the plug-in generator)."""
 
@@ -295,6 +362,7 @@ class GaussianPlugin(Oversampler):
         self.random_state = random_state
 
 
+@numpydoc
 class TransformerOversampler(Oversampler):
     """Rows drawn from the tabular transformer trained on the whole table with the class as its
     first token (fit_table_generator "transformer"). options: TransformerOptions keywords, e.g.

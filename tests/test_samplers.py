@@ -371,3 +371,15 @@ def test_an_x_the_samplers_cannot_read_is_named(x, match):
         SMOTE(random_state=0).fit_resample(x, y_n)
     with pytest.raises(ValueError, match=r"X: shape \(0, 2\); the samplers need at least one row"):
         SMOTE(random_state=0).fit_resample(np.zeros((0, 2)), np.zeros(0))
+
+
+@pytest.mark.parametrize("sampler", [RandomOverSampler, SMOTE, SMOTENC, SMOTEN, ADASYN, TransformerOversampler])
+def test_every_sampler_documents_its_parameters_as_numpydoc(sampler):
+    import inspect
+
+    doc = sampler.__doc__
+    assert "\n    Parameters\n    ----------\n" in doc and "\n    Attributes\n    ----------\n" in doc
+    for name in inspect.signature(sampler.__init__).parameters:
+        if name != "self":
+            assert f"\n    {name} : " in doc, name
+    assert "Returns\n        -------" in sampler.fit_resample.__doc__

@@ -8,6 +8,7 @@ Library callers are left alone: the cache is theirs to set (jax_compilation_cach
 """
 
 import os
+import sys
 from pathlib import Path
 
 OFF = "off"
@@ -25,9 +26,15 @@ def cache_folder() -> Path | None:
 
 
 def enable_compile_cache() -> None:
-    """Point JAX's persistent compilation cache at cache_folder() (no-op when off)."""
+    """Point JAX's persistent compilation cache at cache_folder() (no-op when off). Before JAX is
+    imported this sets the environment variables JAX reads its flags from, so that a command whose
+    input is wrong answers without loading JAX (about 1 s); after, it updates JAX's config."""
     folder = cache_folder()
     if folder is None:
+        return
+    if "jax" not in sys.modules:
+        os.environ["JAX_COMPILATION_CACHE_DIR"] = str(folder)
+        os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = str(MIN_COMPILE_SECONDS)
         return
     import jax
 

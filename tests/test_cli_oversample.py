@@ -107,3 +107,15 @@ def test_a_mixed_table_keeps_its_text_blanks_and_classes(tmp_path, capsys):
     numbers = [r[0] for r in new if r[0]]
     assert all(len(n.split(".")[-1]) <= 8 for n in numbers)  # float32 texts, not 11.399999618530273
     assert any(r[0] == "" for r in new)  # 40% blank: the neighbours' blank flags give blanks too
+
+
+def test_a_bad_input_is_answered_without_loading_jax(tmp_path):
+    """The input is read and checked before JAX is imported (about 1 s on its own)."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from synthlaw.cli import main; "
+              f"code = main(['oversample', '--csv', {str(tmp_path / 'missing.csv')!r}, '--label', 'y', "
+              "'--method', 'smote', '--out', 'o.csv']); print(code, 'jax' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert done.stdout.split() == ["2", "False"], done.stderr

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from synthlaw.sims.engine.hosts import is_writer
-
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write text or bytes to path through a temporary file and a rename (process 0 only)."""
+    """Write text or bytes to path through a temporary file and a rename (process 0 only). JAX is
+    imported here, not with the module, so that readers of tables (the command line checking its
+    input) do not pay for it."""
+    from synthlaw.sims.engine.hosts import is_writer
+
     if not is_writer():
         return
     path = Path(path)

@@ -19,6 +19,9 @@ generate a blank flag per row like a category (tables/generators.py blank_flagge
 transformer reads it as a level. fit_resample sets variant_ to the algorithm that ran
 ("smote-nc", "smote-n", ...).
 
+JAX is imported when a sampler first resamples, not with this module, so importing it and
+building a pipeline stay quick.
+
 random_state: an int seeds jax.random.key(int); a np.random.RandomState draws that seed from
 itself (as scikit-learn passes them); None draws a fresh seed from the operating system's
 entropy on each fit_resample (not a fixed seed, so two calls differ, as imblearn's None does).
@@ -31,7 +34,6 @@ without it they take the same get_params / set_params from a small base class he
 import inspect
 import textwrap
 
-import jax
 import numpy as np
 
 from synthlaw.tables.frames import (
@@ -43,8 +45,7 @@ from synthlaw.tables.frames import (
     mixed_arrays,
     table_arrays,
 )
-from synthlaw.tables.generators import METHODS, Method, fit_table_generator
-from synthlaw.tables.plausibility import resampled_shares, warn_if_poor
+from synthlaw.tables.methods import METHODS, Method
 
 STRATEGIES = ("auto", "not majority", "minority", "not minority", "all")
 
@@ -118,8 +119,10 @@ def sampling_targets(sampling_strategy, counts: dict) -> dict:
                      "a float in (0, 1] or a dict {class: rows}")
 
 
-def jax_key(random_state) -> jax.Array:
+def jax_key(random_state):
     """The JAX key of random_state: an int, a np.random.RandomState, or None (fresh OS entropy)."""
+    import jax
+
     if random_state is None:
         return jax.random.key(int(np.random.SeedSequence().generate_state(1)[0]))
     if isinstance(random_state, np.random.RandomState):
@@ -215,6 +218,10 @@ class Oversampler(EstimatorBase):  # pyright: ignore[reportGeneralTypeIssues] (a
         counts = dict(zip(classes.tolist(), count_c.tolist(), strict=True))
         targets = sampling_targets(self.sampling_strategy, counts)
         self.check_rows(counts, targets)
+        import jax
+
+        from synthlaw.tables.generators import fit_table_generator
+
         key_fit, key_draw = jax.random.split(jax_key(self.random_state))
         mixed = {} if categorical_d is None else {"categorical_d": categorical_d, "levels_d": levels_d}
         fitted = fit_table_generator(self.method, x_nd, class_n, key=key_fit, **mixed, **self._options())
@@ -385,6 +392,8 @@ class TransformerOversampler(Oversampler):
         the share of the new rows that a classifier fitted on real rows assigns to their class, against
         held-out real rows) and a UserWarning naming the shares of any class whose rows are poor."""
         x_new_nd, y_new_n = super().resample_codes(x_nd, y_n, categorical_d, levels_d)
+        from synthlaw.tables.plausibility import resampled_shares, warn_if_poor
+
         self.plausibility_ = resampled_shares(x_nd, y_n, x_new_nd, y_new_n, categorical_d, levels_d)
         warn_if_poor(list(self.plausibility_.values()), type(self).__name__)
         return x_new_nd, y_new_n

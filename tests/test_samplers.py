@@ -383,3 +383,11 @@ def test_every_sampler_documents_its_parameters_as_numpydoc(sampler):
         if name != "self":
             assert f"\n    {name} : " in doc, name
     assert "Returns\n        -------" in sampler.fit_resample.__doc__
+
+
+def test_importing_the_samplers_does_not_load_jax():
+    import subprocess
+
+    script = "import sys, synthlaw.samplers; print('jax' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.split() == ["False"], done.stderr

@@ -24,11 +24,17 @@ PREDICTION = {"color": "black", "linestyle": "--", "linewidth": 1.2, "label": "p
 RIVAL = {"color": "grey", "linestyle": ":"}
 
 
+PER_ROW = 3  # panels per row: wider figures are unreadable once scaled to a page or a 1200 px screen
+
+
 def panels(n: int):
-    """A figure with n side-by-side panels."""
-    fig = Figure(figsize=(PANEL_INCHES[0] * n, PANEL_INCHES[1]), layout="constrained")
-    axes = fig.subplots(1, n, squeeze=False)
-    return fig, list(axes[0])
+    """A figure with n panels, PER_ROW to a row (the unused cells of the last row removed)."""
+    columns, rows = min(n, PER_ROW), -(-n // PER_ROW)
+    fig = Figure(figsize=(PANEL_INCHES[0] * columns, PANEL_INCHES[1] * rows), layout="constrained")
+    axes = list(fig.subplots(rows, columns, squeeze=False).ravel())
+    for ax in axes[n:]:
+        fig.delaxes(ax)
+    return fig, axes[:n]
 
 
 def png(draw, *args) -> bytes:

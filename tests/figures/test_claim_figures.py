@@ -80,3 +80,14 @@ def test_a_figure_renders_to_png_in_the_style_without_changing_global_settings()
     assert png(draw, imb2_outcome()).startswith(b"\x89PNG")
     assert drawn == [RC["axes.titlesize"]] and RC["axes.titlesize"] != before["axes.titlesize"]
     assert dict(matplotlib.rcParams) == before
+
+
+def test_many_panels_wrap_into_rows_of_three():
+    """GEN-2's five panels were one 3431 px row; at 1200 px wide its text was unreadable."""
+    from synthlaw.figures.style import PANEL_INCHES, panels
+
+    fig, axes = panels(5)
+    assert len(axes) == 5 and len(fig.axes) == 5  # the sixth cell is removed
+    assert tuple(fig.get_size_inches()) == (3 * PANEL_INCHES[0], 2 * PANEL_INCHES[1])
+    fig, axes = panels(2)
+    assert tuple(fig.get_size_inches()) == (2 * PANEL_INCHES[0], PANEL_INCHES[1])

@@ -74,10 +74,9 @@ def flag_words(message: str) -> str:
 def paper_settings(args):
     """The PaperSettings the flags ask for; UsageError for flags given together that do not go."""
     from synthlaw.tables.classifiers import fit_for
-    from synthlaw.tables.generate import FIT_ON
-    from synthlaw.tables.generators import METHODS
+    from synthlaw.tables.methods import FIT_ON, METHODS
+    from synthlaw.tables.rows import SWEEPS
     from synthlaw.tables.settings import PaperSettings
-    from synthlaw.tables.sweeps import SWEEPS
 
     sweeps = comma_list("--sweeps", args.sweeps, tuple(SWEEPS))
     names = [] if args.generators == "none" else list(METHODS) if args.generators == "all" else \
@@ -113,12 +112,15 @@ def run_paper(args) -> int:
         check_out(args.out)
     join_hosts(args.distributed)
     from synthlaw.settings import ConfigError
+    from synthlaw.tables.inputs import read_input
     from synthlaw.tables.read import TableError
-    from synthlaw.tables.runner import run_paper as run
 
     try:
         settings = paper_settings(args)
-        run(settings)
+        read = read_input(settings)  # before JAX loads: a wrong input is answered at once
+        from synthlaw.tables.runner import run_paper as run
+
+        run(settings, read)
     except (ConfigError, TableError) as err:
         raise UsageError(flag_words(str(err))) from None
     return 0

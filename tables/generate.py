@@ -29,25 +29,13 @@ import numpy as np
 
 from synthlaw.sims.engine.fingerprint import source_fingerprint
 from synthlaw.sims.engine.store import write_atomic
-from synthlaw.tables.generators import Method, fit_table_generator
+from synthlaw.tables.generators import fit_table_generator
+from synthlaw.tables.methods import GeneratorRun
 from synthlaw.tables.read import Table, Tables, read_text, spurious_bit, write_csv
 
-FIT_ON = ("seed", "use")
 MAX_DRAWS = 8  # adasyn gives sum_i rint(w_i n) rows, more or fewer than asked: draw again (draw_rows)
 CACHE = "generated.json"
 PARTS = {"_pos": (0, 3), "_neg": (1, 2)}  # spurious file -> its two groups 2 s + y
-
-
-class GeneratorRun(NamedTuple):
-    """One generator fitted on one set of rows: its method and fit-on mode ("seed" or "use")."""
-
-    method: Method
-    fit_on: str
-
-    @property
-    def name(self) -> str:
-        """The stem of its files and its method column, e.g. smote_seed."""
-        return f"{self.method.name}_{self.fit_on}"
 
 
 class Generated(NamedTuple):

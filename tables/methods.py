@@ -3,8 +3,10 @@ JAX so that the samplers and the command line can name them without loading it."
 
 import dataclasses
 import enum
+from typing import NamedTuple
 
 REGISTRY_K = 5  # the k of the registry's smote
+FIT_ON = ("seed", "use")  # the rows a generator fits: the seed, or seed + train
 
 
 class Kind(enum.Enum):
@@ -32,3 +34,15 @@ METHODS = {m.name: m for m in (Method("ros", Kind.PER_CLASS), Method("smote", Ki
                                Method("plugin", Kind.PER_CLASS),
                                Method("adasyn", Kind.WHOLE_TABLE, neighbours=True, rounds=True),
                                Method("transformer", Kind.TRAINED))}
+
+
+class GeneratorRun(NamedTuple):
+    """One generator fitted on one set of rows: its method and fit-on mode ("seed" or "use")."""
+
+    method: Method
+    fit_on: str
+
+    @property
+    def name(self) -> str:
+        """The stem of its files and its method column, e.g. smote_seed."""
+        return f"{self.method.name}_{self.fit_on}"

@@ -18,7 +18,6 @@ import functools
 import zlib
 from typing import NamedTuple
 
-import jax
 import numpy as np
 
 PAPER_SEEDS = (1, 2, 6, 8, 42)
@@ -55,6 +54,8 @@ def paper_take(n_rows: int, n: int, seed: int, draw: str) -> np.ndarray:
 def jax_take_from(*, key):
     """A row chooser from JAX keys: one permutation per (n_rows, seed, draw), cut to n. The cached
     permutations are read-only, so a caller cannot change the rows a later draw takes."""
+
+    import jax  # here, so that the command line checks its input before loading JAX
 
     @functools.cache
     def permutation(n_rows: int, seed: int, draw: str) -> np.ndarray:
@@ -131,6 +132,9 @@ def augmentation_designs(n_rows: dict, method: str, task: str, seed_size: int, s
     designs.append(Design({"method": method, "i": N_RATIO, "n_synthetic": 0, "seed": seeds[-1],
                            "arm": "train_all"}, [("train", np.arange(n_rows["train"]), 1.0)]))
     return designs
+
+
+SWEEPS = {"ratio": ratio_designs, "augmentation": augmentation_designs}  # sweep name -> its designs
 
 
 def baseline_designs(designs: list) -> list:

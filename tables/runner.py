@@ -29,15 +29,17 @@ from synthlaw.sims.engine.store import write_json, write_table
 from synthlaw.tables.features import fit_features
 from synthlaw.tables.generate import fit_rows, generate, smallest_class
 from synthlaw.tables.generators import REGISTRY_K
+from synthlaw.tables.inputs import read_input
 from synthlaw.tables.law import augmentation_fits
 from synthlaw.tables.plausibility import Plausibility, class_share
 from synthlaw.tables.quality import RowQuality, row_quality
-from synthlaw.tables.read import TableError, Tables, check_rows, load_tables
-from synthlaw.tables.rows import real_stems, rows_needed, synthetic_rows_needed
+from synthlaw.tables.read import TableError, Tables, check_rows
+from synthlaw.tables.rows import rows_needed, synthetic_rows_needed
 from synthlaw.tables.settings import PaperSettings
-from synthlaw.tables.split import split_table, split_tables, write_split
+from synthlaw.tables.split import split_tables, split_typed, write_split
 from synthlaw.tables.stored import EXPERIMENTS, compare_stored, summarise
 from synthlaw.tables.sweeps import run_designs, sweep_designs, training_rows
+from synthlaw.tables.typed import TypedTable
 
 SWEEP_BUDGET = 2**29  # bytes per compiled call: one-hot columns widen the fits; keeps a run under 2 GB
                       # (benchmarks/paper_memory.py, mixed)
@@ -48,21 +50,15 @@ def say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def load_inputs(settings: PaperSettings, out: Path) -> tuple:
-    """Tables of the data folder, or of the csv split (not yet written), checked for every sweep,
-    task and generator; the split (or None)."""
-    fits_use = any(run.fit_on == "use" for run in settings.runs)
-    real = {stem for task in settings.tasks for stem in real_stems(task, settings.sweeps)} | \
-        ({"train"} if fits_use else set())
+def load_inputs(settings: PaperSettings, out: Path, read: Tables | TypedTable) -> tuple:
+    """Tables of the data folder, or of the csv split (not yet written), from read_input; checked
+    for every sweep, task and generator; the split (or None)."""
     split = None
-    if settings.csv is None:
-        tables = load_tables(settings.data, settings.label, settings.spurious, settings.methods or None,
-                             real=tuple(sorted(real)))
+    if isinstance(read, Tables):
+        tables = read
     else:
-        split = split_table(settings.csv, settings.label, settings.spurious,
-                            key=jax.random.fold_in(jax.random.key(settings.seed), 0),
-                            seed_size=settings.seed_size, test_fraction=settings.test_fraction,
-                            typing=settings.typing)
+        split = split_typed(settings.source, read, key=jax.random.fold_in(jax.random.key(settings.seed), 0),
+                            seed_size=settings.seed_size, test_fraction=settings.test_fraction)
         tables = split_tables(split, out / "data")
     if not tables.methods and not settings.generators:
         raise TableError(f"{settings.source}: no synthetic method: no stored {{method}}0.csv and "
@@ -173,12 +169,13 @@ def class_counts(tables: Tables) -> tuple[int, int]:
     return int(np.sum(y_n == 0)), int(np.sum(y_n == 1))
 
 
-def run_paper(settings: PaperSettings) -> Path:
+def run_paper(settings: PaperSettings, read: Tables | TypedTable | None = None) -> Path:
     """Check the inputs, fit the generators, run the sweeps, write the tables, meta.json and
-    report.md into settings.out (default runs/paper-NAME); the report's path."""
+    report.md into settings.out (default runs/paper-NAME); the report's path. read: the input as
+    tables/inputs.read_input returned it (None: read it here)."""
     name = settings.source.resolve().name if settings.csv is None else settings.source.stem
     out = settings.out or Path("runs") / f"paper-{name}"
-    tables, split = load_inputs(settings, out)
+    tables, split = load_inputs(settings, out, read_input(settings) if read is None else read)
     notes = list(tables.warnings)
     for note in notes:
         print(f"synthlaw: warning: {note}", file=sys.stderr)

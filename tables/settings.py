@@ -14,11 +14,10 @@ from typing import ClassVar
 
 from synthlaw.settings import Settings, at_least, one_of, rule
 from synthlaw.tables.classifiers import EXACT, Fit
-from synthlaw.tables.generate import FIT_ON, GeneratorRun
-from synthlaw.tables.generators import METHODS, Method
+from synthlaw.tables.methods import FIT_ON, METHODS, GeneratorRun, Method
+from synthlaw.tables.rows import SWEEPS
 from synthlaw.tables.schema import MISSING
 from synthlaw.tables.split import SEED_SIZE, TEST_FRACTION
-from synthlaw.tables.sweeps import SWEEPS
 from synthlaw.tables.typed import TypingOptions
 
 PROTOCOLS = ("jax", "paper")

@@ -12,7 +12,6 @@ file's row order. train0/train1 split train by label, train_pos (groups 00, 11) 
 from pathlib import Path
 from typing import NamedTuple
 
-import jax
 import numpy as np
 
 from synthlaw.tables.read import Table, TableError, Tables, check_seed, write_csv
@@ -41,10 +40,11 @@ def group_name(g: int, n_groups: int) -> str:
     return f"label {g}" if n_groups == 2 else f"group {g // 2}{g % 2} (spurious bit, label)"
 
 
-def split_table(path: Path, label: str, spurious: str | None, *, key: jax.Array, seed_size: int = SEED_SIZE,
-                test_fraction: float = TEST_FRACTION, typing: TypingOptions = AS_READ) -> Split:
-    """Read, type (tables/typed.py) and check one CSV, then split it (see the module docstring); a
-    TableError on bad input."""
+def read_for_split(path: Path, label: str, spurious: str | None, *, seed_size: int = SEED_SIZE,
+                   test_fraction: float = TEST_FRACTION, typing: TypingOptions = AS_READ) -> TypedTable:
+    """Read, type (tables/typed.py) and check one CSV for split_typed: a TableError on bad input.
+    Every check reads counts only, so it runs before JAX is loaded (the command line answers a bad
+    table at once)."""
     table = read_typed(path, label, spurious, typing)
     if table.s_n is not None and len(np.unique(table.s_n)) != 2:
         shown = ", ".join(f"{v:g}" for v in np.unique(table.s_n)[:5])
@@ -54,30 +54,48 @@ def split_table(path: Path, label: str, spurious: str | None, *, key: jax.Array,
     if seed_size % n_groups:
         raise TableError(f"seed_size = {seed_size}: must be a multiple of {n_groups} (a seed balanced over "
                          f"{n_groups} {'groups' if n_groups == 4 else 'classes'})")
+    for g, rows in enumerate(np.bincount(g_n.astype(np.int64), minlength=n_groups)):
+        n_test = int(round(test_fraction * rows))
+        if n_test < 1 or rows - n_test < seed_size // n_groups:
+            raise TableError(f"{path}: {group_name(g, n_groups)} has {rows} rows; a test fraction of "
+                             f"{test_fraction:g} and a seed of {seed_size} need at least one test row and "
+                             f"{seed_size // n_groups} seed rows of it (lower seed_size or test_fraction)")
+    return table
+
+
+def split_table(path: Path, label: str, spurious: str | None, *, key, seed_size: int = SEED_SIZE,
+                test_fraction: float = TEST_FRACTION, typing: TypingOptions = AS_READ) -> Split:
+    """read_for_split, then split_typed."""
+    table = read_for_split(path, label, spurious, seed_size=seed_size, test_fraction=test_fraction, typing=typing)
+    return split_typed(path, table, key=key, seed_size=seed_size, test_fraction=test_fraction)
+
+
+def split_typed(path: Path, table: TypedTable, *, key, seed_size: int, test_fraction: float) -> Split:
+    """Split a table that read_for_split checked (see the module docstring): one JAX permutation of
+    the rows, then per group its test rows and seed rows in that order; the rest is train."""
+    import jax  # here, so that read_for_split's checks answer without loading JAX
+
+    g_n, n_groups = groups_of(table.y_n, table.s_n)
     order_n = np.asarray(jax.random.permutation(key, len(g_n)))
     per_group = seed_size // n_groups
     test, seed = [], []
     for g in range(n_groups):
         rows_g = order_n[g_n[order_n] == g]
         n_test = int(round(test_fraction * len(rows_g)))
-        if n_test < 1 or len(rows_g) - n_test < per_group:
-            raise TableError(f"{path}: {group_name(g, n_groups)} has {len(rows_g)} rows; a test fraction of "
-                             f"{test_fraction:g} and a seed of {seed_size} need at least one test row and "
-                             f"{per_group} seed rows of it (lower seed_size or test_fraction)")
         test.append(rows_g[:n_test])
         seed.append(rows_g[n_test:n_test + per_group])
     test_k, seed_k = np.sort(np.concatenate(test)), np.sort(np.concatenate(seed))
     train_k = np.setdiff1d(np.arange(len(g_n)), np.concatenate([test_k, seed_k]))
     parts = {"seed": seed_k, "train": train_k, "test": test_k,
              "train0": train_k[table.y_n[train_k] == 0], "train1": train_k[table.y_n[train_k] == 1]}
-    if spurious is not None:
+    if table.spurious is not None:
         pos_k = np.isin(g_n[train_k], (0, 3))
         parts |= {"train_pos": train_k[pos_k], "train_neg": train_k[~pos_k]}
-    counts = ", ".join(f"{np.sum(table.y_n == c)} with {label} = {c}" for c in (0, 1))
+    counts = ", ".join(f"{np.sum(table.y_n == c)} with {table.label} = {c}" for c in (0, 1))
+    unit = "group" if table.spurious else "class"
     summary = (f"{path}: {len(g_n)} rows ({counts}); split by one JAX permutation of the rows: test "
-               f"{len(test_k)} rows ({test_fraction:g} of each {'group' if spurious else 'class'}), seed "
-               f"{len(seed_k)} rows ({per_group} per {'group' if spurious else 'class'}), train {len(train_k)} rows "
-               f"(train0 {len(parts['train0'])}, train1 {len(parts['train1'])})")
+               f"{len(test_k)} rows ({test_fraction:g} of each {unit}), seed {len(seed_k)} rows ({per_group} per "
+               f"{unit}), train {len(train_k)} rows (train0 {len(parts['train0'])}, train1 {len(parts['train1'])})")
     return Split(table, parts, summary)
 
 

@@ -31,18 +31,10 @@ from synthlaw.tables.classifiers import AUTHORS_LBFGS, EXACT, EXTRA, Fit, fit_de
 from synthlaw.tables.features import encode_features, fit_features
 from synthlaw.tables.metrics import all_metrics
 from synthlaw.tables.read import Tables, spurious_bit
-from synthlaw.tables.rows import (
-    PAPER_SEEDS,
-    augmentation_designs,
-    baseline_designs,
-    jax_take_from,
-    paper_take,
-    ratio_designs,
-)
+from synthlaw.tables.rows import PAPER_SEEDS, SWEEPS, baseline_designs, jax_take_from, paper_take
 
 SUBSETS = {"train0": 0, "train1": 1}  # class files that may repeat train.csv's rows (pool_of)
 COMPILE_COST = 1e8  # one compile ~ fitting 1e8 padded row x features (benchmarks/paper_memory.py)
-SWEEPS = {"ratio": ratio_designs, "augmentation": augmentation_designs}
 
 
 class Scored(NamedTuple):

@@ -224,3 +224,21 @@ def test_csv_with_every_generator_and_both_fit_on_modes(tmp_path, capsys):
     assert (out_dir / "generator_loss.png").exists()
     report = (out_dir / "report.md").read_text()
     assert "N_rec" in report and "AUG-4" in report
+
+
+@pytest.mark.parametrize("text,extra", [
+    (TWO_CLASSES, ["--label", "q"]),  # a label the table does not have
+    (TWO_CLASSES, ["--label", "y", "--seed-size", "100"]),  # too few rows for the split
+    (TWO_CLASSES, ["--label", "y", "--fit-on", "both"]),  # a flag's value
+])
+def test_a_bad_input_is_answered_without_loading_jax(tmp_path, text, extra):
+    """Flags, the table and its split are checked before JAX is imported (about 1 s on its own)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "t.csv").write_text(text)
+    script = ("import sys; from synthlaw.cli import main; "
+              f"code = main(['paper', '--csv', 't.csv', *{extra!r}, '--out', 'o']); print(code, 'jax' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert done.stdout.split() == ["2", "False"], done.stderr
+    assert not (tmp_path / "o").exists()

@@ -4,8 +4,9 @@ import jax
 import numpy as np
 import pytest
 
-from synthlaw.tables.generate import GeneratorRun, generate
+from synthlaw.tables.generate import generate
 from synthlaw.tables.generators import METHODS
+from synthlaw.tables.methods import GeneratorRun
 from synthlaw.tables.split import split_table, split_tables
 
 

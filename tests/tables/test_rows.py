@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from synthlaw.tables.rows import (
+    SWEEPS,
     augmentation_designs,
     jax_take_from,
     paper_take,
@@ -12,7 +13,6 @@ from synthlaw.tables.rows import (
     rows_needed,
     split_pools,
 )
-from synthlaw.tables.sweeps import SWEEPS
 
 # Recorded with pandas 3.1.1 in a throwaway venv (not a dependency), on ../shared/data/gender:
 #   train0 = pd.read_csv("train0.csv"); use = train0.sample(n=1000, random_state=42)

@@ -199,6 +199,29 @@ def quality_table(quality) -> list[str]:
     return lines + [""]
 
 
+def checkpoint_lines(trained: list) -> list[str]:
+    """Which model each trained generator kept and why (models/tabular_transformer.py train_tabular
+    keeps the model after the evaluation with the lowest held-out loss, the last one on a tie), and a
+    warning when the held-out loss rose after it: the model had begun to fit its rows' noise."""
+    lines = []
+    for f in trained:
+        n_steps, held_b = len(f.loss_s), np.asarray(f.holdout_loss_b)
+        if not len(held_b):
+            lines.append(f"- {method_label(f.name)}, {f.task} task: no rows held out; the model after the last "
+                         f"of {n_steps} steps was kept.")
+            continue
+        best = len(held_b) - 1 - int(np.argmin(held_b[::-1]))
+        line = (f"- {method_label(f.name)}, {f.task} task: kept the model after evaluation {best + 1} of "
+                f"{len(held_b)} (about step {round((best + 1) * n_steps / len(held_b))} of {n_steps}), the lowest "
+                f"held-out loss ({held_b[best]:.3f} nats per token)")
+        if best < len(held_b) - 1:
+            line += (f"; the held-out loss then rose to {held_b[-1]:.3f} at the last step: "
+                     "the model was fitting its rows' noise (overfitting; fitting on more rows, e.g. "
+                     "--fit-on use, or fewer steps, helps)")
+        lines.append(line + ".")
+    return lines + [""]
+
+
 def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=(), fits=(),
                        class_counts: tuple | None = None, quality=()) -> Path:
     """results[(task, sweep)] = (columns, summary, comparison rows, law fits {(method, metric): fit
@@ -220,7 +243,7 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
         trained = [f for f in fits if len(f.loss_s)]
         if trained:
             write_atomic(out_dir / "generator_loss.png", png_bytes(figure_losses, trained))
-            lines += ["![generator training loss](generator_loss.png)", ""]
+            lines += ["![generator training loss](generator_loss.png)", ""] + checkpoint_lines(trained)
     if quality:
         lines += quality_table(quality)
     seed_size = int(run_info.get("seed size", 200))

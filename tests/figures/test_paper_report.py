@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from synthlaw.figures.paper_report import checkpoint_lines
+from synthlaw.figures.paper_report import checkpoint_lines, comparison_table, gap_sources
 
 
 class Fit(NamedTuple):
@@ -35,3 +35,20 @@ def test_a_tie_keeps_the_later_model_as_training_does():
 def test_no_held_out_rows_keeps_the_last_model():
     line = checkpoint_lines([Fit("transformer_use", "imbalance", np.ones(200), np.array([]))])[0]
     assert "no rows held out" in line and "last of 200 steps" in line
+
+
+def point(i: int, diff: float) -> dict:
+    return {"method": "smote", "metric": "balanced", "arm": "balanced", "i": i, "ours": 0.8 + diff, "stored": 0.8,
+            "diff": diff, "se": 0.003, "stored_se": 0.004}  # row-draw se: hypot(0.003, 0.004) = 0.005
+
+
+def test_under_protocol_jax_the_table_counts_the_gaps_that_row_draws_explain():
+    rows = [point(1, 0.009), point(2, -0.03), point(3, 0.002)]  # |diff| <= 2 x 0.005: the first and the last
+    table = comparison_table(rows, "jax")
+    assert "| smote | balanced | balanced | 0.0300 | 2 | 0.7700 | 0.8000 | 3 | 0.0100 | 2 of 3 |" in table
+    assert "other rows" in gap_sources("jax") and "own rows" in gap_sources("paper")
+
+
+def test_under_protocol_paper_row_draws_are_not_offered_as_a_cause():
+    table = comparison_table([point(1, 0.009)], "paper")
+    assert "row draws" not in table and table.splitlines()[-1].endswith("| 1 |")

@@ -137,12 +137,12 @@ def comparison_table(rows: list[dict], protocol: str) -> str:
 def gap_sources(protocol: str) -> str:
     """What a gap to the stored means can come from under the run's protocol."""
     if protocol == "jax":
-        return ("With `--protocol jax` our seeds draw other rows than the authors' five seeds did, so part of every "
+        return ("With protocol jax our seeds draw other rows than the authors' five seeds did, so part of every "
                 "gap is row draws: two means of independent draws differ by about 2 standard errors of row "
                 "draws (the last columns) without any other cause. A gap beyond that comes from the solver (see "
-                "below) or the method. `--protocol paper` takes the authors' own rows, where only the solver "
+                "below) or the method. Protocol paper takes the authors' own rows, where only the solver "
                 "differs.")
-    return ("With `--protocol paper` our designs take the authors' own rows (their RandomState draws), so row draws "
+    return ("With protocol paper our designs take the authors' own rows (their RandomState draws), so row draws "
             "explain none of a gap: it comes from the solver (see below) or floating-point precision.")
 
 
@@ -242,7 +242,7 @@ def checkpoint_lines(trained: list) -> list[str]:
         if best < len(held_b) - 1:
             line += (f"; the held-out loss then rose to {held_b[-1]:.3f} at the last step: "
                      "the model was fitting its rows' noise (overfitting; fitting on more rows, e.g. "
-                     "--fit-on use, or fewer steps, helps)")
+                     "fit on use, or fewer steps, helps)")
         lines.append(line + ".")
     return lines + [""]
 

@@ -4,13 +4,16 @@ its checks. Each claim names its figure function (theory/claims); pure functions
 import numpy as np
 
 from synthlaw.figures.style import (
+    NONNEGATIVE,
     PREDICTION,
     RIVAL,
     label_grid,
+    legend_outside,
     measured,
     panels,
     rival_power_law,
     state_checks,
+    within,
 )
 from synthlaw.sims.geometry import DIRECTIONS, imbalance_excess
 from synthlaw.theory.stats.intervals import means_by
@@ -25,13 +28,13 @@ def figure_imb1(outcome):
         rows = cols["separation"] == sep
         n_maj, est = means_by(cols, "excess", "n_maj", rows)
         color = f"C{i}"
-        measured(ax, n_maj / cfg.n_min, est, f"measured, Delta={sep:g}", color)
+        measured(ax, n_maj / cfg.n_min, est, f"measured, Delta={sep:g}", color, bounds=NONNEGATIVE)
         ax.plot(rho_dense, imbalance_excess(rho_dense, sep), **{**PREDICTION, "color": color,
                 "label": f"E(rho, Delta={sep:g})"})
     ax.set(xscale="log", xlabel="imbalance ratio rho = n_maj / n_min", ylabel="balanced 0-1 excess",
            title="IMB-1: the cost of imbalance")
     label_grid(ax, cfg.rho)
-    ax.legend()
+    legend_outside(fig)
     return fig
 
 
@@ -40,7 +43,7 @@ def figure_imb2(outcome):
     cols, pred = outcome.columns, outcome.prediction
     fig, (ax,) = panels(1)
     n_g, est = means_by(cols, "excess", "n_min", np.ones(len(cols["seed"]), bool))
-    measured(ax, n_g, est, "measured (perfect generator)")
+    measured(ax, n_g, est, "measured (perfect generator)", bounds=NONNEGATIVE)
     ax.plot(n_g, pred["excess"], marker="", **{**PREDICTION, "label": "prediction tr(HV)/2"})
     rival_power_law(ax, n_g, n_g[0], pred["excess"][0], -0.5, "rival slope -1/2")
     ax.axhline(pred["no_oversampling"], color="C3", linestyle="-.", linewidth=1.0,
@@ -48,21 +51,22 @@ def figure_imb2(outcome):
     ax.set(xscale="log", yscale="log", xlabel="n_min (real minority rows)", ylabel="balanced 0-1 excess",
            title="IMB-2: oversampling with a perfect generator")
     label_grid(ax, n_g)
-    ax.legend(loc="center")
+    legend_outside(fig)
     return fig
 
 
 def figure_imb3(outcome):
     """Excess against the generator's shift delta, per direction, with the exact F(delta) + O(1/n)
-    on the slope grid, the excess without oversampling and the predicted break-even delta*."""
-    cols, pred = outcome.columns, outcome.prediction
+    over every measured shift (the slope grid and the crossing panel around delta*), the excess
+    without oversampling and the predicted break-even delta*."""
+    cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
     fig, (ax,) = panels(1)
     oversampled = cols["panel"] != "none"
-    for i, direction in enumerate(outcome.config.directions):
+    for i, direction in enumerate(cfg.directions):
         rows = oversampled & np.isclose(cols["angle"], DIRECTIONS[direction])
         shifts, est = means_by(cols, "excess", "shift", rows)
-        measured(ax, shifts, est, f"measured, {direction}", f"C{i}")
-        ax.plot(outcome.config.shift, pred["excess"][direction], **{**PREDICTION, "color": f"C{i}",
+        measured(ax, shifts, est, f"measured, {direction}", f"C{i}", bounds=NONNEGATIVE)
+        ax.plot(pred["curve_shift"][direction], pred["curve"][direction], **{**PREDICTION, "color": f"C{i}",
                 "label": f"F(delta) + O(1/n), {direction}"})
         ax.axvline(pred["break_even"][direction], color=f"C{i}", linestyle=":", linewidth=0.8,
                    label=f"predicted delta* = {pred['break_even'][direction]:.3g}")
@@ -71,8 +75,7 @@ def figure_imb3(outcome):
     ax.set(xscale="log", yscale="log", xlabel="generator mean shift delta", ylabel="balanced 0-1 excess",
            title="IMB-3: the price of generator quality")
     label_grid(ax, [0.1, 0.2, 0.5, 1.0, 2.0, 3.0])
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize="small")
+    legend_outside(fig)
     return fig
 
 
@@ -83,7 +86,7 @@ def figure_aug4(outcome):
     for i, shift in enumerate(cfg.shift):
         rows = np.isclose(cols["shift"], shift * cfg.true_shift_scale)
         n_g, est = means_by(cols, "excess", "m", rows)
-        measured(ax, n_g, est, f"measured, delta={shift:g}", f"C{i}")
+        measured(ax, n_g, est, f"measured, delta={shift:g}", f"C{i}", bounds=NONNEGATIVE)
         ax.plot(n_g, pred["excess"][shift],
                 **{**PREDICTION, "color": f"C{i}", "label": f"B(N) + V(N), delta={shift:g}"})
         ax.axvline(pred["best_n"][shift], color=f"C{i}", linestyle=":", linewidth=0.8,
@@ -91,8 +94,7 @@ def figure_aug4(outcome):
     ax.axvline(round(cfg.rho * cfg.n_min) - cfg.n_min, **{**RIVAL, "label": "balance, N = n_maj - n_min"})
     ax.set(yscale="log", xlabel="synthetic minority rows N", ylabel="balanced 0-1 excess",
            title="AUG-4: how much synthetic data to add")
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize="small")
+    legend_outside(fig)
     return fig
 
 
@@ -105,7 +107,8 @@ def figure_imb4(outcome):
             rows = (cols["generator"] == generator) & (cols["panel"] == panel)
             xs, est = means_by(cols, "excess", panel, rows)
             ax.plot(xs, [e.value for e in est], marker="o", color=f"C{i}", label=generator)
-            ax.fill_between(xs, [e.lo for e in est], [e.hi for e in est], color=f"C{i}", alpha=0.15)
+            band = within(est, *NONNEGATIVE)
+            ax.fill_between(xs, [e.lo for e in band], [e.hi for e in band], color=f"C{i}", alpha=0.15)
     for ax in (ax_n, ax_d):
         ax.axhline(outcome.prediction["no_oversampling"], **RIVAL,
                    label="E(rho, Delta): large-n cost")
@@ -114,8 +117,7 @@ def figure_imb4(outcome):
     ax_d.set(xlabel=f"d (n_min = {cfg.n_min_for_d})", title="IMB-4: oversamplers against d")
     label_grid(ax_n, cfg.n_min)
     label_grid(ax_d, cfg.d)
-    handles, labels = ax_n.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels))
+    legend_outside(fig)
     return fig
 
 

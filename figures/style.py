@@ -5,6 +5,7 @@ one with Agg, under the style RC. Figures draw; the numbers they show (seed mean
 fits) come from theory/stats.
 """
 
+import dataclasses
 import io
 from typing import Any
 
@@ -45,11 +46,61 @@ def png(draw, *args) -> bytes:
     return buffer.getvalue()
 
 
-def measured(ax, x, estimates, label, color=None, marker="o"):
-    """Seed means with their 95% intervals as error bars."""
+NONNEGATIVE = (0.0, np.inf)  # the range of an excess, an error, a KL, a norm: an interval is cut at 0 (within)
+
+
+def measured(ax, x, estimates, label, color=None, marker="o", bounds: tuple[float, float] | None = None):
+    """Seed means with their 95% intervals as error bars, cut to the quantity's range bounds if given."""
+    if bounds is not None:
+        estimates = within(estimates, *bounds)
     mean = [e.value for e in estimates]
     err = [[e.value - e.lo for e in estimates], [e.hi - e.value for e in estimates]]
     ax.errorbar(x, mean, yerr=err, fmt=marker, color=color, capsize=2, label=label)
+
+
+def within(estimates, lo: float = 0.0, hi: float = np.inf):
+    """The estimates cut to the quantity's range [lo, hi] (issue 21: an interval of a positive quantity never
+    runs below 0). The true value lies in the range, so a cut interval covers it whenever the uncut one
+    does: the level is kept. A mean or a whole interval outside the range (an unbiased MMD^2 estimate can
+    fall below 0) is drawn at the range's edge, the nearest value the quantity can take."""
+
+    def cut(v):
+        return min(max(v, lo), hi)
+
+    return [dataclasses.replace(e, value=cut(e.value), lo=cut(e.lo), hi=cut(e.hi)) for e in estimates]
+
+
+def legend_outside(fig, title: str | None = None):
+    """One legend for all panels, outside every panel so that it covers no point (issue 21): right of a
+    single panel (where the checks above already widen the figure), in the free cell that panels()
+    leaves in the last row, else below the panels. The panels keep their size. A label drawn in several
+    panels is listed once; title heads the legend."""
+    entries = {}
+    for ax in fig.axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+    style = {"title": title, "title_fontsize": RC["legend.fontsize"]}
+    grid = fig.axes[0].get_subplotspec().get_gridspec()
+    rows, columns = grid.get_geometry()
+    used = len(fig.axes)
+    if used == 1:
+        fig.set_figwidth(fig.get_figwidth() + label_inches(entries.keys(), title))
+        return fig.legend(entries.values(), entries.keys(), loc="outside right lower", **style)
+    if used < rows * columns:
+        free = fig.add_subplot(grid[rows - 1, used - (rows - 1) * columns:])
+        free.axis("off")
+        return free.legend(entries.values(), entries.keys(), loc="center", frameon=False, **style)
+    ncol = max(1, min(len(entries), int(fig.get_figwidth() // label_inches(entries.keys()))))
+    legend_rows = -(-len(entries) // ncol) + (title is not None) + 1  # the frame's padding takes about a row
+    fig.set_figheight(fig.get_figheight() + legend_rows * 1.7 * RC["legend.fontsize"] / 72)
+    return fig.legend(entries.values(), entries.keys(), loc="outside lower center", ncol=ncol, **style)
+
+
+def label_inches(labels, title: str | None = None) -> float:
+    """About the width of a legend column for these labels: a character of DejaVu Sans is about 0.55 em
+    wide, the handle, gaps and frame take about 4 em (measured on the claim figures' legends)."""
+    widest = max([len(label) for label in labels] + [len(line) for line in (title or "").splitlines()])
+    return (0.55 * widest + 4) * RC["legend.fontsize"] / 72
 
 
 def rival_power_law(ax, x_g, x_ref, y_ref, slope: float, label: str):

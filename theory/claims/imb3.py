@@ -27,6 +27,7 @@ from synthlaw.theory.stats.intervals import (
 )
 
 CROSSING_GRID = (0.8, 0.9, 1.1, 1.25)  # shifts measured around the predicted delta*, as multiples
+CURVE_POINTS = 25  # E[excess] is smooth in log delta: 25 shifts draw it without visible corners
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,9 +79,10 @@ def predict(config):
     the measurement's estimator (interpolation in log delta between the crossing panel's shifts)
     finds on the exact curves, which is what the check compares. "floor", "floor_exponent" and
     "floor_break_even" are the same from the population terms F(delta) and E(rho, Delta) alone, for
-    the wrong theory below (notes/IMB-3.md)."""
+    the wrong theory below (notes/IMB-3.md). "curve_shift" / "curve": the same E[excess] at
+    CURVE_POINTS shifts over every shift measured (slope grid and crossing panel), for the figure."""
     out = {key: {} for key in ("excess", "delta_exponent", "break_even", "break_even_continuous", "no_floor",
-                               "floor", "floor_exponent", "floor_break_even")}
+                               "floor", "floor_exponent", "floor_break_even", "curve_shift", "curve")}
 
     def expected(s, dn):
         return oversampling_excess(config.d, config.separation, config.n_min, n_maj(config),
@@ -100,6 +102,8 @@ def predict(config):
         crossing_terms = [expected(s, dn) for s in shifts]
         out["break_even"][dn] = crossing(np.asarray(shifts), [t.total for t in crossing_terms], none.total)
         out["floor_break_even"][dn] = crossing(np.asarray(shifts), [t.bias for t in crossing_terms], none.bias)
+        out["curve_shift"][dn] = np.geomspace(min(config.shift), max(shifts), CURVE_POINTS)
+        out["curve"][dn] = np.array([expected(s, dn).total for s in out["curve_shift"][dn]])
         out["break_even_continuous"][dn] = finite_break_even_shift(config.d, config.separation, config.n_min,
                                                                    n_maj(config), dn)
     return out

@@ -39,6 +39,10 @@ def add_parser(commands) -> None:
                        help="row choices: JAX keys (default) or the authors' RandomState draws")
     paper.add_argument("--methods", nargs="+", help="stored synthetic methods of --data (default: every one found)")
     paper.add_argument("--sweeps", default="ratio,augmentation", help="comma-separated: ratio, augmentation")
+    paper.add_argument("--weights", default="0.5",
+                       help="comma-separated loss weights of the augmentation sweep's synthetic rows, each run and "
+                            "fitted as its own curve; the report names the best one where the seeds resolve it "
+                            "(default 0.5, the paper's; the ratio sweep keeps 0.5)")
     paper.add_argument("--standardize", action="store_true", help="standardise features (default raw, as the paper)")
     paper.add_argument("--classifier", default="logistic", help="logistic (JAX, default), rf or xgb (need .[paper])")
     paper.add_argument("--solver", help="logistic fit: exact (default) or lbfgs-like-authors (sklearn, max_iter 1000)")
@@ -49,8 +53,8 @@ def add_parser(commands) -> None:
 
 
 FLAGS = {"data", "csv", "label", "spurious", "seed_size", "test_fraction", "generators", "fit_on", "protocol",
-         "methods", "sweeps", "standardize", "classifier", "solver", "seed", "out", "positive", "categorical",
-         "numeric", "keep", "missing"}
+         "methods", "sweeps", "weights", "standardize", "classifier", "solver", "seed", "out", "positive",
+         "categorical", "numeric", "keep", "missing"}
 LEADING_FIELD = re.compile(r"^(?:paper\.)?([a-z_]+)(?=[ :=])")
 SPELLED_FIELD = re.compile(r"\b(seed_size|test_fraction|fit_on)\b")
 ASSIGNED_FIELD = re.compile(r"(?<![\w.-])([a-z_]+)(?= = )")
@@ -85,6 +89,7 @@ def paper_settings(args):
         raise UsageError(f"--generators {args.generators!r}: 'all' and 'none' stand alone; "
                          f"allowed: {', '.join(METHODS)}")
     fit_on = comma_list("--fit-on", args.fit_on, FIT_ON)
+    weights = numbers_of("--weights", args.weights)
     fit = fit_for(args.classifier, args.solver)
     if args.csv is None:
         for option in ("seed_size", "test_fraction"):
@@ -97,9 +102,21 @@ def paper_settings(args):
     return PaperSettings(label=args.label, data=args.data, csv=args.csv, spurious=args.spurious,
                          generators=tuple(METHODS[name] for name in names), fit_on=tuple(fit_on),
                          protocol=args.protocol, methods=tuple(args.methods or ()), sweeps=tuple(sweeps),
-                         standardize=args.standardize, fit=fit, seed=args.seed, out=args.out,
+                         weights=weights, standardize=args.standardize, fit=fit, seed=args.seed, out=args.out,
                          positive=args.positive, categorical=names_of(args.categorical),
                          numeric=names_of(args.numeric), keep=names_of(args.keep), missing=args.missing, **given)
+
+
+def numbers_of(option: str, text: str) -> tuple[float, ...]:
+    """Comma-separated numbers (their range is checked by the settings)."""
+    items = [s.strip() for s in text.split(",") if s.strip()]
+    for item in items:
+        try:
+            float(item)
+        except ValueError:
+            raise UsageError(f"{option} {text!r}: {item!r} is not a number; allowed: comma-separated numbers "
+                             "> 0 and finite") from None
+    return tuple(map(float, items))
 
 
 def names_of(text: str) -> tuple[str, ...]:

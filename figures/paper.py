@@ -9,7 +9,8 @@ compare_stored's rows); stored log cross-entropies are drawn as exp(stored).
   arm (no oversampling; it reads no synthetic rows, so it is one curve for every method) and the
   baselines that add no rows (class weights, the moved threshold) in both;
 - augmentation: each method's augmented arm with its fitted a + b / N and 95% band, and the
-  train-on-all line.
+  train-on-all line; one panel per loss weight w of the synthetic rows (shared y), the authors'
+  stored means on the panel of the weight they used.
 """
 
 import matplotlib.pyplot as plt
@@ -104,26 +105,43 @@ def figure_ratio(summary: dict, rows: list, task: str, metric: str):
     return fig
 
 
+def weights_of(table: dict) -> list[float]:
+    """The synthetic loss weights of an augmentation sweep's table (columns or summary), in run order."""
+    return list(dict.fromkeys(w for w in table["weight"].tolist() if not np.isnan(w)))
+
+
+def at_weight(table: dict, weight: float) -> dict:
+    """The rows of a table at one synthetic loss weight, with the rows that have none (train_all, weight nan)."""
+    keep = (table["weight"] == weight) | np.isnan(table["weight"])
+    return {k: v[keep] for k, v in table.items()}
+
+
 def figure_augmentation(summary: dict, rows: list, fits: dict, task: str, metric: str):
-    """Loss against synthetic rows N (weight 0.5) per method, with its fitted a + b / N and 95% band."""
+    """Loss against synthetic rows N per method, with its fitted a + b / N and 95% band, one panel
+    per synthetic loss weight w (fits keyed (method, w, metric); rows: stored comparisons, each with
+    the weight it compares)."""
     methods = list(dict.fromkeys(summary["method"].tolist()))
+    weights = weights_of(summary)
     color = colors(methods)
-    fig, axes = new_figure(1, sharey=False)
-    ax = axes[0]
+    fig, axes = new_figure(len(weights), sharey=True)
     dx = 0.01 * summary["x"].max()
-    for m in methods:
-        draw_arm(ax, summary, rows, m, "augmented", metric, color[m], method_label(m), dx)
-        fit = fits.get((m, metric))
-        if fit is not None:
-            ax.plot(fit.grid_g, fit.curve_g, color=color[m], linestyle="--", linewidth=1.0)
-            ax.fill_between(fit.grid_g, fit.lo_g, fit.hi_g, color=color[m], alpha=0.15, linewidth=0)
-    all_keep = summary["arm"] == "train_all"
-    if all_keep.any():
-        ax.axhline(loss(summary[f"{metric}_mean"][all_keep][0], metric), color="grey", linestyle=":",
-                   label="all real training rows (train_all)")
-    ax.plot([], [], color="grey", linestyle="--", label="fitted a + b / N, 95% band")
-    ax.set(xlabel="synthetic rows N added to the balanced base (half per class, weight 0.5)", ylabel=METRICS[metric],
-           title=f"{task}: augmentation sweep ({summary['classifier'][0]})")
+    for ax, w in zip(axes, weights, strict=True):
+        part, stored = at_weight(summary, w), [r for r in rows if r["weight"] == w]
+        for m in methods:
+            draw_arm(ax, part, stored, m, "augmented", metric, color[m], method_label(m), dx)
+            fit = fits.get((m, w, metric))
+            if fit is not None:
+                ax.plot(fit.grid_g, fit.curve_g, color=color[m], linestyle="--", linewidth=1.0)
+                ax.fill_between(fit.grid_g, fit.lo_g, fit.hi_g, color=color[m], alpha=0.15, linewidth=0)
+        all_keep = part["arm"] == "train_all"
+        if all_keep.any():
+            ax.axhline(loss(part[f"{metric}_mean"][all_keep][0], metric), color="grey", linestyle=":",
+                       label="all real training rows (train_all)")
+        ax.plot([], [], color="grey", linestyle="--", label="fitted a + b / N, 95% band")
+        ax.set_title(f"w = {w:g}")
+    axes[0].set_ylabel(METRICS[metric])
+    fig.supxlabel("synthetic rows N added to the balanced base (half per class, at loss weight w)", fontsize=9)
+    fig.suptitle(f"{task}: augmentation sweep ({summary['classifier'][0]})", fontsize=10)
     legend(fig, axes, bool(rows))
     return fig
 

@@ -1,5 +1,6 @@
 """report.md of `synthlaw paper`: what was run, one figure per metric, the fitted laws and how many
-synthetic rows they recommend (AUG-2), AUG-4's answer, and the comparison with stored results.
+synthetic rows they recommend (AUG-2), which loss weight of the synthetic rows fits the table best
+(beside the baselines that add no rows), AUG-4's answer, and the comparison with stored results.
 
 The report only draws and writes: the law fits (tables/law.py) and the class counts arrive computed
 from the runner (tables/runner.py), as plain records read by attribute."""
@@ -11,9 +12,18 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from synthlaw.figures.paper import METRICS, figure_augmentation, figure_losses, figure_ratio, method_label
+from synthlaw.figures.paper import (
+    BASELINES,
+    METRICS,
+    figure_augmentation,
+    figure_losses,
+    figure_ratio,
+    loss,
+    method_label,
+)
 from synthlaw.figures.style import RC
 from synthlaw.sims.engine.store import write_atomic
+from synthlaw.theory.stats.intervals import FIGURE_LEVEL, t_quantile
 
 INTRO = """\
 The paper's recipe for an imbalanced table: fit a generator on real rows, draw minority rows from
@@ -23,7 +33,9 @@ C = 1, fitted to the exact optimum unless the solver says otherwise):
 
 - **imbalanced**: the seed rows plus k real majority rows (no oversampling);
 - **balanced**: imbalanced plus k synthetic minority rows, so both classes have equal counts;
-- **augmented**: balanced plus extra synthetic rows of both classes, at loss weight w = 0.5;
+- **augmented**: balanced plus extra synthetic rows of both classes, at loss weight w: the paper's 0.5
+  in the ratio sweep, and in the augmentation sweep each weight of the run's weights (Run line; one
+  curve, law and panel per weight, the same rows at every weight);
 - **train_all**: every real training row (the augmentation sweep's reference line);
 - **class_weights** and **threshold** (method "baseline", imbalance ratio sweep): the imbalanced
   arm's rows with no new row, each class reweighted to half the total weight, or the decision
@@ -70,11 +82,77 @@ def law_text(fit) -> str:
 
 
 def law_table(fits: dict, metric: str) -> list[str]:
-    lines = ["| method | fitted a + b / N (95% intervals) | curve | N_rec | se |", "|---|---|---|---|---|"]
-    for (m, met), fit in fits.items():
+    """One line per (method, weight) fitted on metric; fits keyed (method, weight, metric)."""
+    lines = ["| method | w | fitted a + b / N (95% intervals) | curve | N_rec | se |", "|---|---|---|---|---|---|"]
+    for (m, w, met), fit in fits.items():
         if met == metric and fit is not None:
-            lines.append(f"| {method_label(m)} | {law_text(fit)} | {direction(fit)} | {fit.n_rec:.0f} | {fit.se:.4f} |")
+            lines.append(f"| {method_label(m)} | {w:g} | {law_text(fit)} | {direction(fit)} | {fit.n_rec:.0f} "
+                         f"| {fit.se:.4f} |")
     return lines
+
+
+def interval_text(e) -> str:
+    """'0.1234 [0.1200, 0.1268]'."""
+    return f"{e.value:.4f} [{e.lo:.4f}, {e.hi:.4f}]"
+
+
+def baseline_losses(ratio_summary: dict | None, metric: str) -> list[str]:
+    """The ratio sweep's baselines that add no rows (class weights, moved threshold) at its largest
+    ratio, as losses with 95% t-intervals over seeds; empty when that sweep did not run them."""
+    if ratio_summary is None:
+        return []
+    keep = (ratio_summary["method"] == "baseline") & (ratio_summary["i"] == ratio_summary["i"].max())
+    texts = []
+    for r in np.flatnonzero(keep):
+        mean = loss(ratio_summary[f"{metric}_mean"][r], metric)
+        half = t_quantile(FIGURE_LEVEL, int(ratio_summary["n_seeds"][r])) * ratio_summary[f"{metric}_se"][r]
+        texts.append(f"{BASELINES[ratio_summary['arm'][r]][0]} {mean:.4f} [{mean - half:.4f}, {mean + half:.4f}]")
+    return texts
+
+
+def weight_table(laws, metric: str, ratio_summary: dict | None) -> list[str]:
+    """Per method, every weight's floor a and loss at the largest N with 95% intervals, and the best
+    weight where the seeds resolve it (tables/law.py weight_choice), beside the baselines that add
+    no rows."""
+    choices = {m: c for (m, met), c in laws.choices.items() if met == metric and c is not None}
+    if not choices:
+        return []
+    n_max, n_seeds = next(iter(choices.values())).n_max, next(iter(choices.values())).n_seeds
+    lines = [f"**Which loss weight w, on {METRICS[metric]}.** Per weight: the fitted floor a and the loss at the "
+             f"largest N = {n_max:g} (mean over {n_seeds} seeds, 95% t-interval); the excess is that loss minus the "
+             "lowest weight's, paired by seed (every weight trains on the same rows). A weight is called best on this "
+             "table only when every other weight's excess interval lies above 0.", "",
+             "| method | w | floor a | loss at largest N | excess over lowest |", "|---|---|---|---|---|"]
+    verdicts = []
+    for m, c in choices.items():
+        for w, loss_e, excess in zip(c.weights, c.loss_w, c.excess_w, strict=True):
+            fit = laws.fits.get((m, w, metric))
+            floor = interval_text(fit.a) if fit is not None else "not fitted"
+            lines.append(f"| {method_label(m)} | {w:g} | {floor} | {interval_text(loss_e)} "
+                         f"| {'lowest' if excess is None else interval_text(excess)} |")
+        if c.best is not None:
+            verdicts.append(f"- {method_label(m)}: best w on this table: {c.best:g}.")
+        else:
+            numbers = "; ".join(f"w = {w:g}: {interval_text(e)}" for w, e in zip(c.weights, c.loss_w, strict=True))
+            verdicts.append(f"- {method_label(m)}: best w not resolved at these seeds (lowest mean at w = "
+                            f"{c.lowest:g}; {numbers}).")
+    baselines = baseline_losses(ratio_summary, metric)
+    beside = (["Beside them, the baselines that add no rows, from the ratio sweep at its largest imbalance ratio "
+               "(their own training rows, the seed plus real majority rows, not this sweep's balanced base): "
+               + "; ".join(baselines) + "."] if baselines else
+              ["No class-weight or threshold baseline beside them: they run with the ratio sweep, of the imbalance "
+               "task only."])
+    return lines + [""] + verdicts + [""] + beside + [""]
+
+
+def one_weight_text(laws) -> list[str]:
+    """The line for a run of a single weight: nothing to choose."""
+    weights = sorted({w for _, w, _ in laws.fits})
+    if len(weights) != 1:
+        return []
+    return [f"**Which loss weight w.** One weight was run (w = {weights[0]:g}), so none is chosen; the weights "
+            "option (e.g. 0.25,0.5,1) runs the augmented arm at each and names the best where the seeds resolve "
+            "it. The ratio sweep's augmented arm keeps the paper's w = 0.5.", ""]
 
 
 def recommendation(fits: dict, seed_size: int, max_n: float) -> list[str]:
@@ -84,11 +162,13 @@ def recommendation(fits: dict, seed_size: int, max_n: float) -> list[str]:
              "all further rows together gain less than one standard error; N_rec = 0 when b's 95% interval "
              f"holds 0 or lies below it. N counts rows added to a balanced base of {9 * seed_size} rows "
              f"(b depends on that size, AUG-2: b = c_s − 2 n a). On balanced error:", ""]
-    for (m, metric), fit in fits.items():
+    several = len({w for _, w, _ in fits}) > 1
+    for (m, w, metric), fit in fits.items():
         if metric != "balanced" or fit is None:
             continue
         where = " (beyond the measured grid: an extrapolation)" if fit.n_rec > max_n else ""
-        lines.append(f"- {method_label(m)}: N_rec = {fit.n_rec:.0f}{where}; the curve {direction(fit)}.")
+        lines.append(f"- {method_label(m)}{f', w = {w:g}' if several else ''}: N_rec = {fit.n_rec:.0f}{where}; "
+                     f"the curve {direction(fit)}.")
     return lines + [""]
 
 
@@ -188,10 +268,14 @@ def largest_ratio_table(summary: dict, metric: str = "balanced") -> list[str]:
 
 
 def summary_table(summary: dict, metric: str = "balanced") -> str:
-    lines = ["| method | arm | i | x | mean | se |", "|---|---|---|---|---|---|"]
+    """Every grid point's seed mean and se, with the synthetic loss weight w where the sweep has several."""
+    weighted = "weight" in summary
+    lines = ["| method | arm | i | x |" + (" w |" if weighted else "") + " mean | se |",
+             "|---|---|---|---|" + ("---|" if weighted else "") + "---|---|"]
     for r in range(len(summary["method"])):
-        lines.append(f"| {summary['method'][r]} | {summary['arm'][r]} | {summary['i'][r]} | {summary['x'][r]:g} "
-                     f"| {summary[f'{metric}_mean'][r]:.4f} | {summary[f'{metric}_se'][r]:.4f} |")
+        w = (" - |" if np.isnan(summary["weight"][r]) else f" {summary['weight'][r]:g} |") if weighted else ""
+        lines.append(f"| {summary['method'][r]} | {summary['arm'][r]} | {summary['i'][r]} | {summary['x'][r]:g} |{w}"
+                     f" {summary[f'{metric}_mean'][r]:.4f} | {summary[f'{metric}_se'][r]:.4f} |")
     return "\n".join(lines)
 
 
@@ -249,8 +333,9 @@ def checkpoint_lines(trained: list) -> list[str]:
 
 def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=(), fits=(),
                        class_counts: tuple | None = None, quality=()) -> Path:
-    """results[(task, sweep)] = (columns, summary, comparison rows, law fits {(method, metric): fit
-    or None}, empty for the ratio sweep); PNGs and report.md into out_dir. notes: lines on the input
+    """results[(task, sweep)] = (columns, summary, comparison rows, laws: tables/law.py Laws with
+    fits {(method, weight, metric): fit or None} and weight choices {(method, metric): choice or
+    None}, None for the ratio sweep); PNGs and report.md into out_dir. notes: lines on the input
     (split, warnings); fits: the generators fitted (records with name, task, reused, seconds,
     loss_s, holdout_loss_b); class_counts: (majority, minority) real training rows, for AUG-4;
     quality: the synthetic-row quality records (name, label, quality, worst_column, plausibility)."""
@@ -276,16 +361,18 @@ def write_paper_report(results: dict, out_dir: Path, run_info: dict, *, notes=()
         name = f"{task}_{sweep}"
         lines += [f"## {task}: {sweep} sweep", ""]
         for metric in METRICS:
-            image = png_bytes(figure_ratio, summary, rows, task, metric) if sweep == "ratio" else \
-                png_bytes(figure_augmentation, summary, rows, law, task, metric)
+            image = png_bytes(figure_ratio, summary, rows, task, metric) if law is None else \
+                png_bytes(figure_augmentation, summary, rows, law.fits, task, metric)
             write_atomic(out_dir / f"{name}_{metric}.png", image)
             lines += [f"![{name} {metric}]({name}_{metric}.png)", ""]
-            if law:
-                lines += law_table(law, metric) + [""]
+            if law is not None:
+                ratio = results.get((task, "ratio"))  # its baselines that add no rows, beside the weights
+                lines += law_table(law.fits, metric) + [""] + \
+                    weight_table(law, metric, None if ratio is None else ratio[1])
         if sweep == "ratio":
             lines += largest_ratio_table(summary)
-        if law:
-            lines += recommendation(law, seed_size, float(columns["n_synthetic"].max()))
+        if law is not None:
+            lines += one_weight_text(law) + recommendation(law.fits, seed_size, float(columns["n_synthetic"].max()))
             if class_counts is not None and task == "imbalance":
                 lines += aug4_text(*class_counts)
         if rows:

@@ -105,12 +105,15 @@ def ratio_designs(n_rows: dict, method: str, task: str, seed_size: int, seeds, t
 
 
 def augmentation_designs(n_rows: dict, method: str, task: str, seed_size: int, seeds, take,
-                         step: int = AUGMENT_STEP) -> list:
-    """Augmentation sweep: a balanced base plus N = i * seed_size * step synthetic rows at weight 0.5.
+                         step: int = AUGMENT_STEP, weights=(SYNTHETIC_WEIGHT,)) -> list:
+    """Augmentation sweep: a balanced base plus N = i * seed_size * step synthetic rows at loss weight
+    w, once per w of weights (the paper: 0.5 alone), tagged "weight"; a seed draws the same rows at
+    every w, so weights compare paired by seed.
 
     base = seed + 4 seed_size of major_use (random_state 42, fixed) + 4 seed_size of syn_balance
-    (per seed); N/2 from syn_remain and N/2 from the {method} majority file. A final design trains on
-    all of train.csv (arm "train_all").
+    (per seed), every row at weight 1; N/2 from syn_remain and N/2 from the {method} majority file.
+    A final design trains on all of train.csv (arm "train_all", once, weight tag nan: no synthetic
+    rows).
     """
     major, minor_sfx, major_sfx = TASK_STEMS[task]
     syn_minor, syn_major = method + minor_sfx, method + major_sfx
@@ -119,18 +122,18 @@ def augmentation_designs(n_rows: dict, method: str, task: str, seed_size: int, s
     base = [("seed", np.arange(n_rows["seed"]), 1.0),
             (major, major_use[paper_take(len(major_use), n_base, SPLIT_SEED, "major")], 1.0)]
     designs = []
-    for i in range(N_RATIO):
-        half = i * seed_size * step // 2
-        for s in seeds:
-            parts = base + [(syn_minor, syn_balance[take(len(syn_balance), n_base, s, "syn_balance")], 1.0)]
-            if half:
-                parts = parts + [
-                    (syn_minor, syn_remain[take(len(syn_remain), half, s, "syn_remain")], SYNTHETIC_WEIGHT),
-                    (syn_major, take(n_rows[syn_major], half, s, "syn_major"), SYNTHETIC_WEIGHT)]
-            designs.append(Design({"method": method, "i": i, "n_synthetic": 2 * half, "seed": s,
-                                   "arm": "augmented"}, parts))
+    for w in map(float, weights):
+        for i in range(N_RATIO):
+            half = i * seed_size * step // 2
+            for s in seeds:
+                parts = base + [(syn_minor, syn_balance[take(len(syn_balance), n_base, s, "syn_balance")], 1.0)]
+                if half:
+                    parts = parts + [(syn_minor, syn_remain[take(len(syn_remain), half, s, "syn_remain")], w),
+                                     (syn_major, take(n_rows[syn_major], half, s, "syn_major"), w)]
+                designs.append(Design({"method": method, "i": i, "n_synthetic": 2 * half, "seed": s,
+                                       "arm": "augmented", "weight": w}, parts))
     designs.append(Design({"method": method, "i": N_RATIO, "n_synthetic": 0, "seed": seeds[-1],
-                           "arm": "train_all"}, [("train", np.arange(n_rows["train"]), 1.0)]))
+                           "arm": "train_all", "weight": np.nan}, [("train", np.arange(n_rows["train"]), 1.0)]))
     return designs
 
 

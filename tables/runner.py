@@ -20,7 +20,7 @@ from typing import NamedTuple
 import jax
 import numpy as np
 
-from synthlaw.figures.paper import METRICS
+from synthlaw.figures.paper import METRICS, at_weight, weights_of
 from synthlaw.figures.paper_report import write_paper_report
 from synthlaw.settings import ConfigError
 from synthlaw.sims.engine.hosts import is_writer
@@ -30,11 +30,11 @@ from synthlaw.tables.features import fit_features
 from synthlaw.tables.generate import fit_rows, generate, smallest_class
 from synthlaw.tables.generators import REGISTRY_K
 from synthlaw.tables.inputs import read_input
-from synthlaw.tables.law import augmentation_fits
+from synthlaw.tables.law import Laws, augmentation_fits, weight_choices
 from synthlaw.tables.plausibility import Plausibility, class_share
 from synthlaw.tables.quality import RowQuality, row_quality
 from synthlaw.tables.read import TableError, Tables, check_rows
-from synthlaw.tables.rows import rows_needed, synthetic_rows_needed
+from synthlaw.tables.rows import SYNTHETIC_WEIGHT, rows_needed, synthetic_rows_needed
 from synthlaw.tables.settings import PaperSettings
 from synthlaw.tables.split import split_tables, split_typed, write_split
 from synthlaw.tables.stored import EXPERIMENTS, compare_stored, summarise
@@ -99,7 +99,8 @@ def fit_generators(tables: Tables, settings: PaperSettings, out: Path) -> tuple:
 
 
 def run_sweeps(tables: Tables, settings: PaperSettings, options: SweepOptions) -> dict:
-    """results[(task, sweep)] = (columns, summary, stored comparison rows, law fits)."""
+    """results[(task, sweep)] = (columns, summary, stored comparison rows, Laws or None): the
+    augmentation sweep runs every weight of settings.weights, the ratio sweep the paper's 0.5."""
     results, seed_size = {}, len(tables.tables["seed"].y_n)
     for task in settings.tasks:
         for sweep in settings.sweeps:
@@ -107,17 +108,39 @@ def run_sweeps(tables: Tables, settings: PaperSettings, options: SweepOptions) -
             # the authors' lbfgs is rerun per design only where stored results exist to be explained
             stored = settings.data is not None and \
                 any(settings.data.glob(f"{EXPERIMENTS[sweep, task]}_{settings.fit.stored}_*.json"))
+            weights = settings.weights if sweep == "augmentation" else (SYNTHETIC_WEIGHT,)
             designs = sweep_designs(tables, sweep, task, protocol=settings.protocol, seed=settings.seed,
-                                    seed_size=seed_size)
+                                    seed_size=seed_size, weights=weights)
             with jax.enable_x64(True):
                 columns = run_designs(tables, designs, task, options=options, name=f"paper {task} {sweep}",
                                       fit=settings.fit, standardize=settings.standardize,
                                       authors_check=stored).columns
-            summary = summarise(columns)
-            laws = augmentation_fits(columns, tuple(METRICS)) if sweep == "augmentation" else {}
-            results[task, sweep] = (columns, summary, compare_stored(summary, tables.folder, sweep, task, settings.fit),
-                                    laws)
+            summary = summarise_by_weight(columns)
+            if sweep == "augmentation":  # the authors stored the paper's weight only; rows say which they compare
+                laws = Laws(augmentation_fits(columns, tuple(METRICS)), weight_choices(columns, tuple(METRICS)))
+                rows = [r | {"weight": np.nan if r["arm"] == "train_all" else SYNTHETIC_WEIGHT} for r in
+                        compare_stored(at_weight(summary, SYNTHETIC_WEIGHT), tables.folder, sweep, task, settings.fit)]
+            else:
+                laws, rows = None, compare_stored(summary, tables.folder, sweep, task, settings.fit)
+            results[task, sweep] = (columns, summary, rows, laws)
     return results
+
+
+def summarise_by_weight(columns: dict) -> dict:
+    """tables/stored.py summarise per synthetic loss weight of the augmentation sweep, with a weight
+    column (nan for train_all, which has no synthetic rows), rows ordered by method, arm, i, weight;
+    a table without weights (the ratio sweep) as summarise gives it."""
+    if "weight" not in columns:
+        return summarise(columns)
+    weight_r = columns["weight"]
+    parts = []
+    for w in [*weights_of(columns), np.nan]:
+        keep = np.isnan(weight_r) if np.isnan(w) else weight_r == w
+        part = summarise({k: v[keep] for k, v in columns.items()})
+        parts.append(part | {"weight": np.full(len(part["method"]), w)})
+    summary = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    order = np.lexsort((summary["weight"], summary["i"], summary["arm"], summary["method"]))
+    return {k: v[order] for k, v in summary.items()}
 
 
 def feature_lines(tables: Tables) -> list[str]:
@@ -202,6 +225,7 @@ def run_paper(settings: PaperSettings, read: Tables | TypedTable | None = None) 
             "generators": ",".join(m.name for m in settings.generators) or "none",
             "fit on": ",".join(settings.fit_on), "classifier": settings.fit.classifier,
             "solver": settings.fit.solver, "stored results": settings.fit.stored,
+            "weights": ",".join(f"{w:g}" for w in settings.weights),
             "features": "standardised" if settings.standardize else "raw",
             "dtype": "float64", "seed": settings.seed, "seed size": len(tables.tables["seed"].y_n),
             "jax": jax.__version__, "wall seconds": f"{time.perf_counter() - start:.1f}"}

@@ -8,6 +8,7 @@ generator with every fit-on mode.
 """
 
 import dataclasses
+import math
 import typing
 from pathlib import Path
 from typing import ClassVar
@@ -15,7 +16,7 @@ from typing import ClassVar
 from synthlaw.settings import Settings, at_least, one_of, rule
 from synthlaw.tables.classifiers import EXACT, Fit
 from synthlaw.tables.methods import FIT_ON, METHODS, GeneratorRun, Method
-from synthlaw.tables.rows import SWEEPS
+from synthlaw.tables.rows import SWEEPS, SYNTHETIC_WEIGHT
 from synthlaw.tables.schema import MISSING
 from synthlaw.tables.split import SEED_SIZE, TEST_FRACTION
 from synthlaw.tables.typed import TypingOptions
@@ -36,7 +37,9 @@ class PaperSettings(Settings):
     of a csv table (unused with data). generators: methods fitted on the table (may be none),
     each on every fit_on mode ("seed", or "use" = seed + train). protocol: row choices from JAX
     keys ("jax") or the authors' RandomState draws ("paper"). methods: stored methods of data to
-    read (empty: every one found; unused with csv). sweeps: "ratio", "augmentation". standardize:
+    read (empty: every one found; unused with csv). sweeps: "ratio", "augmentation". weights: the
+    augmentation sweep's loss weights of synthetic rows, each run as its own arm (the paper: 0.5;
+    the ratio sweep keeps 0.5). standardize:
     scale features (the paper: raw). fit: how each design is fitted. seed: the JAX base seed (the
     split, the generators, protocol "jax"). out: the output folder (None: runs/paper-NAME).
     positive, categorical, numeric, keep, missing: how a csv table is typed (tables/typed.py
@@ -55,6 +58,7 @@ class PaperSettings(Settings):
     protocol: str = one_of(PROTOCOLS, default="jax")
     methods: tuple[str, ...] = rule(bool, "stored method names", may_be_empty=True, default=())
     sweeps: tuple[str, ...] = one_of(tuple(SWEEPS), default=tuple(SWEEPS))
+    weights: tuple[float, ...] = rule(lambda v: 0 < v < math.inf, "> 0 and finite", default=(SYNTHETIC_WEIGHT,))
     standardize: bool = anything("true or false", default=False)
     fit: Fit = anything("a classifier fit", default=EXACT)
     seed: int = anything("any integer", default=0)
@@ -72,6 +76,10 @@ class PaperSettings(Settings):
             for field in ("positive", "categorical", "numeric", "keep"):
                 if getattr(self, field):
                     self.fail(field, "only with a csv table (a data folder is numeric, with a 0/1 label)")
+        if len(set(self.weights)) < len(self.weights):
+            self.fail("weights", "each weight once")
+        if self.weights != (SYNTHETIC_WEIGHT,) and "augmentation" not in self.sweeps:
+            self.fail("weights", f"only with the augmentation sweep (the ratio sweep keeps {SYNTHETIC_WEIGHT})")
 
     @property
     def typing(self) -> TypingOptions:

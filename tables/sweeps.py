@@ -15,6 +15,7 @@ tables/runner.py does) and run_designs requires: the features are raw and the co
 scikit-learn is to 0.002.
 """
 
+import functools
 import hashlib
 import math
 import warnings
@@ -31,7 +32,15 @@ from synthlaw.tables.classifiers import AUTHORS_LBFGS, EXACT, EXTRA, Fit, fit_de
 from synthlaw.tables.features import encode_features, fit_features
 from synthlaw.tables.metrics import all_metrics
 from synthlaw.tables.read import Tables, spurious_bit
-from synthlaw.tables.rows import PAPER_SEEDS, SWEEPS, baseline_designs, jax_take_from, paper_take
+from synthlaw.tables.rows import (
+    PAPER_SEEDS,
+    SWEEPS,
+    SYNTHETIC_WEIGHT,
+    augmentation_designs,
+    baseline_designs,
+    jax_take_from,
+    paper_take,
+)
 
 SUBSETS = {"train0": 0, "train1": 1}  # class files that may repeat train.csv's rows (pool_of)
 COMPILE_COST = 1e8  # one compile ~ fitting 1e8 padded row x features (benchmarks/paper_memory.py)
@@ -274,13 +283,19 @@ def exact_sweep(pool_x_nd, pool_y_n, index_r, weight_r, shift_r, test: tuple, n_
 
 
 def sweep_designs(tables: Tables, sweep: str, task: str, *, protocol: str = "paper", seed: int = 0,
-                  seeds=PAPER_SEEDS, seed_size: int = 200) -> list:
+                  seeds=PAPER_SEEDS, seed_size: int = 200, weights=(SYNTHETIC_WEIGHT,)) -> list:
     """The designs of one sweep ('ratio' or 'augmentation') for every method of tables, for
     run_designs. protocol 'paper' picks the authors' rows (RandomState); 'jax' draws them from
-    key(seed), at JAX's default precision (build the designs outside the float64 block)."""
+    key(seed), at JAX's default precision (build the designs outside the float64 block). weights:
+    the augmentation sweep's synthetic loss weights, each a copy of its augmented designs (the ratio
+    sweep's augmented arm keeps the paper's 0.5)."""
+    if sweep != "augmentation" and tuple(weights) != (SYNTHETIC_WEIGHT,):
+        raise ValueError(f"weights = {list(weights)}: the {sweep} sweep keeps the paper's {SYNTHETIC_WEIGHT}; "
+                         "other weights are for the augmentation sweep")
     take = paper_take if protocol == "paper" else jax_take_from(key=jax.random.key(seed))
     n_rows = {stem: len(t.y_n) for stem, t in tables.tables.items()}
+    make = functools.partial(augmentation_designs, weights=weights) if sweep == "augmentation" else SWEEPS[sweep]
     designs = []
     for method in tables.methods:
-        designs += SWEEPS[sweep](n_rows, method, task, seed_size, tuple(seeds), take)
+        designs += make(n_rows, method, task, seed_size, tuple(seeds), take)
     return designs + (baseline_designs(designs) if sweep == "ratio" and task == "imbalance" else [])

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from synthlaw.cli import main
@@ -47,6 +48,13 @@ def run(capsys, *argv):
     ({}, ["--seed", "99999999999999999999"], "argument --seed: 99999999999999999999: allowed: an integer of absolute"),
     ({}, ["--positive", "1"], "--positive = '1': only with a csv table"),
     ({}, ["--categorical", "a"], "--categorical = ['a']: only with a csv table"),
+    ({}, ["--weights", "0.5,x"], "--weights '0.5,x': 'x' is not a number; allowed: comma-separated numbers > 0 and "
+                                 "finite"),
+    ({}, ["--weights", "0.25,0"], "--weights = 0.0: must be a number, > 0 and finite"),
+    ({}, ["--weights", "1,inf"], "--weights = inf: must be a number, > 0 and finite"),
+    ({}, ["--weights", "0.5,1,0.50"], "--weights = [0.5, 1.0, 0.5]: each weight once"),
+    ({}, ["--weights", "0.25,1", "--sweeps", "ratio"], "--weights = [0.25, 1.0]: only with the augmentation sweep "
+                                                       "(the ratio sweep keeps 0.5)"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, override, extra, needle):
     folder = tiny_folder(tmp_path, **override)
@@ -85,8 +93,15 @@ def test_a_small_folder_runs_both_sweeps_and_writes_the_report(tmp_path, capsys,
     methods = set(read_table(out_dir / "imbalance_ratio.csv")["method"].tolist())
     assert methods == {"ros", "ros_seed", "baseline"}  # the folder's stored rows beside synthlaw's, and no new rows
     assert not list(out_dir.glob("*vs_stored.csv"))  # no stored JSON in this folder
-    assert "No stored `log` results" in (out_dir / "report.md").read_text()
+    report = (out_dir / "report.md").read_text()
+    assert "No stored `log` results" in report
     assert not list(out_dir.rglob("*.tmp"))
+    # the default weights: the paper's 0.5 on every augmented row (train_all has no synthetic rows)
+    columns = read_table(out_dir / "imbalance_augmentation.csv")
+    augmented = columns["arm"] == "augmented"
+    assert (columns["weight"][augmented] == 0.5).all() and np.isnan(columns["weight"][~augmented]).all()
+    assert "weight" not in read_table(out_dir / "imbalance_ratio.csv")
+    assert "One weight was run (w = 0.5), so none is chosen" in report and "Which loss weight w," not in report
 
 
 def test_ratio_sweep_needs_no_train_csv(tmp_path, capsys):
@@ -181,8 +196,6 @@ def test_csv_end_to_end_on_gender(tmp_path, capsys):
 def mixed_csv(tmp_path: Path) -> Path:
     """600 rows as practitioners have them: a number with blanks, a text category with blanks, a
     constant column, and a three-class text label with blanks."""
-    import numpy as np
-
     rng = np.random.default_rng(0)
     label = rng.choice(["en", "fr", "other"], 600, p=[0.75, 0.1, 0.15])
     wage = np.where(rng.random(600) < 0.2, "NA", (10 + 3 * (label == "fr") + rng.normal(size=600)).round(2).astype(str))
@@ -230,6 +243,7 @@ def test_csv_with_every_generator_and_both_fit_on_modes(tmp_path, capsys):
     (TWO_CLASSES, ["--label", "q"]),  # a label the table does not have
     (TWO_CLASSES, ["--label", "y", "--seed-size", "100"]),  # too few rows for the split
     (TWO_CLASSES, ["--label", "y", "--fit-on", "both"]),  # a flag's value
+    (TWO_CLASSES, ["--label", "y", "--weights", "0.5,-1"]),  # a weight out of range
 ])
 def test_a_bad_input_is_answered_without_loading_jax(tmp_path, text, extra):
     """Flags, the table and its split are checked before JAX is imported (about 1 s on its own)."""

@@ -82,3 +82,29 @@ def test_rows_needed_is_exactly_what_a_sweep_reads(sweep):
     for stem in ("train0", "m0", "m1"):  # one row fewer and the sweep cannot draw its rows
         with pytest.raises(ValueError):
             SWEEPS[sweep]({**n_rows, stem: needs[stem] - 1}, "m", "imbalance", 20, (1, 2, 6), paper_take)
+
+
+def test_augmentation_weights_set_only_the_added_synthetic_rows():
+    n_rows = {"seed": 200, "train": 3300, "train0": 1677, "m0": 25000, "m1": 24000}
+    default = augmentation_designs(n_rows, "m", "imbalance", 200, (1, 2), paper_take)
+    three = augmentation_designs(n_rows, "m", "imbalance", 200, (1, 2), paper_take, weights=(0.25, 0.5, 1.0))
+    assert len(three) == 3 * 10 * 2 + 1 and [d.tags["arm"] for d in three].count("train_all") == 1
+    assert np.isnan(three[-1].tags["weight"]) and [w for _, _, w in three[-1].parts] == [1.0]
+    base = 200 + 800 + 800  # seed, major_use, syn_balance: real parts and balancing rows at weight 1
+    for d in three[:-1]:
+        weight_k = np.concatenate([np.full(len(rows), w) for _, rows, w in d.parts])
+        assert set(weight_k[:base]) == {1.0} and len(weight_k) == base + d.tags["n_synthetic"]
+        assert set(weight_k[base:]) <= {d.tags["weight"]}  # every added synthetic row, and only those
+        assert {stem for stem, _, w in d.parts if w != 1.0} <= {"m0", "m1"}
+    # a seed draws the same rows at every weight (weights compare paired by seed), and the default
+    # is the paper's single weight 0.5
+    by_weight = {w: [d for d in three if d.tags["weight"] == w] for w in (0.25, 0.5, 1.0)}
+    for d in default[:-1]:
+        assert d.tags["weight"] == 0.5
+    for designs in by_weight.values():
+        assert len(designs) == len(default) - 1
+        for d, ref in zip(designs, default, strict=False):
+            assert {k: v for k, v in d.tags.items() if k != "weight"} == \
+                {k: v for k, v in ref.tags.items() if k != "weight"}
+            assert all(s == t and np.array_equal(a, b) for (s, a, _), (t, b, _) in zip(d.parts, ref.parts, strict=True))
+    assert [w for _, _, w in by_weight[0.25][-1].parts] == [1.0, 1.0, 1.0, 0.25, 0.25]

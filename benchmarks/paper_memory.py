@@ -15,10 +15,11 @@ subprocess, so peak memories do not mix, and prints wall time, peak RSS (ru_maxr
 --features columns, ten of them categorical (text levels; one with 10 000 levels drawn from a
 Zipf law, the others 2-20 levels) and the rest numeric with 5% blank cells, a text label with 10%
 "rare" rows, run through the whole `synthlaw paper --csv` pipeline (reading and typing, the split,
-random oversampling fitted on the seed, the ratio and augmentation sweeps, the report) in a child
+random oversampling (or --generator) fitted on the seed, the ratio and augmentation sweeps, the report) in a child
 process: wall time and peak RSS.
 
-    python benchmarks/paper_memory.py [--train-rows 100000] [--features 50] [--skip-padded] [--mixed]
+    python benchmarks/paper_memory.py [--train-rows 100000] [--features 50] [--skip-padded]
+        [--mixed [--generator ros|smote|plugin|adasyn|transformer]]
 """
 
 import argparse
@@ -31,6 +32,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from synthlaw.tables.methods import METHODS
 
 
 def write_folder(folder: Path, n_train: int, n_test: int, d: int, seed_size: int = 200) -> None:
@@ -78,27 +81,26 @@ def write_mixed(path: Path, n: int, d: int, n_categorical: int = 10) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def child_mixed(csv: str, out: str) -> None:
+def child_mixed(csv: str, out: str, generator: str) -> None:
     """The whole `synthlaw paper --csv` run on the mixed table, in this process."""
     import jax
 
-    from synthlaw.tables.generators import METHODS
     from synthlaw.tables.runner import run_paper
     from synthlaw.tables.settings import PaperSettings
 
     start = time.perf_counter()
-    run_paper(PaperSettings(label="y", csv=Path(csv), generators=(METHODS["ros"],), out=Path(out)))
+    run_paper(PaperSettings(label="y", csv=Path(csv), generators=(METHODS[generator],), out=Path(out)))
     print(json.dumps({"seconds": time.perf_counter() - start, "jax": jax.__version__,
                       "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}))
 
 
-def mixed(n: int, d: int) -> None:
+def mixed(n: int, d: int, generator: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "mixed.csv"
         write_mixed(path, n, d)
         print(f"mixed table: {n} rows x {d} columns (10 categorical, one of 10 000 levels), "
-              f"{path.stat().st_size / 2**20:.0f} MB; synthlaw paper --csv, generator ros, logistic, both sweeps")
-        done = subprocess.run([sys.executable, __file__, "--child-mixed", str(path), str(Path(tmp) / "out")],
+              f"{path.stat().st_size / 2**20:.0f} MB; synthlaw paper --csv, {generator}, logistic, both sweeps")
+        done = subprocess.run([sys.executable, __file__, "--child-mixed", str(path), str(Path(tmp) / "out"), generator],
                               capture_output=True, text=True)
         if done.returncode:
             print(f"failed (exit {done.returncode}): {done.stderr.strip()[-600:]}")
@@ -149,14 +151,15 @@ def main() -> None:
     parser.add_argument("--skip-padded", action="store_true", help="only today's bucketed layout")
     parser.add_argument("--mixed", action="store_true", help="a mixed CSV through the whole paper pipeline")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    parser.add_argument("--child-mixed", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--generator", choices=tuple(METHODS), default="ros", help="with --mixed: the generator fitted")
+    parser.add_argument("--child-mixed", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(*args.child)
     if args.child_mixed:
         return child_mixed(*args.child_mixed)
     if args.mixed:
-        return mixed(args.train_rows, args.features)
+        return mixed(args.train_rows, args.features, args.generator)
     layouts = ["bucketed"] if args.skip_padded else ["padded", "bucketed"]
     with tempfile.TemporaryDirectory() as tmp:
         write_folder(Path(tmp), args.train_rows, args.test_rows, args.features)

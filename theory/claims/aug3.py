@@ -10,17 +10,13 @@ from synthlaw.figures.augmentation import figure_aug3
 from synthlaw.models.registry import generator
 from synthlaw.settings import at_least, rule
 from synthlaw.theory.claims.check import Check, Claim, Mutation, every_point, replaced, scaled, shifted
-from synthlaw.theory.claims.spec import SeededConfig, separation
+from synthlaw.theory.claims.spec import SeededConfig, even, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.augmentation import augmented_excess
 from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, curve_share, loglog_slope
 
 RIVAL_EXPONENT = 1.0
-
-
-def even(what: str):
-    return rule(lambda v: v >= 2 and v % 2 == 0, f">= 2 and even ({what}, half per class)")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -30,6 +30,11 @@ def separation():
     return above(0, "the Mahalanobis separation Delta")
 
 
+def even(what: str):
+    """A row count split half per class."""
+    return rule(lambda v: v >= 2 and v % 2 == 0, f">= 2 and even ({what}, half per class)")
+
+
 def imbalance_ratio():
     return rule(lambda v: v > 1, "> 1 (rho = n_maj / n_min)")
 

@@ -14,8 +14,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from synthlaw.models import smote
 from synthlaw.models.logistic import STEPS_GAUSSIAN, fit_logistic
 from synthlaw.models.registry import Generator, TrueLaw
+from synthlaw.models.synthetic import Synthetic
 from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import padding_mask, run_sweep
 from synthlaw.sims.gaussian import draw
@@ -115,3 +117,29 @@ def measure_oversampling(gens: Generator | None | tuple[Generator, ...], points:
     label = f"{name}: oversampling d={d} generators={','.join(g.name for g in gens) or 'none'} l2={l2!r}"
     return run_sweep(oversampling_replicate(shapes, gens, l2=l2), key=key, n_seeds=seeds, grid=grid,
                      options=options, name=label, replicate_bytes=shapes.replicate_bytes(itemsize)).columns
+
+
+def _equal_copies(x_real_nd, n_new, *, key, n_real, law):
+    """n_new rows cycling through the first n_real real rows, so that the first m = k n_real of them copy
+    every real row exactly k times: the loss weight 1 + k on each real row, written as rows."""
+    parent_n = jnp.arange(n_new) % n_real
+    return Synthetic(x_real_nd[parent_n], parent_n[:, None])
+
+
+# Class-weighted ERM (IMB-5) in an oversampling sweep: the minority rows at the integer weight n_maj / n_min,
+# as n_maj / n_min - 1 exact copies of each (m = n_maj - n_min, a multiple of n_min). The objective
+# sum_i weight_i ce_i is the same sum, so the fit is the same; no new rows enter, and the sweep's generator
+# index pairs it with random oversampling and a perfect generator on the same real rows.
+CLASS_WEIGHTS = Generator("class-weights", _equal_copies,
+                          "class weights n_maj / n_min as equal copies of every real row (not a generator)")
+
+
+@functools.cache
+def smote_generator(k: int) -> Generator:
+    """SMOTE with k nearest neighbours (models/smote.py) as a sweep generator named smote-k<k> (IMB-6);
+    memoised, so the same k gives the same Generator and the sweep's compiled program is reused."""
+
+    def fn(x_real_nd, n_new, *, key, n_real, law):
+        return smote.generate(x_real_nd, n_new, k, key=key, n_real=n_real)
+
+    return Generator(f"smote-k{k}", fn, f"SMOTE: uniform interpolation towards one of {k} nearest real neighbours")

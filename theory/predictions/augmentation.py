@@ -12,6 +12,7 @@ excess of the rule learned from the generator's law alone.
 from typing import NamedTuple
 
 import numpy as np
+from scipy.optimize import minimize_scalar
 
 from synthlaw.sims.geometry import bayes_balanced_error, bayes_rule_p, shift_direction
 from synthlaw.theory.predictions import m_estimation as me
@@ -107,3 +108,13 @@ def augmented_excess(d: int, separation: float, n: int, n_syn: float, weight: fl
     drift = grad_p @ me.second_order_bias(theta_p, sources, me.sandwich_V(theta_p, sources))
     return AugmentedTerms(float(risk - bayes_balanced_error(separation)), float(drift),
                           noise(real) if real else 0.0, noise(synthetic))
+
+
+def best_weight(d: int, separation: float, n: int, n_syn: float, shift: float, upper: float) -> float:
+    """AUG-5: the loss weight w* in (0, upper] that minimises E[excess] = augmented_excess(...).total,
+    by bounded scalar search to 1e-4 (1 for a perfect generator: equal rows, equal weights)."""
+    def total(weight):
+        return augmented_excess(d, separation, n, n_syn, weight, shift).total
+
+    found = minimize_scalar(total, bounds=(1e-3, upper), method="bounded", options={"xatol": 1e-4})
+    return float(found.x)  # pyright: ignore[reportAttributeAccessIssue]  (scipy's stub returns object)

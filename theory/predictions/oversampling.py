@@ -37,12 +37,13 @@ def oversampling_excess(d, separation, n_min, n_maj, m, shift=0.0, direction="pa
                               sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
 
 
-def fisher_variance(d, separation, n_min, n_maj, m) -> float:
+def fisher_variance(d, separation, n_min, n_maj, m, minority_weight=1.0) -> float:
     """tr(H A^{-1}) / 2: the variance term with the inverse Fisher information A^{-1} of i.i.d. rows
     in place of the sandwich A^{-1} B A^{-1}. Wrong here, where class counts are fixed by design (a
     well-specified fit has B = A - sum_s count_s g_s g_s', g_s a source's mean gradient): IMB-2's
-    realistic wrong theory (notes/IMB-2.md)."""
-    mu_0_d, mu_1_d, cov_dd, sources = training_sources(d, separation, n_min, n_maj, m)
+    realistic wrong theory (notes/IMB-2.md). With minority_weight != 1 it is IMB-5's: a weighted loss
+    taken as a likelihood, where B counts the weight squared and A only once (notes/IMB-5.md)."""
+    mu_0_d, mu_1_d, cov_dd, sources = training_sources(d, separation, n_min, n_maj, m, minority_weight=minority_weight)
     theta_p = me.population_minimiser(sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
     hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)[2]
     return float(me.first_order_excess(hess_pp, np.linalg.inv(me.hessian_A(theta_p, sources))))
@@ -82,3 +83,28 @@ def _crossing(gap, upper) -> float:
     if not math.isfinite(at_upper):
         raise FloatingPointError(f"the excess at shift {upper} is not finite; no break-even computed")
     return brentq(gap, 1e-3, upper, xtol=1e-6) if at_upper > 0 else float("inf")  # pyright: ignore[reportReturnType]
+
+
+def copy_weight_moments(n_min, n_maj) -> tuple[float, float]:
+    """E[w] and E[w^2] of a real minority row's weight w = 1 + K under random oversampling to balance:
+    m = n_maj - n_min copies, (K_i) ~ Multinomial(m, 1/n_min), so E[w] = 1 + m/n_min = n_maj/n_min
+    (the class weight) and E[w^2] = E[w]^2 + (m/n_min)(1 - 1/n_min) (IMB-5, notes/IMB-5.md)."""
+    m, n = float(n_maj - n_min), float(n_min)
+    mean = 1.0 + m / n
+    return mean, mean**2 + (m / n) * (1.0 - 1.0 / n)
+
+
+def random_weights_excess(d, separation, n_min, n_maj, mean, square) -> me.ExcessTerms:
+    """E[excess] to O(1/n) of the fit whose n_min real minority rows carry random weights w_i,
+    exchangeable, independent of the rows, with sum_i w_i fixed, E[w] = mean, E[w^2] = square (IMB-5).
+    The sandwich and the O(1/n) bias read a source only through count x weight (A, theta*, the cubic
+    term) and count x weight^2 (B, the Hessian-score covariance: the weights' covariances cancel
+    because their sum is fixed), so the minority is one source of n_min mean^2 / square rows (Kish's
+    effective size) at weight square / mean (notes/IMB-5.md)."""
+    return oversampling_excess(d, separation, n_min * mean**2 / square, n_maj, 0, minority_weight=square / mean)
+
+
+def random_oversampling_excess(d, separation, n_min, n_maj) -> me.ExcessTerms:
+    """E[excess] to O(1/n) after random oversampling to balance: the random weights of
+    copy_weight_moments (IMB-5)."""
+    return random_weights_excess(d, separation, n_min, n_maj, *copy_weight_moments(n_min, n_maj))

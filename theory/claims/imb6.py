@@ -1,0 +1,170 @@
+"""IMB-6 of CLAIMS: SMOTE or random oversampling? The excess of each over the dimension d and SMOTE's
+neighbours k, from SMOTE's row law (mean kept, spread shrunk, rows tied to shared parents) fed through
+the sandwich; rivals 'SMOTE is a perfect generator' and 'SMOTE equals random oversampling'.
+
+Reported, not judged (notes/IMB-6.md, "Why reported"): its checks are computed and printed, but at the
+quick size the O(n^-2) allowance at d = 64 exceeds the predicted gap SMOTE - ROS, so the gap checks
+cannot exclude the rival 'SMOTE equals random oversampling'."""
+
+import dataclasses
+from typing import ClassVar
+
+import numpy as np
+from scipy import stats
+
+from synthlaw.figures.smote import figure_imb6
+from synthlaw.models.registry import generator
+from synthlaw.settings import at_least
+from synthlaw.theory.claims.check import Check, Claim, Mutation, replaced, scaled
+from synthlaw.theory.claims.spec import SeededConfig, imbalance_ratio, separation
+from synthlaw.theory.experiments.oversampling import measure_oversampling, smote_generator
+from synthlaw.theory.notes import Note
+from synthlaw.theory.predictions.oversampling import oversampling_excess, random_oversampling_excess
+from synthlaw.theory.predictions.smote_law import smote_excess
+from synthlaw.theory.stats.intervals import LEVEL, by_seed, crossing, curve_ratio, curve_share, mean_ci
+
+ROS = "ros"
+
+
+@dataclasses.dataclass(frozen=True)
+class Imb6Config(SeededConfig):
+    owner: ClassVar[str] = "IMB-6"
+    separation: float = separation()
+    rho: float = imbalance_ratio()
+    n_min: int = at_least(2, "real minority rows")
+    d: tuple[int, ...] = at_least(2, "the SMOTE row law's reduction needs d >= 2")
+    k: tuple[int, ...] = at_least(1, "SMOTE's nearest neighbours")
+    true_k_offset: int = at_least(0, "0: SMOTE is measured with the k it is predicted for (a negative control "
+                                     "measures k + offset)")
+
+    def limits(self):
+        if any(b <= a for a, b in zip(self.d, self.d[1:], strict=False)):
+            self.fail("d", "must be increasing (the crossing dimension is read along it)")
+        if self.n_min <= max(self.k) + self.true_k_offset:
+            self.fail("n_min", f"must exceed the largest k = {max(self.k) + self.true_k_offset} (SMOTE's neighbours)")
+
+
+def generator_names(config):
+    return [ROS, *(f"smote-k{k}" for k in config.k)]
+
+
+def n_maj(config):
+    return int(round(config.rho * config.n_min))
+
+
+def measure(config, *, key, options):
+    """Per d, one sweep whose points are ROS and SMOTE for each k on the same real rows of a seed
+    (a paired comparison): column "generator" names them."""
+    gens = (generator(ROS), *(smote_generator(k + config.true_k_offset) for k in config.k))
+    names = np.array(generator_names(config))
+    parts = []
+    for d in config.d:
+        points = [{"separation": config.separation, "n_min": config.n_min, "n_maj": n_maj(config),
+                   "m": n_maj(config) - config.n_min, "generator": g} for g in range(len(gens))]
+        cols = measure_oversampling(gens, points, d=d, seeds=config.seeds, key=key, options=options,
+                                    name=config.owner)
+        cols["generator"] = names[np.asarray(cols["generator"], int)]
+        parts.append({**cols, "d": np.full(len(cols["seed"]), d)})
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def predict(config):
+    """Per d: ROS's excess (exact) and, per k, SMOTE's (row law and score moments by Monte Carlo of
+    the generator), the perfect generator's (the rival), SMOTE's with its rows taken as independent
+    draws of their law (a wrong theory), the gap SMOTE - ROS and the crossing dimension where SMOTE
+    stops helping (crossing_dimension: nan when it never helps on the grid). Allowances: the O(n^-2) remainder
+    (p/n) |drift + variance| and the Monte Carlo error at the checks' level (notes/IMB-6.md)."""
+    d_g, n_rows = np.array(config.d), 2 * n_maj(config)  # rows fitted: n_min real + m new + n_maj
+    m = n_maj(config) - config.n_min
+    ros = [random_oversampling_excess(d, config.separation, config.n_min, n_maj(config)) for d in config.d]
+    out = {"d": d_g, "ros": np.array([t.total for t in ros]),
+           "ros_remainder": np.array([remainder(d, n_rows, t) for d, t in zip(config.d, ros, strict=True)]),
+           "perfect": np.array([oversampling_excess(d, config.separation, config.n_min, n_maj(config), m).total
+                                for d in config.d])}
+    for key in ("smote", "smote_bias", "smote_drift", "smote_variance", "smote_remainder", "smote_mc",
+                "independent", "gap", "crossing", "shrinkage"):
+        out[key] = {}
+    for k in config.k:
+        law = [smote_excess(d, config.separation, config.n_min, n_maj(config), k) for d in config.d]
+        out["smote"][k] = np.array([s.terms.total for s in law])
+        out["smote_bias"][k] = np.array([s.terms.bias for s in law])
+        out["smote_drift"][k] = np.array([s.terms.drift for s in law])
+        out["smote_variance"][k] = np.array([s.terms.variance for s in law])
+        out["smote_remainder"][k] = np.array([remainder(d, n_rows, s.terms)
+                                              for d, s in zip(config.d, law, strict=True)])
+        out["smote_mc"][k] = np.array([mc_allowance(s) for s in law])
+        out["independent"][k] = np.array([s.terms.bias + s.terms.drift + s.independent_variance for s in law])
+        out["shrinkage"][k] = np.array([s.shrinkage for s in law])
+        out["gap"][k] = out["smote"][k] - out["ros"]
+        out["crossing"][k] = crossing_dimension(d_g, out["gap"][k], out["smote_mc"][k])
+    return out
+
+
+def crossing_dimension(d_g, gap_g, mc_g) -> float:
+    """Where SMOTE stops helping: the first rise of the gap SMOTE - ROS through 0 (interpolated in log d)
+    after a d where SMOTE is better by more than its Monte Carlo allowance; nan if it is better nowhere
+    on the grid (it never helps), inf if it never stops helping."""
+    helps = np.flatnonzero(gap_g < -mc_g)
+    if len(helps) == 0:
+        return float("nan")
+    return crossing(d_g[helps[0]:], gap_g[helps[0]:], 0.0)
+
+
+def mc_allowance(smote) -> float:
+    """SMOTE's Monte Carlo error at the checks' level: z(LEVEL) standard errors plus its bias."""
+    return float(stats.norm.ppf(0.5 + LEVEL / 2)) * smote.mc_se + smote.mc_bias
+
+
+def remainder(d, n_rows, terms):
+    """The O(n^-2) remainder's estimate (p/n) |drift + variance| of one fit (as IMB-1), n the rows fitted."""
+    return (d + 1) / n_rows * abs(terms.drift + terms.variance)
+
+
+def judge(columns, config, prediction):
+    d_lo, d_hi = config.d[0], config.d[-1]
+    _, ros_sg = by_seed(columns, "excess", "d", mask=columns["generator"] == ROS)
+    ros_pred = prediction["ros"]
+    checks = [Check(label=f"ROS, d {d_lo}..{d_hi}", quantity="whole curve: measured / predicted ROS excess (exact)",
+                    prediction=1.0, measured=curve_ratio(ros_sg, ros_pred), error_kind="relative",
+                    rival=curve_share(prediction["perfect"], ros_pred),
+                    allowance=prediction["ros_remainder"].sum() / ros_pred.sum(),
+                    allowance_why="O(n^-2): (p/n) x first-order terms")]
+    for k in config.k:
+        _, smote_sg = by_seed(columns, "excess", "d", mask=columns["generator"] == f"smote-k{k}")
+        smote_pred = prediction["smote"][k]
+        widen = prediction["smote_remainder"][k] + prediction["smote_mc"][k]
+        gap_pred = prediction["gap"][k]
+        checks += [
+            Check(label=f"SMOTE k={k}, d {d_lo}..{d_hi}", quantity="whole curve: measured / predicted SMOTE excess",
+                  prediction=1.0, measured=curve_ratio(smote_sg, smote_pred), error_kind="relative",
+                  rival=curve_share(prediction["perfect"], smote_pred), allowance=widen.sum() / smote_pred.sum(),
+                  allowance_why="O(n^-2) (p/n) x first-order terms; Monte Carlo of the SMOTE law"),
+            Check(label=f"SMOTE k={k} - ROS, d {d_lo}..{d_hi}",
+                  quantity="whole curve: measured / predicted paired gap SMOTE - ROS",
+                  prediction=1.0, measured=mean_ci((smote_sg - ros_sg).sum(axis=1) / gap_pred.sum()),
+                  error_kind="relative", rival=0.0,
+                  allowance=(widen + prediction["ros_remainder"]).sum() / abs(gap_pred.sum()),
+                  allowance_why="O(n^-2) of both fits; Monte Carlo of the SMOTE law"),
+        ]
+    return checks
+
+
+def independent_rows(prediction):
+    """The wrong theory of Blagus and Lusa's variance argument alone: SMOTE's rows as independent
+    draws of their (shrunk) law, their covariances with shared and real parents forgotten."""
+    gap = {k: v - prediction["ros"] for k, v in prediction["independent"].items()}
+    return {**prediction, "smote": prediction["independent"], "gap": gap}
+
+
+CLAIM = Claim(
+    id="IMB-6", note=Note("IMB-6.md"),
+    source="synthlaw issue 22; Blagus and Lusa (BMC Bioinformatics 2013), Xia and Klusowski (arXiv 2601.10630)",
+    quick=Imb6Config(separation=2.0, rho=4.0, n_min=100, d=(2, 8, 64), k=(1, 5), true_k_offset=0, seeds=128),
+    full=Imb6Config(separation=2.0, rho=4.0, n_min=100, d=(2, 4, 8, 16, 32, 64), k=(1, 5), true_k_offset=0,
+                    seeds=1000),
+    measure=measure, predict=predict, judge=judge, figure=figure_imb6, reported_only=True,
+    mutations=(Mutation("SMOTE excess x 0.8", predict=scaled(0.8, "smote")),
+               Mutation("SMOTE excess x 1.2", predict=scaled(1.2, "smote")),
+               Mutation("SMOTE rows as independent draws of their law", predict=independent_rows),
+               Mutation("SMOTE measured with k + 4 neighbours", config=replaced(true_k_offset=4))),
+)

@@ -1,0 +1,250 @@
+"""IMB-6: the expected excess of the logistic fit balanced by SMOTE (against random oversampling, ROS).
+
+Setting G (oversampling.py): n_min real minority rows from N(mu_0, I), n_maj majority rows from
+N(mu_1, I), m = n_maj - n_min new minority rows. The fit is an M-estimator whose first-order
+variance is A^{-1} Cov(S) A^{-1}, S the total score at the population minimiser theta*, and whose
+expected excess is m_estimation.ExcessTerms (bias + drift + tr(H V)/2) (notes/IMB-6.md).
+
+- ROS, exact: ERM with random multinomial weights (IMB-5: oversampling.random_oversampling_excess).
+- SMOTE, Monte Carlo of the generator alone (models/smote.py; never a fit): a SMOTE row's law is
+  spherically symmetric about mu_0 (the Gaussian and Euclidean k-NN are rotation invariant), so its
+  mean is mu_0 exactly and theta* = (a e_1, b); every expectation over it is one over the pairs
+  (z, q) = (one coordinate of x - mu_0, the squared norm of the others), pooled over coordinates.
+  Cov(S) and the drift's E[(H - A) A^{-1} S] hold the covariances between synthetic rows sharing
+  parents and between them and their real parents: they are sample moments over whole data sets
+  (real rows plus their SMOTE rows), the majority's part exact.
+"""
+
+import functools
+import math
+from typing import NamedTuple
+
+import numpy as np
+from scipy.special import expit
+
+from synthlaw.sims import geometry
+from synthlaw.theory.predictions import m_estimation as me
+from synthlaw.theory.predictions.oversampling import gaussian_law, rule_risk
+
+LAW_DATASETS = 100      # data sets whose SMOTE rows estimate the row law (theta*, the bias)
+SCORE_DATASETS = 1000   # data sets whose total scores estimate Cov(S) and E[(H - A) A^{-1} S]
+LAW_SAMPLES = 1_000_000  # (z, q) pairs kept for the row law, at most
+NEWTON_STEPS, NEWTON_TOL = 30, 1e-9  # a step below 1e-9 is under the Monte Carlo's own error
+CHUNK = 100             # data sets generated at once
+
+
+class SmoteExcess(NamedTuple):
+    """SMOTE's ExcessTerms, the Monte Carlo standard error of their sum and the bias that the Monte
+    Carlo error of theta* adds to the population term (tr(H Cov(theta*_MC)) / 2 > 0), and the
+    variance term with the synthetic rows taken as independent draws of their law (a wrong theory)."""
+
+    terms: me.ExcessTerms
+    mc_se: float
+    mc_bias: float
+    independent_variance: float
+    shrinkage: float  # Var of one coordinate of a SMOTE row (1 for a copy)
+
+
+@functools.lru_cache(maxsize=64)
+def smote_excess(d, separation, n_min, n_maj, k, seed: int = 0) -> SmoteExcess:
+    """E[excess] to O(1/n) of the fit balanced by SMOTE with k neighbours: the row law and the score
+    moments by Monte Carlo of the generator (LAW_DATASETS and SCORE_DATASETS data sets)."""
+    return synthetic_excess(d, separation, n_min, n_maj, functools.partial(smote_rows, k=k), seed)
+
+
+def smote_rows(x_rnd, m, rng, *, k):
+    """m SMOTE rows (k neighbours) of each data set x_rnd: the law of models/smote.generate (base i
+    uniform, partner uniform among i's k nearest other rows, u ~ U(0, 1)) drawn in NumPy float64, so
+    that the prediction compiles nothing per (d, k); tests/theory/test_imb6.py compares the two."""
+    count, n, _ = x_rnd.shape
+    sq_rn = np.sum(x_rnd**2, axis=2)
+    # einsum, not @: NumPy's batched matmul ran 10x slower here on the shared 2-core VM
+    dist_rnn = sq_rn[:, :, None] + sq_rn[:, None, :] - 2 * np.einsum("rnd,rmd->rnm", x_rnd, x_rnd)
+    dist_rnn[:, np.arange(n), np.arange(n)] = np.inf
+    neighbours_rnk = np.argpartition(dist_rnn, k - 1, axis=2)[:, :, :k]
+    base_rm = rng.integers(0, n, (count, m))
+    partner_rm = np.take_along_axis(neighbours_rnk[np.arange(count)[:, None], base_rm],
+                                    rng.integers(0, k, (count, m, 1)), axis=2)[:, :, 0]
+    u_rm1 = rng.uniform(size=(count, m, 1))
+    x_base = np.take_along_axis(x_rnd, base_rm[:, :, None], axis=1)
+    x_partner = np.take_along_axis(x_rnd, partner_rm[:, :, None], axis=1)
+    return x_base + u_rm1 * (x_partner - x_base)
+
+
+def synthetic_excess(d, separation, n_min, n_maj, synthesise, seed: int = 0) -> SmoteExcess:
+    """E[excess] to O(1/n) of the fit balanced by m = n_maj - n_min rows synthesise(x_rnd, m, rng)
+    made from the real minority rows (centred at 0): any generator whose rows' law is spherically
+    symmetric about mu_0 given rotation-invariant real rows (SMOTE; tests: independent draws)."""
+    if d < 2:
+        raise ValueError(f"d = {d}: the row law's reduction to (z, q) needs d >= 2")
+    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
+    m = n_maj - n_min
+    rng_law, rng_score = (np.random.default_rng([seed, part]) for part in (0, 1))
+    law = RowLaw.sample(d, n_min, m, synthesise, rng_law, mu_0_d[0])
+    exact = [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj)), me.Source(mu_0_d, cov_dd, 0.0, float(n_min))]
+    theta_p = geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd)
+    for _ in range(NEWTON_STEPS):  # from the Bayes rule, near theta*: Newton converges quadratically
+        step_p = np.linalg.solve(me.hessian_A(theta_p, exact) + m * law.hessian(theta_p),
+                                 me.gradient(theta_p, exact) + m * law.gradient(theta_p))
+        theta_p = theta_p - step_p
+        if np.linalg.norm(step_p) < NEWTON_TOL:
+            break
+    a_inv_pp = np.linalg.inv(me.hessian_A(theta_p, exact) + m * law.hessian(theta_p))
+    risk, grad_p, hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)
+    v_p = a_inv_pp @ grad_p
+    m_pp = a_inv_pp @ hess_pp @ a_inv_pp / 2
+    majority = exact[:1]
+    scores = DatasetScores.sample(d, n_min, m, synthesise, rng_score, mu_0_d, theta_p, v_p)
+    centred_rp = scores.s_rp - scores.s_rp.mean(axis=0)
+    r = len(centred_rp)
+    q_r = np.einsum("rp,pq,rq->r", centred_rp, m_pp, centred_rp) * r / (r - 1)
+    b_min_pp = symmetrised(centred_rp.T @ centred_rp / (r - 1))
+    b_pp = me.gradient_covariance_B(theta_p, majority) + b_min_pp
+    v_pp = a_inv_pp @ b_pp @ a_inv_pp
+    e_r = np.einsum("rp,rp->r", scores.h_rp - scores.h_rp.mean(axis=0), centred_rp @ a_inv_pp) * r / (r - 1)
+    cubic_p = (sum(s.count * me.expect_cubic(me.curvature_slope, theta_p, s.mu_d, s.cov_dd, v_pp) for s in exact)
+               + m * law.cubic(theta_p, v_pp))
+    drift_fixed = v_p @ (majority_bias_term(theta_p, majority[0], a_inv_pp) - cubic_p / 2)
+    variance = float(np.trace(m_pp @ me.gradient_covariance_B(theta_p, majority)) + q_r.mean())
+    independent = float(np.trace(m_pp @ (me.gradient_covariance_B(theta_p, exact) + m * law.score_covariance(theta_p))))
+    cov_theta_pp = m**2 * a_inv_pp @ law.mean_score_covariance(theta_p) @ a_inv_pp
+    mc_se = math.sqrt(v_p @ cov_theta_pp @ v_p + q_r.var(ddof=1) / r + e_r.var(ddof=1) / r)
+    terms = me.ExcessTerms(float(risk - geometry.bayes_balanced_error(separation)), float(drift_fixed + e_r.mean()),
+                           variance)
+    return SmoteExcess(terms, mc_se, float(np.trace(hess_pp @ cov_theta_pp) / 2), independent, law.shrinkage)
+
+
+def majority_bias_term(theta_p, source, a_inv_pp):
+    """count (E[H A^{-1} psi] - E[H] A^{-1} E[psi]) of one source of independent rows (the first sum
+    of m_estimation.second_order_bias, with the whole fit's A^{-1})."""
+    r = me.ce_residual(source.y)
+    h_psi_p = me.expect_cubic(lambda u: me.curvature(u) * r(u), theta_p, source.mu_d, source.cov_dd, a_inv_pp)
+    mean_h_pp = me.expect_outer(me.curvature, theta_p, source.mu_d, source.cov_dd)
+    mean_psi_p = me.expect_vector(r, theta_p, source.mu_d, source.cov_dd)
+    return source.count * (h_psi_p - mean_h_pp @ a_inv_pp @ mean_psi_p)
+
+
+def symmetrised(b_pp):
+    """The projection of a p x p moment onto the form the rotations about e_1 leave invariant: the
+    (e_1, intercept) block kept, the d - 1 other coordinates one shared variance, no cross terms."""
+    p = len(b_pp)
+    out_pp = np.zeros_like(b_pp)
+    keep = np.ix_([0, p - 1], [0, p - 1])
+    out_pp[keep] = b_pp[keep]
+    perp = np.arange(1, p - 1)
+    out_pp[perp, perp] = np.mean(b_pp[perp, perp])
+    return out_pp
+
+
+def draw_datasets(d, n_min, m, synthesise, rng, count):
+    """count data sets: n_min real rows from N(0, I_d) (x - mu_0) and their m synthetic rows
+    synthesise(x_rnd, m, rng)."""
+    x_rnd = rng.standard_normal((count, n_min, d))
+    return x_rnd, synthesise(x_rnd, m, rng)
+
+
+class RowLaw(NamedTuple):
+    """One SMOTE row's law about mu_0 as pooled pairs (z, q): z one coordinate, q the squared norm of
+    the other d - 1, and each pair's data set (rows of a data set are dependent)."""
+
+    z_n: np.ndarray
+    q_n: np.ndarray
+    dataset_n: np.ndarray
+    mu_0: float
+    d: int
+
+    @classmethod
+    def sample(cls, d, n_min, m, synthesise, rng, mu_0):
+        per_set = max(1, min(d, LAW_SAMPLES // (LAW_DATASETS * m)))  # coordinates kept per row
+        zs, qs, ids = [], [], []
+        for start in range(0, LAW_DATASETS, CHUNK):
+            count = min(CHUNK, LAW_DATASETS - start)
+            _, z_rmd = draw_datasets(d, n_min, m, synthesise, rng, count)
+            norm_rm = np.sum(z_rmd**2, axis=2)
+            zs.append(z_rmd[:, :, :per_set].ravel())
+            qs.append((norm_rm[:, :, None] - z_rmd[:, :, :per_set] ** 2).ravel())
+            ids.append(np.repeat(np.arange(start, start + count), m * per_set))
+        return cls(np.concatenate(zs), np.concatenate(qs), np.concatenate(ids), float(mu_0), d)
+
+    @property
+    def shrinkage(self) -> float:
+        return float(np.mean(self.z_n**2))
+
+    def _parts(self, theta_p):
+        """u = theta.x~ and the coordinate x_1 of each pair (theta_p = (a e_1, b) by symmetry)."""
+        x1_n = self.mu_0 + self.z_n
+        return theta_p[0] * x1_n + theta_p[-1], x1_n
+
+    def _embed(self, first, intercept):
+        """The p-vector (first, 0, ..., 0, intercept)."""
+        vec_p = np.zeros(self.d + 1)
+        vec_p[0], vec_p[-1] = first, intercept
+        return vec_p
+
+    def _outer(self, g_n, theta_p):
+        """E[g(u) x~ x~'] in block form: (x_1, 1) block, and E[g q] / (d - 1) on the other d - 1."""
+        _, x1_n = self._parts(theta_p)
+        p = self.d + 1
+        out_pp = np.zeros((p, p))
+        out_pp[0, 0], out_pp[0, -1], out_pp[-1, -1] = np.mean(g_n * x1_n**2), np.mean(g_n * x1_n), np.mean(g_n)
+        out_pp[-1, 0] = out_pp[0, -1]
+        perp = np.arange(1, p - 1)
+        out_pp[perp, perp] = np.mean(g_n * self.q_n) / (self.d - 1)
+        return out_pp
+
+    def gradient(self, theta_p):
+        """E[(sigmoid(u) - 0) x~]: one synthetic minority row's mean score."""
+        u_n, x1_n = self._parts(theta_p)
+        return self._embed(np.mean(expit(u_n) * x1_n), np.mean(expit(u_n)))
+
+    def hessian(self, theta_p):
+        return self._outer(me.curvature(self._parts(theta_p)[0]), theta_p)
+
+    def score_covariance(self, theta_p):
+        """Cov[psi] of one synthetic row."""
+        u_n, _ = self._parts(theta_p)
+        mean_p = self.gradient(theta_p)
+        return self._outer(expit(u_n) ** 2, theta_p) - np.outer(mean_p, mean_p)
+
+    def cubic(self, theta_p, v_pp):
+        """E[sigmoid''(u) x~ (x~' V x~)] for V in block form."""
+        u_n, x1_n = self._parts(theta_p)
+        quad_n = v_pp[0, 0] * x1_n**2 + 2 * v_pp[0, -1] * x1_n + v_pp[-1, -1] + v_pp[1, 1] * self.q_n
+        g_n = me.curvature_slope(u_n) * quad_n
+        return self._embed(np.mean(g_n * x1_n), np.mean(g_n))
+
+    def mean_score_covariance(self, theta_p):
+        """Cov of the pooled mean score (first, intercept entries): the Monte Carlo error of gradient(),
+        from the per-data-set means (independent across data sets)."""
+        u_n, x1_n = self._parts(theta_p)
+        sets = int(self.dataset_n.max()) + 1
+        counts = np.bincount(self.dataset_n, minlength=sets)
+        first_r = np.bincount(self.dataset_n, expit(u_n) * x1_n, sets) / counts
+        intercept_r = np.bincount(self.dataset_n, expit(u_n), sets) / counts
+        cov_22 = np.cov(np.stack([first_r, intercept_r])) / sets
+        p = self.d + 1
+        out_pp = np.zeros((p, p))
+        out_pp[np.ix_([0, p - 1], [0, p - 1])] = cov_22
+        return out_pp
+
+
+class DatasetScores(NamedTuple):
+    """Per data set r: the minority's total score s_rp = sum psi over real and SMOTE rows, and
+    h_rp = H_r v, H_r their total Hessian (for the drift's E[(H - A) A^{-1} S] along v)."""
+
+    s_rp: np.ndarray
+    h_rp: np.ndarray
+
+    @classmethod
+    def sample(cls, d, n_min, m, synthesise, rng, mu_0_d, theta_p, v_p):
+        s_parts, h_parts = [], []
+        for start in range(0, SCORE_DATASETS, CHUNK):
+            count = min(CHUNK, SCORE_DATASETS - start)
+            x_rnd, z_rmd = draw_datasets(d, n_min, m, synthesise, rng, count)
+            rows_rnp = np.concatenate([x_rnd, z_rmd], axis=1) + mu_0_d
+            rows_rnp = np.concatenate([rows_rnp, np.ones(rows_rnp.shape[:2] + (1,))], axis=2)
+            u_rn = rows_rnp @ theta_p
+            s_parts.append(np.einsum("rn,rnp->rp", expit(u_rn), rows_rnp))
+            h_parts.append(np.einsum("rn,rnp->rp", me.curvature(u_rn) * (rows_rnp @ v_p), rows_rnp))
+        return cls(np.concatenate(s_parts), np.concatenate(h_parts))
+

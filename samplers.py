@@ -20,7 +20,11 @@ transformer reads it as a level. fit_resample sets variant_ to the algorithm tha
 ("smote-nc", "smote-n", ...).
 
 JAX is imported when a sampler first resamples, not with this module, so importing it and
-building a pipeline stay quick.
+building a pipeline stay quick. Compiled generators are reused: row counts and new-row counts are
+rounded up to a few sizes (models/buckets.py), so cross-validation folds and similar tables share
+one program, and the first resample turns on synthlaw's persistent compilation cache
+(sims/engine/compile_cache.py) unless the caller has chosen a JAX cache folder, so a new process reads
+the program back instead of compiling it (SYNTHLAW_COMPILE_CACHE=off: no cache).
 
 random_state: an int seeds jax.random.key(int); a np.random.RandomState draws that seed from
 itself (as scikit-learn passes them); None draws a fresh seed from the operating system's
@@ -218,6 +222,9 @@ class Oversampler(EstimatorBase):  # pyright: ignore[reportGeneralTypeIssues] (a
         counts = dict(zip(classes.tolist(), count_c.tolist(), strict=True))
         targets = sampling_targets(self.sampling_strategy, counts)
         self.check_rows(counts, targets)
+        from synthlaw.sims.engine.compile_cache import enable_unless_chosen
+
+        enable_unless_chosen()  # before JAX loads: a new process reads compiled generators back
         import jax
 
         from synthlaw.tables.generators import fit_table_generator

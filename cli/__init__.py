@@ -7,8 +7,8 @@ import sys
 from importlib import metadata
 
 from synthlaw.cli import claims, oversample, paper
-from synthlaw.cli.compile_cache import enable_compile_cache
 from synthlaw.cli.usage import USAGE_ERROR, Parser, UsageError
+from synthlaw.sims.engine.compile_cache import enable_compile_cache
 
 INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
 BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader went away

@@ -26,17 +26,23 @@ import jax.numpy as jnp
 import numpy as np
 
 from synthlaw.models import smote_nc
+from synthlaw.models.buckets import bucket, padded
 from synthlaw.models.smote import nearest_neighbours
 from synthlaw.models.synthetic import Synthetic
 
 
-def other_class_counts(x_nd, is_class_n, class_m, k: int, cat_nq=None, penalty=0.0):
+def other_class_counts(x_nd, is_class_n, class_m, k: int, cat_nq=None, penalty=0.0) -> np.ndarray:
     """For each class row class_m[i] (indices into the table), how many of its k nearest other
     rows are not of the class: other_m. Euclidean on x_nd, or with categorical codes cat_nq the
-    SMOTE-NC distance (x_nd then the numeric columns; smote_nc.nc_neighbours)."""
-    cat_nq = jnp.zeros((len(x_nd), 0), jnp.int32) if cat_nq is None else cat_nq
-    return jnp.sum(~jnp.asarray(is_class_n)[smote_nc.nc_neighbours(x_nd, cat_nq, jnp.asarray(class_m), penalty, k)],
-                   axis=1)
+    SMOTE-NC distance (x_nd then the numeric columns; smote_nc.nc_neighbours). The table and the
+    queries are padded to their buckets (models/buckets.py); padding rows are never neighbours."""
+    x_nd = np.asarray(x_nd)
+    n, m = len(x_nd), len(class_m)
+    cat_nq = np.zeros((n, 0), np.int32) if cat_nq is None else np.asarray(cat_nq)
+    rows = bucket(n)
+    near_mk = np.asarray(smote_nc.nc_neighbours(padded(x_nd, rows), padded(cat_nq, rows), padded(class_m, bucket(m)),
+                                                penalty, k, n_real=n))[:m]
+    return np.sum(~np.asarray(is_class_n)[near_mk], axis=1)
 
 
 def rows_per_parent(other_m: np.ndarray, n_new: int, k: int) -> np.ndarray:
@@ -55,15 +61,14 @@ def rows_per_parent(other_m: np.ndarray, n_new: int, k: int) -> np.ndarray:
     return count_m
 
 
-@partial(jax.jit, static_argnames=("n_total", "k"))
-def interpolate(x_class_md, count_m, n_total: int, k: int, *, key) -> Synthetic:
-    """Row i is the base of count_m[i] new rows (n_total = count_m.sum()), each towards a partner
-    uniform among its k nearest class rows. parents_nk has 2 columns: (base, partner)."""
+@partial(jax.jit, static_argnames=("k",))
+def interpolate(x_class_md, base_n, k: int, *, key, n_real) -> Synthetic:
+    """A new row from each base row base_n[r], towards a partner uniform among its k nearest class
+    rows (the first n_real rows are real, later rows padding). parents_nk has 2 columns: (base, partner)."""
     key_nb, key_u = jax.random.split(key)
-    neighbours_mk = nearest_neighbours(x_class_md, k, x_class_md.shape[0])
-    base_n = jnp.repeat(jnp.arange(x_class_md.shape[0]), count_m, total_repeat_length=n_total)
-    partner_n = neighbours_mk[base_n, jax.random.randint(key_nb, (n_total,), 0, k)]
-    u_n1 = jax.random.uniform(key_u, (n_total, 1), dtype=x_class_md.dtype)
+    neighbours_mk = nearest_neighbours(x_class_md, k, n_real)
+    partner_n = neighbours_mk[base_n, jax.random.randint(key_nb, base_n.shape, 0, k)]
+    u_n1 = jax.random.uniform(key_u, (base_n.shape[0], 1), dtype=x_class_md.dtype)
     x_new_nd = x_class_md[base_n] + u_n1 * (x_class_md[partner_n] - x_class_md[base_n])
     return Synthetic(x_new_nd, jnp.stack([base_n, partner_n], axis=1))
 
@@ -71,28 +76,35 @@ def interpolate(x_class_md, count_m, n_total: int, k: int, *, key) -> Synthetic:
 def generate(x_nd, y_n, label, n_new: int, k: int = 5, *, key) -> Synthetic:
     """ADASYN rows of class `label` from the table (x_nd, y_n): sum_i rint(w_i n_new) rows (the
     module's docstring), parents indexing the class rows in table order. The class needs more
-    than k rows and the table more than k rows."""
+    than k rows and the table more than k rows. The class rows and the row count are bucketed
+    (models/buckets.py): the bases are fixed by position (row i repeated g_i times), padded with
+    row 0 to the bucket, and only the first sum_i g_i new rows are kept."""
     is_class_n = np.asarray(y_n) == label
     class_m = np.flatnonzero(is_class_n)
-    x_nd = jnp.asarray(x_nd)
+    x_nd = np.asarray(x_nd)
     other_m = other_class_counts(x_nd, is_class_n, class_m, k)
-    count_m = rows_per_parent(np.asarray(other_m), n_new, k)
-    return interpolate(x_nd[class_m], jnp.asarray(count_m), int(count_m.sum()), k, key=key)
+    base_n = np.repeat(np.arange(len(class_m)), rows_per_parent(other_m, n_new, k))
+    out = interpolate(padded(x_nd[class_m], bucket(len(class_m))), padded(base_n, bucket(len(base_n))), k, key=key,
+                      n_real=len(class_m))
+    return Synthetic(np.asarray(out.x_nd)[: len(base_n)], jnp.asarray(np.asarray(out.parents_nk)[: len(base_n)]))
 
 
 def generate_mixed(x_nd, y_n, categorical_d, label, n_new: int, k: int = 5, *, key) -> Synthetic:
     """ADASYN on mixed rows (codes representation, no NaN, some numeric column): imblearn's
     weights with the SMOTE-NC distance, then SMOTE-NC rows (module docstring); x_nd float64,
-    parents (base, partner) indexing the class rows in table order."""
+    parents (base, partner) indexing the class rows in table order. Bucketed as generate."""
     categorical_d = np.asarray(categorical_d, bool)
     is_class_n = np.asarray(y_n) == label
     class_m = np.flatnonzero(is_class_n)
     num_np, cat_nq = smote_nc.split_columns(np.asarray(x_nd), categorical_d)
     penalty = smote_nc.median_std(np.asarray(x_nd)[class_m][:, ~categorical_d]) ** 2
     other_m = other_class_counts(num_np, is_class_n, class_m, k, cat_nq, penalty)
-    count_m = rows_per_parent(np.asarray(other_m), n_new, k)
-    num_mp, cat_mq = num_np[class_m], cat_nq[class_m]
-    neighbours_mk = smote_nc.nc_neighbours(num_mp, cat_mq, jnp.arange(len(class_m)), penalty, k)
-    base_n = np.repeat(np.arange(len(class_m)), count_m)
-    num_new_np, cat_new_nq, parents_n2 = smote_nc.nc_rows(num_mp, cat_mq, neighbours_mk, base_n, key=key)
-    return Synthetic(smote_nc.join_columns(num_new_np, cat_new_nq, categorical_d), parents_n2)
+    m = len(class_m)
+    base_n = np.repeat(np.arange(m), rows_per_parent(other_m, n_new, k))
+    n_total = len(base_n)
+    num_mp, cat_mq = padded(num_np[class_m], bucket(m)), padded(cat_nq[class_m], bucket(m))
+    neighbours_mk = smote_nc.nc_neighbours(num_mp, cat_mq, np.arange(bucket(m)), penalty, k, n_real=m)
+    base_n = padded(base_n, bucket(n_total))  # rows past n_total: base row 0, dropped
+    num_new_np, cat_new_nq, parents_n2 = (np.asarray(a)[:n_total] for a in smote_nc.nc_rows(
+        num_mp, cat_mq, neighbours_mk, base_n, key=key))
+    return Synthetic(smote_nc.join_columns(num_new_np, cat_new_nq, categorical_d), jnp.asarray(parents_n2))

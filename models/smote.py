@@ -5,17 +5,19 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 
+from synthlaw.models.smote_nc import k_nearest
 from synthlaw.models.synthetic import Synthetic
 
 
 def nearest_neighbours(x_nd, k: int, n_real):
-    """Indices of the k nearest other rows among the first n_real (Euclidean), shape n x k."""
+    """Indices of the k nearest other rows among the first n_real (Euclidean), shape n x k. The
+    squared distances |x_i|^2 + |x_j|^2 - 2 x_i.x_j are held one block of query rows at a time
+    (smote_nc.k_nearest): memory QUERY_BATCH x n, not n x n."""
+    x_nd = jnp.asarray(x_nd)
     sq_n = jnp.sum(x_nd**2, axis=1)
-    dist_nn = sq_n[:, None] + sq_n[None, :] - 2.0 * x_nd @ x_nd.T
-    padding_n = jnp.arange(x_nd.shape[0]) >= n_real
-    excluded_nn = jnp.eye(x_nd.shape[0], dtype=bool) | padding_n[None, :]
-    dist_nn = jnp.where(excluded_nn, jnp.inf, dist_nn)
-    return jax.lax.top_k(-dist_nn, k)[1]
+    n = x_nd.shape[0]
+    return k_nearest(lambda i: sq_n[i] + sq_n - 2.0 * (x_nd @ x_nd[i]), jnp.arange(n), n, k, include_self=False,
+                     n_real=n_real)
 
 
 @partial(jax.jit, static_argnames=("n_new", "k"))

@@ -28,6 +28,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from synthlaw.models.buckets import bucket, padded
 from synthlaw.models.synthetic import Synthetic
 
 QUERY_BATCH = 256  # query rows whose distances to the reference rows are held at once
@@ -38,29 +39,31 @@ def median_std(x_num_mp: np.ndarray) -> float:
     return float(np.median(np.std(np.asarray(x_num_mp, np.float64), axis=0)))
 
 
-def k_nearest(distance_to, query_m, n: int, k: int, include_self: bool):
-    """For each query index i, the k reference rows (of n) with the smallest distance_to(i) (n,),
-    i itself excluded unless include_self: neighbours_mk."""
+def k_nearest(distance_to, query_m, n: int, k: int, include_self: bool, n_real=None):
+    """For each query index i, the k reference rows (of the first n_real of n: later rows are
+    padding, never a neighbour) with the smallest distance_to(i) (n,), i itself excluded unless
+    include_self: neighbours_mk."""
     index_n = jnp.arange(n)
+    excluded_n = index_n >= (n if n_real is None else n_real)
 
     def near(i):
-        dist_n = distance_to(i)
-        dist_n = dist_n if include_self else jnp.where(index_n == i, jnp.inf, dist_n)
+        dist_n = jnp.where(excluded_n if include_self else excluded_n | (index_n == i), jnp.inf, distance_to(i))
         return jax.lax.top_k(-dist_n, k)[1]
 
     return jax.lax.map(near, query_m, batch_size=QUERY_BATCH)
 
 
 @partial(jax.jit, static_argnames=("k",))
-def nc_neighbours(num_np, cat_nq, query_m, penalty, k: int):
-    """k nearest rows of the table (num_np, cat_nq) to each row query_m[i], itself excluded, by
-    sum (numeric differences)^2 + penalty (differing categorical columns): neighbours_mk."""
+def nc_neighbours(num_np, cat_nq, query_m, penalty, k: int, n_real=None):
+    """k nearest rows of the table (num_np, cat_nq; its first n_real rows, all by default, later
+    rows padding) to each row query_m[i], itself excluded, by sum (numeric differences)^2 +
+    penalty (differing categorical columns): neighbours_mk."""
     num_np, cat_nq = jnp.asarray(num_np), jnp.asarray(cat_nq)
     def distance_to(i):
         return jnp.sum((num_np - num_np[i][None, :]) ** 2, axis=1) + penalty * jnp.sum(
             cat_nq != cat_nq[i][None, :], axis=1)
 
-    return k_nearest(distance_to, query_m, num_np.shape[0], k, include_self=False)
+    return k_nearest(distance_to, query_m, num_np.shape[0], k, include_self=False, n_real=n_real)
 
 
 def neighbour_mode(values_nkq, tie_nkq):
@@ -101,23 +104,26 @@ def join_columns(num_np, cat_nq, categorical_d: np.ndarray) -> np.ndarray:
 
 
 @partial(jax.jit, static_argnames=("n_new", "k"))
-def nc_generate(num_mp, cat_mq, penalty, n_new: int, k: int, *, key):
-    """n_new SMOTE-NC rows, base rows uniform: (num_np, cat_nq, parents_n2)."""
-    m = num_mp.shape[0]
-    neighbours_mk = nc_neighbours(num_mp, cat_mq, jnp.arange(m), penalty, k)
+def nc_generate(num_mp, cat_mq, penalty, n_new: int, k: int, *, key, n_real):
+    """n_new SMOTE-NC rows, base rows uniform among the first n_real (later rows padding):
+    (num_np, cat_nq, parents_n2)."""
+    neighbours_mk = nc_neighbours(num_mp, cat_mq, jnp.arange(num_mp.shape[0]), penalty, k, n_real=n_real)
     key_base, key_rows = jax.random.split(key)
-    return nc_rows(num_mp, cat_mq, neighbours_mk, jax.random.randint(key_base, (n_new,), 0, m), key=key_rows)
+    return nc_rows(num_mp, cat_mq, neighbours_mk, jax.random.randint(key_base, (n_new,), 0, n_real), key=key_rows)
 
 
 def generate(x_md, categorical_d, n_new: int, k: int = 5, *, key) -> Synthetic:
     """n_new SMOTE-NC rows (module docstring) from the class rows x_md (codes representation, no
     NaN; categorical_d (d,) bool with some numeric and some categorical column). x_nd float64,
-    parents_nk (base, partner) into x_md. Needs more than k rows."""
+    parents_nk (base, partner) into x_md. Needs more than k rows. Rows and n_new are bucketed
+    (models/buckets.py): bucket(n_new) rows are drawn and the first n_new kept."""
     categorical_d, x_md = np.asarray(categorical_d, bool), np.asarray(x_md)
     num_mp, cat_mq = split_columns(x_md, categorical_d)
     penalty = median_std(x_md[:, ~categorical_d]) ** 2
-    num_np, cat_nq, parents_n2 = nc_generate(num_mp, cat_mq, penalty, n_new, k, key=key)
-    return Synthetic(join_columns(num_np, cat_nq, categorical_d), parents_n2)
+    rows = bucket(len(x_md))
+    num_np, cat_nq, parents_n2 = (np.asarray(a)[:n_new] for a in nc_generate(
+        padded(num_mp, rows), padded(cat_mq, rows), penalty, bucket(n_new), k, key=key, n_real=len(x_md)))
+    return Synthetic(join_columns(num_np, cat_nq, categorical_d), jnp.asarray(parents_n2))
 
 
 def vdm_profiles(cat_nq: np.ndarray, y_n: np.ndarray) -> np.ndarray:
@@ -135,17 +141,19 @@ def vdm_profiles(cat_nq: np.ndarray, y_n: np.ndarray) -> np.ndarray:
 
 
 @partial(jax.jit, static_argnames=("n_new", "k"))
-def generate_n(cat_mq, profile_mqc, n_new: int, k: int = 5, *, key) -> Synthetic:
+def generate_n(cat_mq, profile_mqc, n_new: int, k: int = 5, *, key, n_real=None) -> Synthetic:
     """n_new SMOTE-N rows (module docstring) from the class rows' codes cat_mq and their value
-    difference profiles profile_mqc (vdm_profiles over the whole table): x_nd the codes (int32),
-    parents_nk (base,). Needs at least k + 1 rows."""
+    difference profiles profile_mqc (vdm_profiles over the whole table), the first n_real of them
+    real (all by default; later rows padding): x_nd the codes (int32), parents_nk (base,). Needs
+    at least k + 1 real rows."""
     cat_mq, profile_mqc = jnp.asarray(cat_mq), jnp.asarray(profile_mqc)
     m = cat_mq.shape[0]
+    n_real = m if n_real is None else n_real
 
     def distance_to(i):
         return jnp.sum(jnp.sum(jnp.abs(profile_mqc - profile_mqc[i][None]), axis=2) ** 2, axis=1)
 
-    neighbours_mk = k_nearest(distance_to, jnp.arange(m), m, k + 1, include_self=True)
-    base_n = jax.random.randint(key, (n_new,), 0, m)
+    neighbours_mk = k_nearest(distance_to, jnp.arange(m), m, k + 1, include_self=True, n_real=n_real)
+    base_n = jax.random.randint(key, (n_new,), 0, n_real)
     values_nkq = cat_mq[neighbours_mk[base_n]]
     return Synthetic(neighbour_mode(values_nkq, values_nkq.astype(jnp.float32)), base_n[:, None])

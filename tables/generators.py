@@ -23,6 +23,11 @@ categorical_d. Numeric blanks (NaN): ros copies them, the transformer gives them
 smote, adasyn and plugin generate a blank flag per such column like a category and fill the
 numbers from the median (blank_flagged), so their rows keep the blank pattern; a table without
 NaN is unchanged.
+
+ros, smote (SMOTE-NC and SMOTE-N too), adasyn and the numeric plugin see their rows padded to a
+bucket size and draw a bucket's count of new rows, keeping the first n_new (models/buckets.py), so
+tables whose sizes fall in one bucket (cross-validation folds) share one compiled program; the
+mixed plug-in (models/mixed_plugin.py) and the transformer compile per shape.
 """
 
 from collections.abc import Callable
@@ -32,8 +37,8 @@ import jax
 import numpy as np
 
 from synthlaw.models import adasyn, mixed_plugin, smote, smote_nc
+from synthlaw.models.buckets import bucket, padded
 from synthlaw.models.registry import UnknownGenerator, generator
-from synthlaw.models.table_transformer import TransformerOptions, fit_transformer, sample_rows
 from synthlaw.tables.methods import METHODS, REGISTRY_K, Kind, Method
 
 
@@ -57,7 +62,8 @@ class TableGenerator(NamedTuple):
 
 
 def per_class_generator(method: Method, x_nd: np.ndarray, y_n: np.ndarray, n_neighbors: int) -> TableGenerator:
-    """A registry generator applied to the fitted rows of the asked label."""
+    """A registry generator applied to the fitted rows of the asked label, its rows and n_new
+    bucketed (models/buckets.py: bucket(n_new) rows drawn, the first n_new kept)."""
     def smote_k(x_real_nd, n_new, *, key, n_real, law):
         return smote.generate(x_real_nd, n_new, n_neighbors, key=key, n_real=n_real)
 
@@ -65,10 +71,11 @@ def per_class_generator(method: Method, x_nd: np.ndarray, y_n: np.ndarray, n_nei
 
     def sample(label: int, n_new: int, *, key) -> np.ndarray:
         x_class_nd = np.asarray(x_nd[y_n == label], np.float64)
-        out = fn(np.asarray(x_class_nd, np.float32), n_new, key=key, n_real=len(x_class_nd), law=None)
+        out = fn(padded(np.asarray(x_class_nd, np.float32), bucket(len(x_class_nd))), bucket(n_new), key=key,
+                 n_real=len(x_class_nd), law=None)
         if method.name == "ros":  # copies of the float64 rows themselves, not of their float32 roundings
-            return x_class_nd[np.asarray(out.parents_nk[:, 0])]
-        return np.asarray(out.x_nd, np.float64)
+            return x_class_nd[np.asarray(out.parents_nk)[:n_new, 0]]
+        return np.asarray(out.x_nd, np.float64)[:n_new]
 
     return TableGenerator(method, sample, np.zeros(0), variant=method.name)
 
@@ -93,9 +100,10 @@ def mixed_generator(method: Method, x_nd: np.ndarray, y_n: np.ndarray, categoric
         profile_nqc, cat_nq = smote_nc.vdm_profiles(x_nd, y_n), np.asarray(x_nd, np.int32)
 
         def sample(label: int, n_new: int, *, key) -> np.ndarray:
-            rows = y_n == label
-            return np.asarray(smote_nc.generate_n(cat_nq[rows], profile_nqc[rows], n_new, n_neighbors, key=key).x_nd,
-                              np.float64)
+            rows, m = y_n == label, int(np.sum(y_n == label))
+            out = smote_nc.generate_n(padded(cat_nq[rows], bucket(m)), padded(profile_nqc[rows], bucket(m)),
+                                      bucket(n_new), n_neighbors, key=key, n_real=m)
+            return np.asarray(out.x_nd, np.float64)[:n_new]
 
         return TableGenerator(method, sample, np.zeros(0), variant="smote-n")
 
@@ -118,7 +126,10 @@ def plugin_generator(method: Method, x_nd: np.ndarray, y_n: np.ndarray, categori
 
 def transformer_generator(method: Method, x_nd: np.ndarray, y_n: np.ndarray, *, key, checkpoint_dir=None,
                           categorical_d=None, **options) -> TableGenerator:
-    """The tabular transformer trained on every row (class token = label), sampled per label."""
+    """The tabular transformer trained on every row (class token = label), sampled per label.
+    Its module (and Flax) loads here, not with this module: about 1.5 s that the other methods skip."""
+    from synthlaw.models.table_transformer import TransformerOptions, fit_transformer, sample_rows
+
     mixed = {} if categorical_d is None else {"categorical_d": categorical_d}
     fit = fit_transformer(np.asarray(x_nd, np.float64), y_n, TransformerOptions.from_kwargs(**options), key=key,
                           checkpoint_dir=checkpoint_dir, **mixed)

@@ -119,7 +119,7 @@ def test_rng_picks_the_bit_generator_and_is_part_of_the_saved_identity(tmp_path,
 
 
 def test_compile_cache_folder(monkeypatch, tmp_path):
-    from synthlaw.cli.compile_cache import cache_folder
+    from synthlaw.sims.engine.compile_cache import cache_folder
 
     monkeypatch.setenv("SYNTHLAW_COMPILE_CACHE", "off")
     assert cache_folder() is None

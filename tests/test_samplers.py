@@ -391,3 +391,36 @@ def test_importing_the_samplers_does_not_load_jax():
     script = "import sys, synthlaw.samplers; print('jax' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout.split() == ["False"], done.stderr
+
+
+def test_the_samplers_turn_on_synthlaws_compile_cache_only_where_the_caller_chose_none(monkeypatch, tmp_path):
+    import jax
+
+    from synthlaw.sims.engine.compile_cache import enable_unless_chosen
+
+    chosen = jax.config.values["jax_compilation_cache_dir"]
+    assert chosen  # conftest's folder stands for a caller's own choice
+    monkeypatch.setenv("SYNTHLAW_COMPILE_CACHE", str(tmp_path / "ours"))
+    enable_unless_chosen()
+    assert jax.config.values["jax_compilation_cache_dir"] == chosen
+    try:
+        jax.config.update("jax_compilation_cache_dir", None)
+        enable_unless_chosen()
+        assert jax.config.values["jax_compilation_cache_dir"] == str(tmp_path / "ours")
+    finally:
+        jax.config.update("jax_compilation_cache_dir", chosen)
+
+
+@pytest.mark.slow
+def test_a_new_process_reads_the_samplers_compiled_generator_from_the_cache(tmp_path):
+    import os
+    import subprocess
+
+    script = ("import numpy as np; from synthlaw.samplers import SMOTE; "
+              "x = np.random.default_rng(0).normal(size=(230, 3)); y = np.repeat([0, 1], [200, 30]); "
+              "SMOTE(random_state=0).fit_resample(x, y)")
+    env = {k: v for k, v in os.environ.items() if k != "JAX_COMPILATION_CACHE_DIR"}
+    env["SYNTHLAW_COMPILE_CACHE"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert any(path.name.startswith("jit_generate") for path in tmp_path.iterdir())

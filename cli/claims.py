@@ -89,6 +89,21 @@ def read_overrides(path: Path | None, registry: dict) -> dict:
     return by_id
 
 
+def check_flags(args) -> None:
+    """What the flags say that can be checked before JAX loads (about 1-3 s): the claim ids against
+    the catalogue, the --config file's tables, --runs, --mutation-runs and --memory-gb."""
+    from synthlaw.theory.claims.catalogue import catalogue
+
+    ids = {claim_id: claim_id for claim_id in catalogue()}
+    pick_claims(args.claims, ids)
+    read_overrides(args.config, ids)
+    if getattr(args, "runs", None) is not None and args.runs < 2:
+        raise UsageError(f"--runs = {args.runs}: must be an integer >= 2")
+    if getattr(args, "mutation_runs", 0) < 0:
+        raise UsageError(f"--mutation-runs = {args.mutation_runs}: must be an integer >= 0")
+    sweep_options(args)
+
+
 def sweep_options(args):
     """--memory-gb as the sweep engine's options (the runner adds the checkpoint folder)."""
     from synthlaw.settings import ConfigError
@@ -131,6 +146,7 @@ def run_verify(args) -> int:
     mode = "quick" if args.quick else "full"
     args.out = out = args.out or Path("runs") / mode
     check_out(out)
+    check_flags(args)
     import jax
 
     join_hosts(args.distributed)
@@ -204,14 +220,11 @@ def run_report(args) -> int:
 
 
 def run_calibrate(args) -> int:
+    check_flags(args)
     set_numerics(args)
     from synthlaw.theory.claims import registry
     from synthlaw.theory.runner.calibrate import calibration_table, miscalibrated, run_calibration
 
-    if args.runs is not None and args.runs < 2:
-        raise UsageError(f"--runs = {args.runs}: must be an integer >= 2")
-    if args.mutation_runs < 0:
-        raise UsageError(f"--mutation-runs = {args.mutation_runs}: must be an integer >= 0")
     options = sweep_options(args)
     claims, configs = claims_and_configs(args, registry())
     mode = "quick" if args.quick else "full"

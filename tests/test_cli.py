@@ -57,6 +57,23 @@ def test_unknown_claim_and_bad_flag(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize("argv", [
+    ["verify", "--claims", "IMB-1,NOPE"],
+    ["verify", "--quick", "--config", "missing.toml"],
+    ["verify", "--memory-gb", "0"],
+    ["calibrate", "--runs", "1"],
+    ["calibrate", "--mutation-runs", "-1"],
+])
+def test_bad_verify_and_calibrate_flags_are_answered_without_loading_jax(tmp_path, argv):
+    """Claim ids (from the catalogue), the --config file's tables and the counts are checked before JAX
+    is imported (about 1-3 s on its own)."""
+    script = ("import sys; from synthlaw.cli import main; "
+              f"code = main([*{argv!r}, '--out', 'o']); print(code, 'jax' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert done.stdout.split() == ["2", "False"], done.stderr
+    assert not (tmp_path / "o").exists()
+
+
 @pytest.mark.parametrize("spec", ["127.0.0.1:1234,2", "127.0.0.1:1234,2,2", "127.0.0.1:1234,two,0", "1234,2,0"])
 def test_bad_distributed_spec_is_one_line_exit_2(tmp_path, capsys, spec):
     code, _, err = run(capsys, "verify", "--quick", "--distributed", spec, "--out", str(tmp_path / "o"))

@@ -5,8 +5,10 @@ column j's codebook (models/table_tokens.py: one level per value for a numeric c
 distinct values, quantile bins otherwise, one level per code of a categorical column, and a blank
 level for a numeric column with NaN); the columns come in a fixed order, so a position names its
 column. Sampling draws each level among the levels valid for its column;
-decoding maps levels back to values. The blocks are those of
-models/transformer.py; the optimiser is that of models/transformer_training.py.
+decoding maps levels back to values. Training may draw each class equally often (row_weights)
+and read inputs with some levels replaced by noise (corrupted), so that a small class is learned
+before its rows are memorised (issue 21). The blocks are those of models/transformer.py; the
+optimiser is that of models/transformer_training.py.
 """
 
 import dataclasses
@@ -109,14 +111,45 @@ class TabularTransformer(nnx.Module):
         return jnp.where(valid_tv(self.config)[None, :t], logits_btv, jnp.finfo(logits_btv.dtype).min)
 
 
-def token_loss(graphdef, params, tokens_bt):
-    """Mean next-token cross-entropy over the level tokens, in nats."""
-    logits_btv = nnx.merge(graphdef, params)(tokens_bt[:, :-1])
-    return optax.softmax_cross_entropy_with_integer_labels(logits_btv, tokens_bt[:, 1:]).mean()
+def row_loss(graphdef, params, tokens_bt, read_bt=None):
+    """Each row's mean next-token cross-entropy over its level tokens, in nats: (b,). The model reads
+    read_bt (a corrupted copy in training; None: tokens_bt itself) and predicts tokens_bt."""
+    read_bt = tokens_bt if read_bt is None else read_bt
+    logits_btv = nnx.merge(graphdef, params)(read_bt[:, :-1])
+    return optax.softmax_cross_entropy_with_integer_labels(logits_btv, tokens_bt[:, 1:]).mean(axis=1)
 
 
-jitted_token_loss = jax.jit(token_loss, static_argnums=0)
+def token_loss(graphdef, params, tokens_bt, read_bt=None):
+    """Mean next-token cross-entropy over the level tokens, in nats (every row has as many)."""
+    return row_loss(graphdef, params, tokens_bt, read_bt).mean()
+
+
+def corrupted(tokens_bt, levels_t, n_classes: int, corrupt, *, key):
+    """tokens_bt with each level token, with probability corrupt, replaced by a level of its column
+    drawn uniformly (levels_t: each column's level count); the class token is kept."""
+    key_which, key_level = jax.random.split(key)
+    shape = (tokens_bt.shape[0], tokens_bt.shape[1] - 1)
+    level_bt = n_classes + jnp.floor(jax.random.uniform(key_level, shape) * levels_t[None, :]).astype(tokens_bt.dtype)
+    which_bt = jax.random.bernoulli(key_which, corrupt, shape)
+    return tokens_bt.at[:, 1:].set(jnp.where(which_bt, level_bt, tokens_bt[:, 1:]))
+
+
+jitted_row_loss = jax.jit(row_loss, static_argnums=0)
 LOGITS_PER_CALL = 2**26  # logits one held-out call holds at most (256 MB of float32)
+BALANCES = ("classes", "rows")
+
+
+def row_weights(y_n, balance: str) -> np.ndarray:
+    """Each row's weight (summing to 1) in the training draws and in the held-out score: 1/n
+    ("rows": the table as it is), or 1/(K n_c) for a row of class c, n_c rows, among K classes
+    ("classes": each class weighs equally, so a 10% minority is half of every batch)."""
+    if balance not in BALANCES:
+        raise ValueError(f"balance = {balance!r}: unknown; allowed: {', '.join(BALANCES)}")
+    y_n = np.asarray(y_n)
+    if balance == "rows":
+        return np.full(len(y_n), 1.0 / len(y_n))
+    _, class_n, count_k = np.unique(y_n, return_inverse=True, return_counts=True)
+    return 1.0 / (len(count_k) * count_k[class_n])
 
 
 def rows_per_call(config: TabularConfig) -> int:
@@ -124,28 +157,37 @@ def rows_per_call(config: TabularConfig) -> int:
     return max(1, LOGITS_PER_CALL // (config.length * config.vocab))
 
 
-def heldout_loss(graphdef, params, tokens_ht, rows: int) -> float:
-    """token_loss over tokens_ht, `rows` rows per call (one call when they fit): the calls' losses
-    weighted by their rows."""
-    if len(tokens_ht) <= rows:
-        return float(jitted_token_loss(graphdef, params, tokens_ht))
-    starts = range(0, len(tokens_ht), rows)
-    return sum(float(jitted_token_loss(graphdef, params, tokens_ht[i:i + rows])) * len(tokens_ht[i:i + rows])
-               for i in starts) / len(tokens_ht)
+def heldout_loss(graphdef, params, tokens_ht, rows: int, weight_h=None) -> float:
+    """The weighted mean of the row losses of tokens_ht (weight_h: row weights, normalised here;
+    None: equal, i.e. token_loss), scored `rows` rows per call."""
+    loss_h = np.concatenate([np.asarray(jitted_row_loss(graphdef, params, tokens_ht[i:i + rows]), np.float64)
+                             for i in range(0, len(tokens_ht), rows)])
+    return float(np.average(loss_h, weights=weight_h))
 
 
-@partial(jax.jit, static_argnames=("graphdef", "train", "n_steps"))
-def train_block(graphdef, params, opt_state, tokens_nt, i, *, key, train: TrainConfig, n_steps: int):
-    """Block i: n_steps AdamW steps, each on train.batch rows drawn with replacement (keys from
-    fold_in(key, i)). Returns params,
+def drawn_rows(cum_n, b: int, *, key):
+    """b row indices drawn with replacement, row r with probability weight_r / sum(weight), where
+    cum_n holds the weights' cumulative sums (inverse-CDF sampling)."""
+    u_b = jax.random.uniform(key, (b,), cum_n.dtype) * cum_n[-1]
+    return jnp.minimum(jnp.searchsorted(cum_n, u_b, side="right"), cum_n.shape[0] - 1)
+
+
+@partial(jax.jit, static_argnames=("graphdef", "train", "n_steps", "n_classes"))
+def train_block(graphdef, params, opt_state, tokens_nt, cum_n, levels_t, corrupt, i, *, key, train: TrainConfig,
+                n_steps: int, n_classes: int):
+    """Block i: n_steps AdamW steps, each on train.batch rows drawn with replacement, row r with
+    probability proportional to its weight, cum_n being the weights' cumulative sums, read through
+    corrupted(..., corrupt) (keys from fold_in(key, i)). Returns params,
     opt_state, loss_s. (Seeds vmapped through it train no faster on CPU: 3 seeds at about the same
     time per seed, 10 seeds at twice it.)"""
     tx = optimizer(train)
 
     def step(carry, key_step):
         params, opt_state = carry
-        rows_b = jax.random.randint(key_step, (train.batch,), 0, tokens_nt.shape[0])
-        loss, grads = jax.value_and_grad(token_loss, argnums=1)(graphdef, params, tokens_nt[rows_b])
+        key_rows, key_noise = jax.random.split(key_step)
+        tokens_bt = tokens_nt[drawn_rows(cum_n, train.batch, key=key_rows)]
+        read_bt = corrupted(tokens_bt, levels_t, n_classes, corrupt, key=key_noise)
+        loss, grads = jax.value_and_grad(token_loss, argnums=1)(graphdef, params, tokens_bt, read_bt)
         updates, opt_state = tx.update(grads, opt_state, params)
         return (optax.apply_updates(params, updates), opt_state), loss
 
@@ -165,23 +207,29 @@ class TabularFit(NamedTuple):
 
 
 def train_tabular(x_nd, y_n, config: TabularConfig, train: TrainConfig, *, key, holdout=None,
-                  categorical_d=None) -> TabularFit:
+                  categorical_d=None, balance: str = "rows", corrupt: float = 0.0) -> TabularFit:
     """Fit the codebook on x_nd (categorical_d: (d,) bool, None for none; config.levels is set from
-    it), then train a fresh TabularTransformer on the rows of every class. holdout = (x_hd, y_h) is
-    scored after each block, and the model returned is the one after the block with the lowest
-    held-out loss. Every call with the same config, train and row count reuses one compiled block."""
+    it), then train a fresh TabularTransformer on the rows of every class, drawn by row_weights(y_n,
+    balance) and read through corrupted(..., corrupt) (0: as they are). holdout = (x_hd, y_h) is
+    scored after each block by its row losses weighted by row_weights(y_h, balance), and the model
+    returned is the one after the block with the lowest score. Every call with the same config,
+    train and row count reuses one compiled block."""
     book = fit_codebook(np.asarray(x_nd, np.float64), config.n_bins, categorical_d)
     config = dataclasses.replace(config, levels=tuple(int(k) for k in book.levels_d))
     tokens_nt = encode(jnp.asarray(x_nd), y_n, book, config)
+    cum_n = jnp.asarray(np.cumsum(row_weights(y_n, balance)), jnp.float32)
+    levels_t = jnp.asarray(config.levels, jnp.int32)
     graphdef = graph_of(lambda: TabularTransformer(config, rngs=nnx.Rngs(0)))
     params, opt_state, key_data = init_state(key=key, model=TabularTransformer, config=config, train=train)
     holdout_tokens_ht = None if holdout is None else encode(jnp.asarray(holdout[0]), holdout[1], book, config)
+    weight_h = None if holdout is None else row_weights(holdout[1], balance)
     holdout_loss_b, best = [], {}
 
     def run(p, o, i, n):
-        p, o, loss_s = train_block(graphdef, p, o, tokens_nt, i, key=key_data, train=train, n_steps=n)
+        p, o, loss_s = train_block(graphdef, p, o, tokens_nt, cum_n, levels_t, corrupt, i, key=key_data, train=train,
+                                   n_steps=n, n_classes=config.n_classes)
         if holdout_tokens_ht is not None:
-            holdout_loss_b.append(heldout_loss(graphdef, p, holdout_tokens_ht, rows_per_call(config)))
+            holdout_loss_b.append(heldout_loss(graphdef, p, holdout_tokens_ht, rows_per_call(config), weight_h))
             if holdout_loss_b[-1] <= min(holdout_loss_b):
                 best["params"] = p
         return p, o, loss_s

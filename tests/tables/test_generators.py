@@ -85,7 +85,7 @@ def test_rows_follow_their_label(fitted):
         se = np.sqrt(real_n.var() / len(real_n) + col_n.var() / n)
         assert abs(col_n.mean() - real_n.mean()) < 4 * se + SHIFT / 4
     assert gen.loss_s.shape == (TINY["steps"],) and gen.loss_s[-50:].mean() < gen.loss_s[0]
-    assert gen.holdout_loss_b.shape == (TINY["steps"] // 100,)  # one per block of 100 steps
+    assert gen.holdout_loss_b.shape == (TINY["steps"] // 20,)  # one per check_every = 20 steps
 
 
 def test_checkpoint_is_reused(tmp_path, monkeypatch):
@@ -119,7 +119,7 @@ def test_checkpoint_is_reused(tmp_path, monkeypatch):
     (dict(decoding="nearest"), r"^transformer\.decoding = 'nearest': must be a string, one of empirical, uniform$"),
     (dict(holdout=0.7), r"^transformer\.holdout = 0\.7: must be a number, in \[0, 0\.5\)"),
     (dict(n_bins=1), r"^transformer\.n_bins = 1: must be an integer, >= 2"),
-    (dict(depth=3), r"^transformer\.depth: unknown field; allowed: batch, decoding, heads"),
+    (dict(depth=3), r"^transformer\.depth: unknown field; allowed: balance, batch, check_every, corrupt, decoding"),
 ])
 def test_bad_options_are_named(options, match):
     x_nd, y_n = mixed_table()

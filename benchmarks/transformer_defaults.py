@@ -1,7 +1,8 @@
 """Which TransformerOptions hold up on small, very imbalanced classes? (issue 21, item 1)
 
 For each case (scikit-learn make_classification tables, random_state=0, at (rows, minority share);
-and the shared mixed tables, subsampled with their class shares kept) and each seed s: a 70/30
+the shared mixed tables, subsampled with their class shares kept; and the paper's gender and craft
+tables, 1 500 rows with 10% label 1) and each seed s: a 70/30
 stratified split (random_state=s); the train part is oversampled to balance by
 TransformerOversampler(options=..., random_state=s) for each candidate, and by synthlaw's SMOTE
 (SMOTE-NC on a mixed table); a LogisticRegression(max_iter=1000) on standardised numbers (a blank
@@ -45,7 +46,10 @@ MADE = {"mc600_10": (600, 0.1), "mc2000_10": (2000, 0.1), "mc600_30": (600, 0.3)
 # shared mixed tables: (file, label, minority value or None for the rarer of two, rows kept)
 SHARED = {"benefits": ("benefits.csv", "ui", None, 1000), "slid": ("slid.csv", "language", "French", 1500),
           "hi": ("hi.csv", "whi", None, 1000)}
-CASES = (*MADE, *SHARED)
+# the paper's tables (balanced as shipped; seed + train + test) made imbalanced as its ratio sweep does:
+# (folder, label, rows kept, share of label 1, the minority)
+PAPER = {"gender_10": ("gender", "gender", 1500, 0.1), "craft_10": ("craft", "Target", 1500, 0.1)}
+CASES = (*MADE, *SHARED, *PAPER)
 
 
 def made_case(n: int, share: float) -> tuple[pd.DataFrame, np.ndarray]:
@@ -65,6 +69,18 @@ def shared_case(name: str) -> tuple[pd.DataFrame, np.ndarray]:
     x = frame.drop(columns=[label]).reset_index(drop=True)
     keep, _ = train_test_split(np.arange(len(y_n)), train_size=rows, stratify=y_n, random_state=0)
     return x.iloc[keep].reset_index(drop=True), y_n[keep]
+
+
+def paper_case(name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """One of the paper's tables, `rows` rows of which the share `share` has label 1 (random_state=0)."""
+    folder, label, rows, share = PAPER[name]
+    frame = pd.concat([pd.read_csv(MIXED.parent / folder / f"{stem}.csv") for stem in ("seed", "train", "test")])
+    rng = np.random.default_rng(0)
+    n_min = int(round(rows * share))
+    keep = np.concatenate([rng.choice(np.flatnonzero(frame[label].to_numpy() == 1), n_min, replace=False),
+                           rng.choice(np.flatnonzero(frame[label].to_numpy() == 0), rows - n_min, replace=False)])
+    frame = frame.iloc[np.sort(keep)].reset_index(drop=True)
+    return frame.drop(columns=[label]), frame[label].to_numpy().astype(np.int64)
 
 
 def classifier(x: pd.DataFrame):
@@ -97,7 +113,7 @@ def transformer_run(options: dict, x_train, y_train, x_test, y_test, seed: int, 
 
 
 def run_case(name: str, candidates: dict, seeds: list, checkpoints: Path) -> None:
-    x, y_n = made_case(*MADE[name]) if name in MADE else shared_case(name)
+    x, y_n = made_case(*MADE[name]) if name in MADE else paper_case(name) if name in PAPER else shared_case(name)
     per = {k: [] for k in ("none", "smote", *candidates)}
     for seed in seeds:
         x_train, x_test, y_train, y_test = train_test_split(x, y_n, test_size=0.3, stratify=y_n, random_state=seed)

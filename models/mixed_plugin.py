@@ -5,11 +5,15 @@ The numeric columns are drawn from N(sample mean, sample covariance) of the clas
 independently from the class's frequencies of its codes. It ignores the dependence between the
 categories and the numbers, and among the categories: each new row's categories are independent of
 each other and of its numeric part, whatever the real rows' association.
+
+The rows and the new-row count are bucketed (models/buckets.py): a bucket's count of i.i.d. rows is
+drawn and the first n_new kept, so tables of nearby sizes share compiled programs.
 """
 
 import jax
 import numpy as np
 
+from synthlaw.models.buckets import bucket, padded
 from synthlaw.models.gaussian_generators import generate_plugin
 
 
@@ -25,8 +29,10 @@ def generate(x_class_nd: np.ndarray, categorical_d: np.ndarray, levels_d: np.nda
     x_new_nd = np.zeros((n_new, x_class_nd.shape[1]))
     if not categorical_d.all():
         x_num_nd = np.asarray(x_class_nd[:, ~categorical_d], np.float32)
-        x_new_nd[:, ~categorical_d] = np.asarray(generate_plugin(x_num_nd, n_new, key=key_numeric).x_nd)
+        x_new_nd[:, ~categorical_d] = np.asarray(generate_plugin(padded(x_num_nd, bucket(len(x_num_nd))), bucket(n_new),
+                                                                 key=key_numeric, n_real=len(x_num_nd)).x_nd)[:n_new]
     for key_j, j in zip(key_c, np.flatnonzero(categorical_d), strict=True):
         count_l = np.bincount(x_class_nd[:, j].astype(np.int64), minlength=int(levels_d[j]))
-        x_new_nd[:, j] = np.asarray(jax.random.choice(key_j, len(count_l), (n_new,), p=count_l / count_l.sum()))
+        drawn = jax.random.choice(key_j, len(count_l), (bucket(n_new),), p=count_l / count_l.sum())
+        x_new_nd[:, j] = np.asarray(drawn)[:n_new]
     return x_new_nd

@@ -110,6 +110,7 @@ CASES = {  # sampler, its table, the jitted programs it runs, imblearn's sampler
                imblearn.over_sampling.ADASYN),
     "GaussianPlugin": (samplers.GaussianPlugin, numeric_table, [gaussian_generators.generate_plugin], None),
     "SMOTENC": (samplers.SMOTENC, mixed_table, [smote_nc.nc_generate], None),
+    "GaussianPlugin, mixed": (samplers.GaussianPlugin, mixed_table, [gaussian_generators.generate_plugin], None),
     "SMOTEN": (samplers.SMOTEN, lambda n: mixed_table(n, all_categorical=True), [smote_nc.generate_n], None),
 }
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import jax
 import numpy as np
 
-from synthlaw.figures.paper import METRICS, at_weight, weights_of
+from synthlaw.figures.paper import METRICS, at_weight
 from synthlaw.figures.paper_report import write_paper_report
 from synthlaw.settings import ConfigError
 from synthlaw.sims.engine.hosts import is_writer
@@ -37,7 +37,7 @@ from synthlaw.tables.read import TableError, Tables, check_rows
 from synthlaw.tables.rows import SYNTHETIC_WEIGHT, rows_needed, synthetic_rows_needed
 from synthlaw.tables.settings import PaperSettings
 from synthlaw.tables.split import split_tables, split_typed, write_split
-from synthlaw.tables.stored import EXPERIMENTS, compare_stored, summarise
+from synthlaw.tables.stored import EXPERIMENTS, compare_stored, summarise_by_weight
 from synthlaw.tables.sweeps import run_designs, sweep_designs, training_rows
 from synthlaw.tables.typed import TypedTable
 
@@ -124,23 +124,6 @@ def run_sweeps(tables: Tables, settings: PaperSettings, options: SweepOptions) -
                 laws, rows = None, compare_stored(summary, tables.folder, sweep, task, settings.fit)
             results[task, sweep] = (columns, summary, rows, laws)
     return results
-
-
-def summarise_by_weight(columns: dict) -> dict:
-    """tables/stored.py summarise per synthetic loss weight of the augmentation sweep, with a weight
-    column (nan for train_all, which has no synthetic rows), rows ordered by method, arm, i, weight;
-    a table without weights (the ratio sweep) as summarise gives it."""
-    if "weight" not in columns:
-        return summarise(columns)
-    weight_r = columns["weight"]
-    parts = []
-    for w in [*weights_of(columns), np.nan]:
-        keep = np.isnan(weight_r) if np.isnan(w) else weight_r == w
-        part = summarise({k: v[keep] for k, v in columns.items()})
-        parts.append(part | {"weight": np.full(len(part["method"]), w)})
-    summary = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    order = np.lexsort((summary["weight"], summary["i"], summary["arm"], summary["method"]))
-    return {k: v[order] for k, v in summary.items()}
 
 
 def feature_lines(tables: Tables) -> list[str]:

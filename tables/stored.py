@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synthlaw.figures.paper import weights_of
 from synthlaw.tables.classifiers import Fit
 from synthlaw.tables.rows import PAPER_SEEDS
 
@@ -58,6 +59,23 @@ def summarise(columns: dict) -> dict:
             rows[f"{metric}_std"].append(v.std())
             rows[f"{metric}_se"].append(sd / np.sqrt(len(v)))
     return {k: np.asarray(v) for k, v in rows.items()}
+
+
+def summarise_by_weight(columns: dict) -> dict:
+    """summarise per synthetic loss weight of the augmentation sweep, with a weight
+    column (nan for train_all, which has no synthetic rows), rows ordered by method, arm, i, weight;
+    a table without weights (the ratio sweep) as summarise gives it."""
+    if "weight" not in columns:
+        return summarise(columns)
+    weight_r = columns["weight"]
+    parts = []
+    for w in [*weights_of(columns), np.nan]:
+        keep = np.isnan(weight_r) if np.isnan(w) else weight_r == w
+        part = summarise({k: v[keep] for k, v in columns.items()})
+        parts.append(part | {"weight": np.full(len(part["method"]), w)})
+    summary = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    order = np.lexsort((summary["weight"], summary["i"], summary["arm"], summary["method"]))
+    return {k: v[order] for k, v in summary.items()}
 
 
 def stored_path(folder: Path, sweep: str, task: str, method: str, stored_metric: str, fit: Fit) -> Path:

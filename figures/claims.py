@@ -22,13 +22,14 @@ from synthlaw.theory.stats.intervals import means_by
 def figure_imb1(outcome):
     """Excess against rho per Delta, measured over the closed form E(rho, Delta)."""
     cols, cfg = outcome.columns, outcome.config
+    cols = {**cols, "rho": cols["n_maj"] / cols["n_min"]}  # the rho = 1 cells have their own n_min
     fig, (ax,) = panels(1)
     rho_dense = np.geomspace(1, max(cfg.rho) * 1.2, 200)
     for i, sep in enumerate(cfg.separation):
         rows = cols["separation"] == sep
-        n_maj, est = means_by(cols, "excess", "n_maj", rows)
+        rho, est = means_by(cols, "excess", "rho", rows)
         color = f"C{i}"
-        measured(ax, n_maj / cfg.n_min, est, f"measured, Delta={sep:g}", color, bounds=NONNEGATIVE)
+        measured(ax, rho, est, f"measured, Delta={sep:g}", color, bounds=NONNEGATIVE)
         ax.plot(rho_dense, imbalance_excess(rho_dense, sep), **{**PREDICTION, "color": color,
                 "label": f"E(rho, Delta={sep:g})"})
     ax.set(xscale="log", xlabel="imbalance ratio rho = n_maj / n_min", ylabel="balanced 0-1 excess",

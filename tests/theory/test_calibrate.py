@@ -173,6 +173,24 @@ def test_an_exact_interval_is_calibrated_and_broken_ones_are_flagged():
     assert miscalibrated([off]) == ["FAKE-1: level (mean)"]
 
 
+def judge_within_a_band(columns, config, prediction, tolerance=True):
+    """The level within +-0.1 (five standard errors of the mean): a band that every run lies in."""
+    check = judge(columns, config, prediction)[0]
+    return [dataclasses.replace(check, allowance=SD, tolerance=tolerance)]
+
+
+def test_a_tolerance_band_is_reported_not_judged_as_coverage():
+    # Every run's interval widened by 0.1 (5 SEs of a 20-seed mean) holds the prediction: 80% "coverage" is
+    # 1.00, above the band, so as a coverage check it is flagged; as a stated tolerance it is reported only.
+    claim = fake_claim()
+    as_coverage = fake_claim(lambda *a: judge_within_a_band(*a, tolerance=False))
+    flagged = calibrate_claim(as_coverage, claim.quick, runs=RUNS, options=SweepOptions()).checks[0]
+    assert flagged.coverage[0].share == 1.0 and flagged.miscalibrated
+    band = calibrate_claim(fake_claim(judge_within_a_band), claim.quick, runs=RUNS, options=SweepOptions())
+    assert band.checks[0].coverage[0].share == 1.0 and not band.checks[0].miscalibrated
+    assert miscalibrated([band]) == [] and calibration_table([band]).splitlines()[1].endswith("tolerance")
+
+
 def test_coverage_band_is_the_central_99_percent_of_the_binomial():
     # Binomial(100, 0.95): P(X <= 88) = 0.0043 < 0.005 <= P(X <= 89) = 0.0115 and
     # P(X <= 99) = 0.994 < 0.995: the band is 89..100. Binomial(100, 0.999): P(X <= 98) = 0.0046,

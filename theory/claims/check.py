@@ -26,7 +26,10 @@ MAX_PIVOT = 8.0  # |pivot| is reported up to this many normal standard deviation
 class Check:
     """One PASS/FAIL line of a claim. allowance_why names the omitted term (empty if none).
     error_kind says how `synthlaw calibrate` sizes an error in the prediction: "relative" (a
-    share of it) or "absolute" (added to it: exponents and slopes)."""
+    share of it) or "absolute" (added to it: exponents and slopes). tolerance: the allowance is a band
+    that the claim states (GEN-1's slope within what its factor allows), not an estimate of a term the
+    prediction leaves out; `synthlaw calibrate` then reports the share of runs within it and does not
+    judge its coverage, since the band, not the seeds' noise, sets it."""
 
     label: str
     quantity: str
@@ -37,6 +40,7 @@ class Check:
     allowance: float = 0.0
     allowance_why: str = ""
     upper_bound: bool = False
+    tolerance: bool = False
 
     def __post_init__(self):
         if self.error_kind not in get_args(ErrorKind):

@@ -88,8 +88,9 @@ class CheckCalibration:
     """Over the runs: pass_share, the share that PASS (interval holds the prediction, excludes the
     rival); coverage at each of LEVELS; the pivot's mean and SD; the median number of half-widths
     between prediction and rival; power, the smallest error in the prediction (of the check's
-    error_kind) it FAILs in >= 90% of runs. An upper bound is not a coverage statement: its
-    coverage is the share of runs where it holds, and it is never marked miscalibrated."""
+    error_kind) it FAILs in >= 90% of runs. An upper bound or a tolerance band (Check.tolerance) is not
+    a coverage statement: its coverage is the share of runs where it holds, and it is never marked
+    miscalibrated."""
 
     label: str
     quantity: str
@@ -101,6 +102,7 @@ class CheckCalibration:
     power: float | None
     power_kind: ErrorKind
     upper_bound: bool = False
+    tolerance: bool = False
 
     @property
     def pivot_se(self) -> float:
@@ -112,7 +114,9 @@ class CheckCalibration:
 
     @property
     def miscalibrated(self) -> bool:
-        return not self.upper_bound and not (self.centred and all(c.within for c in self.coverage))
+        if self.upper_bound or self.tolerance:
+            return False
+        return not (self.centred and all(c.within for c in self.coverage))
 
     @property
     def coarse(self) -> bool:
@@ -217,7 +221,7 @@ def check_calibration(runs_of_check: list[Check]) -> CheckCalibration:
         first.label, first.quantity, float(np.mean([c.passed for c in runs_of_check])), coverage,
         float(np.mean(pivots)), float(np.std(pivots, ddof=1)),
         None if separations[0] is None else float(np.nanmedian(np.array(separations, dtype=float))),
-        power_of_check(runs_of_check), first.error_kind, first.upper_bound)
+        power_of_check(runs_of_check), first.error_kind, first.upper_bound, first.tolerance)
 
 
 def judge_runs(claim: Claim, tables: list[dict], config: SeededConfig, prediction: dict) -> list[list[Check]]:
@@ -323,6 +327,8 @@ def _show_separation(check: CheckCalibration) -> str:
 def _verdict(check: CheckCalibration) -> str:
     if check.upper_bound:
         return "bound"
+    if check.tolerance:
+        return "tolerance"
     return "MISCALIBRATED" if check.miscalibrated else "ok"
 
 
@@ -369,7 +375,7 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
              "Coverage: the share of runs whose interval at the level holds the prediction (binomial SE); "
              f"! marks a count outside the central {BAND:.0%} of Binomial(runs, level). Pivot: mean (SE) and SD "
              f"over runs, N(0, 1) when calibrated. Rival: median half-widths between prediction and rival "
-             f"(coarse above {COARSE:g}). A bound's coverage is the share of runs where it holds.\n",
+             f"(coarse above {COARSE:g}). A bound's or a tolerance's coverage is the share of runs where it holds.\n",
              "## Checks\n",
              f"| claim | check | quantity | runs | PASS | {levels} | pivot mean (SE) | pivot SD | rival | "
              "power (90% rejection) | verdict |",

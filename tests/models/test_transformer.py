@@ -109,10 +109,17 @@ def test_nll_matches_scipy():
     np.testing.assert_allclose(gaussian_nll(x_btd, mean_btd, log_var_btd), -logpdf - offset, rtol=1e-5)
 
 
+# The model and optimiser GEN-1's measure builds for tests/theory/test_in_context.py's TINY (the quick config
+# with context 8, width 32, 400 steps): both trainings compile the same programs, once in the default run.
+GEN_1_TINY = TransformerConfig(d=2, context=8, layers=2, width=32, heads=4)
+GEN_1_TINY_TRAIN = TrainConfig(steps=400, batch=64, learning_rate=3e-3)  # 4 blocks of 100 steps
+
+
 def test_training_lowers_the_loss():
-    _, loss_s = train_generator(SMALL, TrainConfig(steps=150, block=50, batch=32), GaussianTasks(),
-                                key=jax.random.key(0))
-    assert loss_s.shape == (150,)
+    """The loss starts at 0.5 d (tau^2 + sigma^2) = 5 (zero-initialised head); the last 30 steps' mean
+    over the first 10 steps' was 0.28 to 0.29 on keys 0, 1 and 2 (2026-12-03), against the bound 0.7."""
+    _, loss_s = train_generator(GEN_1_TINY, GEN_1_TINY_TRAIN, GaussianTasks(), key=jax.random.key(0))
+    assert loss_s.shape == (400,)
     assert loss_s[-30:].mean() < 0.7 * loss_s[:10].mean()
 
 

@@ -16,8 +16,11 @@ CHILD = r"""
 import os, signal, sys
 import jax, numpy as np
 import synthlaw.sims.engine.sweep as sweep
+from synthlaw.sims.engine.compile_cache import enable_compile_cache
 from synthlaw.sims.engine.options import SweepOptions
 from tests_resume_case import case
+
+enable_compile_cache()  # the session's folder (tests/conftest.py): the resumed sweep below reads its program
 
 written = []
 real_write = sweep.write_atomic

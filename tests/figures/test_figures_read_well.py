@@ -65,9 +65,9 @@ ISSUE_21_CLAIMS = ("IMB-1", "IMB-2", "IMB-3", "IMB-4", "AUG-1", "AUG-2", "AUG-3"
 
 
 def test_every_claim_has_a_table():
-    """The 13 claims of issue 21 have tables here; a claim added since is named in a warning until its
-    table is added (copy the first 4 seeds of a quick run's CLAIM/table.csv, its config, prediction and
-    checks, as the files beside it hold them)."""
+    """The 13 claims of issue 21 (and IMB-5, IMB-6, AUG-5 since) have tables here; a claim added later is
+    named in a warning until its table is added (copy the first 4 seeds of a quick run's CLAIM/table.csv,
+    its config, prediction and checks, as the files beside it hold them)."""
     registered = set(registry())
     assert set(ISSUE_21_CLAIMS) <= set(CLAIM_IDS) <= registered
     if registered - set(CLAIM_IDS):
@@ -104,13 +104,17 @@ def test_every_text_is_readable_at_1200_px(claim_id):
     assert smallest.get_fontsize() * scale >= MIN_TEXT_PX, (claim_id, smallest.get_text(), width_px)
 
 
+SIGNED_PANELS = {"IMB-6: SMOTE against copies"}  # a paired difference of two excesses: it may cross 0
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("claim_id", CLAIM_IDS)
 def test_no_drawn_interval_runs_below_zero(claim_id):
-    """Every quantity a claim figure draws (an excess, an error, a KL, a norm) is >= 0; with 4 seeds
-    (t_3 = 3.2) the tables' 95% t-intervals run below 0 in most figures, the drawn ones may not."""
+    """Every quantity a claim figure draws (an excess, an error, a KL, a norm) is >= 0, except the signed
+    differences of SIGNED_PANELS; with 4 seeds (t_3 = 3.2) the tables' 95% t-intervals run below 0 in most
+    figures, the drawn ones may not."""
     fig, _ = drawn(claim_id)
-    for ax in data_axes(fig):
+    for ax in (ax for ax in data_axes(fig) if ax.get_title() not in SIGNED_PANELS):
         bars = [bar for container in ax.containers for bar in container.lines[2]]
         ends = [np.asarray(bar.get_segments())[:, :, 1].ravel() for bar in bars]
         bands = [path.vertices[:, 1] for c in ax.collections if isinstance(c, PolyCollection) for path in c.get_paths()]

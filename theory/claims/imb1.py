@@ -80,10 +80,8 @@ def judge(columns, config, prediction):
 CLAIM = Claim(
     id="IMB-1", note=Note("IMB-1.md"),
     source="docs/claims.md IMB-1; derived analogue of the abstract's first result (the bias that oversampling removes)",
-    quick=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=200, balanced_n_min=800,
-                       seeds=6144),
-    full=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=400, balanced_n_min=1600,
-                      seeds=12288),
+    quick=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=200, balanced_n_min=800, seeds=6144),
+    full=Imb1Config(d=2, separation=(1.0, 2.0), rho=(1.0, 4.0, 16.0), n_min=400, balanced_n_min=1600, seeds=12288),
     measure=measure, predict=predict, judge=judge, figure=figure_imb1,
     mutations=(Mutation("excess x 0.8", predict=scaled(0.8, "excess")),
                Mutation("excess x 1.2", predict=scaled(1.2, "excess")),

@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from synthlaw.models import smote_nc
-from synthlaw.models.buckets import bucket, padded
+from synthlaw.models.buckets import bucket, padded, to_bucket
 from synthlaw.models.smote import nearest_neighbours
 from synthlaw.models.synthetic import Synthetic
 
@@ -84,8 +84,7 @@ def generate(x_nd, y_n, label, n_new: int, k: int = 5, *, key) -> Synthetic:
     x_nd = np.asarray(x_nd)
     other_m = other_class_counts(x_nd, is_class_n, class_m, k)
     base_n = np.repeat(np.arange(len(class_m)), rows_per_parent(other_m, n_new, k))
-    out = interpolate(padded(x_nd[class_m], bucket(len(class_m))), padded(base_n, bucket(len(base_n))), k, key=key,
-                      n_real=len(class_m))
+    out = interpolate(to_bucket(x_nd[class_m]), to_bucket(base_n), k, key=key, n_real=len(class_m))
     return Synthetic(np.asarray(out.x_nd)[: len(base_n)], jnp.asarray(np.asarray(out.parents_nk)[: len(base_n)]))
 
 

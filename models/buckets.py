@@ -35,3 +35,8 @@ def padded(x_n, rows: int) -> np.ndarray:
     """x_n (n, ...) with zero rows appended up to `rows` rows (rows >= n)."""
     x_n = np.asarray(x_n)
     return np.concatenate([x_n, np.zeros((rows - len(x_n),) + x_n.shape[1:], x_n.dtype)])
+
+
+def to_bucket(x_n) -> np.ndarray:
+    """x_n (n, ...) padded with zero rows up to bucket(n) rows."""
+    return padded(x_n, bucket(len(x_n)))

@@ -13,7 +13,7 @@ drawn and the first n_new kept, so tables of nearby sizes share compiled program
 import jax
 import numpy as np
 
-from synthlaw.models.buckets import bucket, padded
+from synthlaw.models.buckets import bucket, to_bucket
 from synthlaw.models.gaussian_generators import generate_plugin
 
 
@@ -29,8 +29,8 @@ def generate(x_class_nd: np.ndarray, categorical_d: np.ndarray, levels_d: np.nda
     x_new_nd = np.zeros((n_new, x_class_nd.shape[1]))
     if not categorical_d.all():
         x_num_nd = np.asarray(x_class_nd[:, ~categorical_d], np.float32)
-        x_new_nd[:, ~categorical_d] = np.asarray(generate_plugin(padded(x_num_nd, bucket(len(x_num_nd))), bucket(n_new),
-                                                                 key=key_numeric, n_real=len(x_num_nd)).x_nd)[:n_new]
+        x_new_nd[:, ~categorical_d] = np.asarray(generate_plugin(to_bucket(x_num_nd), bucket(n_new), key=key_numeric,
+                                                                 n_real=len(x_num_nd)).x_nd)[:n_new]
     for key_j, j in zip(key_c, np.flatnonzero(categorical_d), strict=True):
         count_l = np.bincount(x_class_nd[:, j].astype(np.int64), minlength=int(levels_d[j]))
         drawn = jax.random.choice(key_j, len(count_l), (bucket(n_new),), p=count_l / count_l.sum())

@@ -26,8 +26,9 @@ NaN is unchanged.
 
 ros, smote (SMOTE-NC and SMOTE-N too), adasyn and the numeric plugin see their rows padded to a
 bucket size and draw a bucket's count of new rows, keeping the first n_new (models/buckets.py), so
-tables whose sizes fall in one bucket (cross-validation folds) share one compiled program; the
-mixed plug-in (models/mixed_plugin.py) and the transformer compile per shape.
+tables whose sizes fall in one bucket (cross-validation folds) share one compiled program; so does
+the mixed plug-in (models/mixed_plugin.py), which buckets its own draws; the transformer compiles per
+shape.
 """
 
 from collections.abc import Callable
@@ -37,7 +38,7 @@ import jax
 import numpy as np
 
 from synthlaw.models import adasyn, mixed_plugin, smote, smote_nc
-from synthlaw.models.buckets import bucket, padded
+from synthlaw.models.buckets import bucket, padded, to_bucket
 from synthlaw.models.registry import UnknownGenerator, generator
 from synthlaw.tables.methods import METHODS, REGISTRY_K, Kind, Method
 
@@ -71,8 +72,8 @@ def per_class_generator(method: Method, x_nd: np.ndarray, y_n: np.ndarray, n_nei
 
     def sample(label: int, n_new: int, *, key) -> np.ndarray:
         x_class_nd = np.asarray(x_nd[y_n == label], np.float64)
-        out = fn(padded(np.asarray(x_class_nd, np.float32), bucket(len(x_class_nd))), bucket(n_new), key=key,
-                 n_real=len(x_class_nd), law=None)
+        out = fn(to_bucket(np.asarray(x_class_nd, np.float32)), bucket(n_new), key=key, n_real=len(x_class_nd),
+                 law=None)
         if method.name == "ros":  # copies of the float64 rows themselves, not of their float32 roundings
             return x_class_nd[np.asarray(out.parents_nk)[:n_new, 0]]
         return np.asarray(out.x_nd, np.float64)[:n_new]

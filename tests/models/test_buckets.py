@@ -8,7 +8,7 @@ import pytest
 
 from synthlaw import samplers
 from synthlaw.models import adasyn, gaussian_generators, random_oversampling, smote, smote_nc
-from synthlaw.models.buckets import MIN_BUCKET, bucket, padded
+from synthlaw.models.buckets import MIN_BUCKET, bucket, padded, to_bucket
 from synthlaw.models.synthetic import Synthetic
 
 
@@ -27,6 +27,9 @@ def test_padded_appends_zero_rows():
     out = padded(x, 5)
     np.testing.assert_array_equal(out[:3], x)
     assert out.shape == (5, 2) and not out[3:].any()
+    # 33 rows: the bucket above 32 is 40 (a multiple of 2^(6-3) = 8 in (32, 64])
+    rows = to_bucket(np.ones((33, 2)))
+    assert rows.shape == (40, 2) and rows[:33].all() and not rows[33:].any()
 
 
 N_REAL, ROWS, N_NEW, K = 40, 64, 600, 5

@@ -173,22 +173,48 @@ def test_an_exact_interval_is_calibrated_and_broken_ones_are_flagged():
     assert miscalibrated([off]) == ["FAKE-1: level (mean)"]
 
 
-def judge_within_a_band(columns, config, prediction, tolerance=True):
-    """The level within +-0.1 (five standard errors of the mean): a band that every run lies in."""
+def judge_within_a_band(columns, config, prediction, tolerance=True, allowance=SD):
+    """The level with an allowance (by default +-0.1, five standard errors of the mean: a band that every run
+    lies in), or as a stated tolerance."""
     check = judge(columns, config, prediction)[0]
-    return [dataclasses.replace(check, allowance=SD, tolerance=tolerance)]
+    return [dataclasses.replace(check, allowance=allowance, tolerance=tolerance)]
 
 
 def test_a_tolerance_band_is_reported_not_judged_as_coverage():
     # Every run's interval widened by 0.1 (5 SEs of a 20-seed mean) holds the prediction: 80% "coverage" is
-    # 1.00, above the band, so as a coverage check it is flagged; as a stated tolerance it is reported only.
+    # 1.00, above the band. As a stated tolerance it is reported only, not judged.
     claim = fake_claim()
-    as_coverage = fake_claim(lambda *a: judge_within_a_band(*a, tolerance=False))
-    flagged = calibrate_claim(as_coverage, claim.quick, runs=RUNS, options=SweepOptions()).checks[0]
-    assert flagged.coverage[0].share == 1.0 and flagged.miscalibrated
     band = calibrate_claim(fake_claim(judge_within_a_band), claim.quick, runs=RUNS, options=SweepOptions())
     assert band.checks[0].coverage[0].share == 1.0 and not band.checks[0].miscalibrated
     assert miscalibrated([band]) == [] and calibration_table([band]).splitlines()[1].endswith("tolerance")
+
+
+SE = SD / np.sqrt(SEEDS)  # the standard error of one run's mean
+
+
+def test_an_allowance_is_calibrated_when_it_holds_the_offset_and_flagged_when_it_does_not():
+    # The prediction one standard error above the truth, as a remainder the prediction leaves out. Its own
+    # pivot is then -1 on average (off centre: 1 / (1/sqrt(80)) = 9 SEs), so without an allowance it is flagged.
+    # With an allowance of one SE the truth is on the band's lower edge: that edge's pivot is N(0, 1) (mean within
+    # 3 SEs of 0 unless by chance), the upper edge's about -2, and coverage at each level is at least the
+    # level (the widened interval holds more): calibrated. With an allowance of a quarter SE the truth lies
+    # outside the band: the lower edge's pivot is about -0.75 (6.7 SEs), flagged. With five SEs, every run's
+    # widened interval holds the prediction (80% "coverage" 1.00, above the band): calibrated, as a composite
+    # null over-covers; power, not calibrate, shows what the wide allowance costs.
+    claim, runs = fake_claim(), 2 * RUNS
+    high = {"level": claim.quick.mean + SE}
+
+    def calibrated(allowance):
+        judged = fake_claim(lambda *a: judge_within_a_band(*a[:2], high, tolerance=False, allowance=allowance))
+        return calibrate_claim(judged, claim.quick, runs=runs, options=SweepOptions()).checks[0]
+
+    bare, held, short, wide = calibrated(0.0), calibrated(SE), calibrated(SE / 4), calibrated(5 * SE)
+    assert bare.edges is None and bare.miscalibrated and bare.pivot_mean < -0.5
+    (lower, _), (upper, _) = held.edges
+    assert not held.miscalibrated and abs(lower) < 0.4 and upper < -1.5 and held.pivot_mean < -0.5
+    assert all(c.covered >= c.band[0] for c in held.coverage)
+    assert short.miscalibrated and short.edges[0][0] < -0.5
+    assert not wide.miscalibrated and wide.coverage[0].share == 1.0 and not wide.coverage[0].within
 
 
 def test_coverage_band_is_the_central_99_percent_of_the_binomial():

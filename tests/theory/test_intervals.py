@@ -3,7 +3,7 @@
 import numpy as np
 from scipy import stats
 
-from synthlaw.theory.claims.check import Check
+from synthlaw.theory.claims.check import Check, every_point
 from synthlaw.theory.stats.intervals import curve_region, grid_argmin, grid_argmins, mean_ci, positive_mean_ci
 
 
@@ -50,6 +50,21 @@ def test_the_curve_region_is_hotellings_test_and_one_point_is_the_t_test():
     single = curve_region(values_sg[:, :1], prediction_g[:1])
     t_interval = mean_ci(ratio_sg[:, 0])
     assert np.allclose((single.lo, single.hi), (t_interval.lo, t_interval.hi))
+
+
+def test_every_point_widens_the_cut_by_the_largest_share_of_its_remainder():
+    # Seeds 3% above the prediction at every point, 400 of them at 10% noise: the T^2 cut along c lies near
+    # 1.03 with a half-width of about 3.5 x 0.1 / sqrt(400 x 3) = 0.01, so it excludes 1. A remainder bound of
+    # 2% and 4% of the prediction (largest share 0.04) widens it by 0.04 and holds 1; one of 1% and 2% does not.
+    rng = np.random.default_rng(3)
+    prediction_g = np.array([1.0, 2.0])
+    values_sg = 1.03 * prediction_g * rng.normal(1.0, 0.1, size=(400, 2))
+    bare = every_point("x", values_sg, prediction_g, "excess")
+    held = every_point("x", values_sg, prediction_g, "excess", prediction_g * np.array([0.02, 0.04]), "why")
+    short = every_point("x", values_sg, prediction_g, "excess", prediction_g * np.array([0.01, 0.02]), "why")
+    assert (bare.allowance, held.allowance, short.allowance) == (0.0, 0.04, 0.02)
+    assert held.measured == bare.measured and held.allowance_why == "why"
+    assert not bare.passed and held.passed and not short.passed
 
 
 def test_grid_argmins_is_the_vertex_numpy_polyfit_finds_and_the_end_when_the_lowest_point_is_one():

@@ -118,7 +118,8 @@ def judge(columns, config, prediction):
                   rival=None if rival is None else curve_share(prediction["excess"][rival[0]], predicted),
                   allowance=curve_share(prediction["remainder"][arm], predicted),
                   allowance_why="O(n^-2): (p/n_eff) x the first-order excess"),
-            every_point(f"{ARM_NAMES[arm]}, {grid}", paired[arm], predicted, "excess"),
+            every_point(f"{ARM_NAMES[arm]}, {grid}", paired[arm], predicted, "excess", prediction["remainder"][arm],
+                        "O(n^-2): (p/n_eff) x the first-order excess, at its largest point"),
         ]
     gap_s = (paired["ros"] - paired["weights"]).sum(axis=1) / prediction["gap"].sum()
     checks.append(Check(

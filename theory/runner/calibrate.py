@@ -10,10 +10,18 @@ Run 0 is the table `synthlaw verify` measures with the same base seed.
 
 A check is miscalibrated when, at any level, the number of covering runs falls outside the
 central 99% of Binomial(runs, level), or when its pivot's mean is more than 3 standard errors
-from 0. Each test alone raises a false alarm at most 1% (0.27%) of the time for a check that holds
-its level; over ~50 checks and 4 levels (strongly dependent: a run that covers at 80% covers at
-95%) a few per cent to tens of per cent of whole calibrations may flag one check by chance, so a
-flag is a reason to look again with more runs, which the table's binomial SE shows.
+from 0. A check with an allowance (a higher-order term the prediction leaves out, bounded in its
+note) claims only that the truth lies within prediction +- allowance: a composite null, under
+which its widened interval covers at least its level and can cover more (a remainder smaller than
+its bound), and the prediction's own pivot is off centre by the remainder. So for it only too
+few covering runs flag, and the pivot test moves to the band's edges: the pivot of prediction +
+allowance (unwidened interval) must not have a mean more than 3 standard errors above 0, nor that
+of prediction - allowance one more than 3 below 0 (the measured offset lies within the allowance).
+With no allowance both edges are the prediction and this is the two-sided test. Each test alone
+raises a false alarm at most 1% (0.27%) of the time for a check that holds its level; over ~50
+checks and 4 levels (strongly dependent: a run that covers at 80% covers at 95%) a few per cent to
+tens of per cent of whole calibrations may flag one check by chance, so a flag is a reason to look
+again with more runs, which the table's binomial SE shows.
 """
 
 import dataclasses
@@ -82,15 +90,22 @@ class Coverage:
         lo, hi = self.band
         return lo <= self.covered <= hi
 
+    @property
+    def at_least(self) -> bool:
+        """Not below the band: what a check widened by an allowance must show (a composite null)."""
+        return self.covered >= self.band[0]
+
 
 @dataclass(frozen=True)
 class CheckCalibration:
     """Over the runs: pass_share, the share that PASS (interval holds the prediction, excludes the
-    rival); coverage at each of LEVELS; the pivot's mean and SD; the median number of half-widths
-    between prediction and rival; power, the smallest error in the prediction (of the check's
-    error_kind) it FAILs in >= 90% of runs. An upper bound or a tolerance band (Check.tolerance) is not
-    a coverage statement: its coverage is the share of runs where it holds, and it is never marked
-    miscalibrated."""
+    rival); coverage at each of LEVELS (of the interval widened by any allowance); the mean and SD of
+    the prediction's pivot on the unwidened interval; edges, with an allowance, the mean and SD of the
+    pivots of prediction - allowance and prediction + allowance (None without one); the median number
+    of half-widths between prediction and rival; power, the smallest error in the prediction (of the
+    check's error_kind) it FAILs in >= 90% of runs. An upper bound or a tolerance band
+    (Check.tolerance) is not a coverage statement: its coverage is the share of runs where it holds,
+    and it is never marked miscalibrated."""
 
     label: str
     quantity: str
@@ -103,20 +118,35 @@ class CheckCalibration:
     power_kind: ErrorKind
     upper_bound: bool = False
     tolerance: bool = False
+    edges: tuple[tuple[float, float], tuple[float, float]] | None = None  # (mean, SD) at prediction -+ allowance
 
     @property
     def pivot_se(self) -> float:
-        return self.pivot_sd / np.sqrt(self.coverage[0].runs)
+        return self.se(self.pivot_sd)
+
+    def se(self, sd: float) -> float:
+        """The standard error of a mean over the runs with this SD."""
+        return sd / np.sqrt(self.coverage[0].runs)
 
     @property
     def centred(self) -> bool:
-        return abs(self.pivot_mean) <= PIVOT_SES * self.pivot_se
+        """Without an allowance, the pivot's mean within PIVOT_SES standard errors of 0; with one, the
+        measured offset within the allowance: the lower edge's mean not below -PIVOT_SES SE, the upper
+        edge's not above +PIVOT_SES SE."""
+        if self.edges is None:
+            return abs(self.pivot_mean) <= PIVOT_SES * self.pivot_se
+        (lower, lower_sd), (upper, upper_sd) = self.edges
+        return lower >= -PIVOT_SES * self.se(lower_sd) and upper <= PIVOT_SES * self.se(upper_sd)
 
     @property
     def miscalibrated(self) -> bool:
         if self.upper_bound or self.tolerance:
             return False
-        return not (self.centred and all(c.within for c in self.coverage))
+        return not (self.centred and all(self.holds(c) for c in self.coverage))
+
+    def holds(self, coverage: Coverage) -> bool:
+        """Coverage within its band; with an allowance, not below it."""
+        return coverage.within if self.edges is None else coverage.at_least
 
     @property
     def coarse(self) -> bool:
@@ -211,17 +241,25 @@ def holds_at(check: Check, level: float) -> bool:
     return check.covers_at(level)
 
 
+def pivots_at(runs_of_check: list[Check], offset: float) -> tuple[float, float]:
+    """Mean and SD over runs of the pivot of prediction + offset x allowance on the unwidened interval."""
+    pivots = np.array([dataclasses.replace(c, prediction=c.prediction + offset * c.allowance, allowance=0.0).pivot()
+                       for c in runs_of_check])
+    return float(np.mean(pivots)), float(np.std(pivots, ddof=1))
+
+
 def check_calibration(runs_of_check: list[Check]) -> CheckCalibration:
-    """One check over its runs: coverage at LEVELS, pivot, rival separation and power."""
+    """One check over its runs: coverage at LEVELS, pivots, rival separation and power."""
     first, runs = runs_of_check[0], len(runs_of_check)
     coverage = tuple(Coverage(level, sum(holds_at(c, level) for c in runs_of_check), runs) for level in LEVELS)
-    pivots = np.array([c.pivot() for c in runs_of_check])
     separations = [c.rival_separation for c in runs_of_check]
+    has_allowance = any(c.allowance > 0 for c in runs_of_check)
     return CheckCalibration(
         first.label, first.quantity, float(np.mean([c.passed for c in runs_of_check])), coverage,
-        float(np.mean(pivots)), float(np.std(pivots, ddof=1)),
+        *pivots_at(runs_of_check, 0.0),
         None if separations[0] is None else float(np.nanmedian(np.array(separations, dtype=float))),
-        power_of_check(runs_of_check), first.error_kind, first.upper_bound, first.tolerance)
+        power_of_check(runs_of_check), first.error_kind, first.upper_bound, first.tolerance,
+        (pivots_at(runs_of_check, -1.0), pivots_at(runs_of_check, 1.0)) if has_allowance else None)
 
 
 def judge_runs(claim: Claim, tables: list[dict], config: SeededConfig, prediction: dict) -> list[list[Check]]:
@@ -313,9 +351,17 @@ def _show_power(check: CheckCalibration) -> str:
     return f"{check.power:.0%} relative" if check.power_kind == "relative" else f"{check.power:g} absolute"
 
 
-def _show_coverage(c: Coverage) -> str:
-    mark = "" if c.within else " !"
+def _show_coverage(check: CheckCalibration, c: Coverage) -> str:
+    mark = "" if check.holds(c) else " !"
     return f"{c.share:.3f} ({c.se:.3f}){mark}"
+
+
+def _show_edges(check: CheckCalibration) -> str:
+    """The mean pivots of prediction - allowance and prediction + allowance, or - without an allowance."""
+    if check.edges is None:
+        return "-"
+    (lower, _), (upper, _) = check.edges
+    return f"{lower:+.2f} / {upper:+.2f}"
 
 
 def _show_separation(check: CheckCalibration) -> str:
@@ -350,6 +396,8 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
         **coverage_columns,
         "pivot_mean": np.array([c.pivot_mean for _, c in check_rows], dtype=float),
         "pivot_sd": np.array([c.pivot_sd for _, c in check_rows], dtype=float),
+        **{f"pivot_{name}_edge": np.array([np.nan if c.edges is None else c.edges[k][0] for _, c in check_rows],
+                                          dtype=float) for k, name in enumerate(("lower", "upper"))},
         "rival_separation": np.array([np.nan if c.rival_separation is None else c.rival_separation
                                       for _, c in check_rows], dtype=float),
         "verdict": np.array([_verdict(c) for _, c in check_rows], dtype=str),
@@ -372,18 +420,21 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
              f"mode: {', '.join(sorted({r.mode for r in results}))}; base seed: "
              f"{', '.join(sorted({str(r.base_seed) for r in results}))}; dtype: {dtype}; "
              f"wall time: {sum(r.seconds for r in results):.1f} s.\n",
-             "Coverage: the share of runs whose interval at the level holds the prediction (binomial SE); "
-             f"! marks a count outside the central {BAND:.0%} of Binomial(runs, level). Pivot: mean (SE) and SD "
-             f"over runs, N(0, 1) when calibrated. Rival: median half-widths between prediction and rival "
-             f"(coarse above {COARSE:g}). A bound's or a tolerance's coverage is the share of runs where it holds.\n",
+             "Coverage: the share of runs whose interval at the level, widened by any allowance, holds the "
+             f"prediction (binomial SE); ! marks a count outside the central {BAND:.0%} of Binomial(runs, level) "
+             "(with an allowance: below it). Pivot: the prediction's, on the unwidened interval, mean (SE) and SD "
+             "over runs, N(0, 1) when calibrated. Allowance edges: the mean pivots of prediction - allowance and "
+             f"+ allowance, calibrated when the first is not below -{PIVOT_SES:g} SE and the second not above "
+             f"+{PIVOT_SES:g} SE. Rival: median half-widths between prediction and rival (coarse above "
+             f"{COARSE:g}). A bound's or a tolerance's coverage is the share of runs where it holds.\n",
              "## Checks\n",
-             f"| claim | check | quantity | runs | PASS | {levels} | pivot mean (SE) | pivot SD | rival | "
-             "power (90% rejection) | verdict |",
-             "|---|---|---|---|---|" + "---|" * len(LEVELS) + "---|---|---|---|---|"]
+             f"| claim | check | quantity | runs | PASS | {levels} | pivot mean (SE) | pivot SD | allowance edges | "
+             "rival | power (90% rejection) | verdict |",
+             "|---|---|---|---|---|" + "---|" * len(LEVELS) + "---|---|---|---|---|---|"]
     lines += [f"| {r.claim_id} | {c.label} | {c.quantity} | {r.runs} | {c.pass_share:.3f} | "
-              + " | ".join(_show_coverage(cov) for cov in c.coverage)
-              + f" | {c.pivot_mean:+.2f} ({c.pivot_se:.2f}) | {c.pivot_sd:.2f} | {_show_separation(c)} | "
-              f"{_show_power(c)} | {_verdict(c)} |" for r, c in check_rows]
+              + " | ".join(_show_coverage(c, cov) for cov in c.coverage)
+              + f" | {c.pivot_mean:+.2f} ({c.pivot_se:.2f}) | {c.pivot_sd:.2f} | {_show_edges(c)} | "
+              f"{_show_separation(c)} | {_show_power(c)} | {_verdict(c)} |" for r, c in check_rows]
     lines += ["", "## Wrong theories and other controls\n",
               "| claim | mutation | kind | runs | rejection rate | checks FAILing (share) | seconds |",
               "|---|---|---|---|---|---|---|"]
@@ -399,15 +450,15 @@ def calibration_table(results: list[CalibrationResult]) -> str:
     """A fixed-width text table for the terminal: a line per check, then per mutation."""
     levels = " ".join(f"{f'{level:.1%}'.replace('.0%', '%'):>7}" for level in LEVELS)
     lines = [f"{'claim':<8} {'check':<24} {'quantity':<24} {'runs':>4} {levels} {'pivot':>6} {'sd':>5} "
-             f"{'rival':>8} verdict"]
+             f"{'edges':>13} {'rival':>8} verdict"]
     for r in results:
         if r.note:
             lines.append(f"{r.claim_id:<8} {r.note}")
         for c in r.checks:
-            shares = " ".join(f"{cov.share:>6.3f}{'!' if not cov.within else ' '}" for cov in c.coverage)
+            shares = " ".join(f"{cov.share:>6.3f}{' ' if c.holds(cov) else '!'}" for cov in c.coverage)
             separation = "-" if c.rival_separation is None else f"{c.rival_separation:.1f}{'c' if c.coarse else ''}"
             lines.append(f"{r.claim_id:<8} {c.label[:24]:<24} {c.quantity[:24]:<24} {r.runs:>4} {shares} "
-                         f"{c.pivot_mean:>+6.2f} {c.pivot_sd:>5.2f} {separation:>8} {_verdict(c)}")
+                         f"{c.pivot_mean:>+6.2f} {c.pivot_sd:>5.2f} {_show_edges(c):>13} {separation:>8} {_verdict(c)}")
     lines.append(f"\n{'claim':<8} {'mutation':<44} {'kind':<8} {'runs':>5} {'rejected':>9}")
     lines += [f"{r.claim_id:<8} {m.name[:44]:<44} {m.kind:<8} {m.runs:>5} {m.rejection_rate:>9.3f}"
               for r in results for m in r.mutations]

@@ -4,7 +4,15 @@ import numpy as np
 from scipy import stats
 
 from synthlaw.theory.claims.check import Check, every_point
-from synthlaw.theory.stats.intervals import curve_region, grid_argmin, grid_argmins, mean_ci, positive_mean_ci
+from synthlaw.theory.stats.intervals import (
+    crossing,
+    crossings,
+    curve_region,
+    grid_argmin,
+    grid_argmins,
+    mean_ci,
+    positive_mean_ci,
+)
 
 
 def check_of(estimate, prediction):
@@ -83,3 +91,22 @@ def test_grid_argmins_is_the_vertex_numpy_polyfit_finds_and_the_end_when_the_low
             expected.append(-b / (2 * a))
     assert np.allclose(grid_argmins(x_g, curves_bg), expected, rtol=1e-9)
     assert grid_argmin(x_g, curves_bg[0]) == 500.0
+
+
+def test_crossings_is_the_first_upward_crossing_of_each_row_interpolated_in_log_x():
+    # Written out for one row: the first j with gap_j <= 0 < gap_{j+1}, then linear in log x; inf without one.
+    def first_crossing(x_g, curve_g, reference):
+        for j in range(len(x_g) - 1):
+            lo, hi = curve_g[j] - reference, curve_g[j + 1] - reference
+            if lo <= 0 < hi:
+                return float(np.exp(np.log(x_g[j]) + np.log(x_g[j + 1] / x_g[j]) * -lo / (hi - lo)))
+        return float("inf")
+
+    rng = np.random.default_rng(4)
+    x_g = np.array([0.05, 0.1, 0.2, 0.3, 0.5])
+    curves_bg, references_b = rng.normal(0, 1, size=(500, 5)).cumsum(axis=1), rng.normal(0, 1, size=500)
+    expected_b = [first_crossing(x_g, c, r) for c, r in zip(curves_bg, references_b, strict=True)]
+    assert np.isinf(expected_b).any() and np.isfinite(expected_b).any()
+    assert np.allclose(crossings(x_g, curves_bg, references_b), expected_b, rtol=1e-12)
+    # Halfway in log x between 0.1 and 0.2 when the gap goes from -1 to +1.
+    assert np.isclose(crossing(x_g, [-3, -1, 1, 2, 3], 0.0), np.sqrt(0.1 * 0.2), rtol=1e-12)

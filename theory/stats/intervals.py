@@ -178,13 +178,20 @@ def bootstrap_slope(x_g, values_sg, level: float = LEVEL, n_boot: int = N_BOOT, 
 def crossing(x_g, curve_g, reference) -> float:
     """The first x where curve_g rises through the reference level, by linear interpolation of the
     gap in log x between the bracketing grid points; inf if it does not cross."""
-    gap_g = np.asarray(curve_g) - reference
-    up = np.flatnonzero((gap_g[:-1] <= 0) & (gap_g[1:] > 0))
-    if len(up) == 0:
-        return float("inf")
-    j = up[0]
-    log_x = np.log(x_g[j]) + (np.log(x_g[j + 1]) - np.log(x_g[j])) * -gap_g[j] / (gap_g[j + 1] - gap_g[j])
-    return float(np.exp(log_x))
+    return float(crossings(x_g, np.asarray(curve_g, float)[None, :], np.array([reference], float))[0])
+
+
+def crossings(x_g, curves_bg, references_b) -> np.ndarray:
+    """crossing of every row of curves_bg through its own reference level, at once."""
+    log_x_g = np.log(np.asarray(x_g, float))
+    gap_bg = np.asarray(curves_bg, float) - np.asarray(references_b, float)[:, None]
+    up_bg = (gap_bg[:, :-1] <= 0) & (gap_bg[:, 1:] > 0)
+    j_b = np.argmax(up_bg, axis=1)
+    rows_b = np.arange(len(j_b))
+    below_b, above_b = gap_bg[rows_b, j_b], gap_bg[rows_b, j_b + 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_b = log_x_g[j_b] + (log_x_g[j_b + 1] - log_x_g[j_b]) * -below_b / (above_b - below_b)
+    return np.where(up_bg.any(axis=1), np.exp(log_b), np.inf)
 
 
 def crossing_ci(x_g, curve_sg, reference_s, level: float = LEVEL, n_boot: int = N_BOOT, seed: int = 0) -> Estimate:
@@ -194,7 +201,7 @@ def crossing_ci(x_g, curve_sg, reference_s, level: float = LEVEL, n_boot: int = 
     curve_sg, reference_s = np.asarray(curve_sg, np.float64), np.asarray(reference_s, np.float64)
     rng = np.random.default_rng(seed)
     picks_bs = rng.integers(0, len(reference_s), size=(n_boot, len(reference_s)))
-    boots_b = np.array([crossing(x_g, curve_sg[p].mean(axis=0), reference_s[p].mean()) for p in picks_bs])
+    boots_b = crossings(x_g, curve_sg[picks_bs].mean(axis=1), reference_s[picks_bs].mean(axis=1))
     value = crossing(x_g, curve_sg.mean(axis=0), reference_s.mean())
     if not np.isfinite(value) or not np.all(np.isfinite(boots_b)):
         return _at_level(value, lambda lv: (float(np.min(boots_b)), float("inf")), level)

@@ -112,13 +112,28 @@ def test_each_wrong_theory_fails_the_check_it_is_about():
     assert ("class weights", "whole curve") in failing(imb5.weights_fisher(prediction))
 
 
-def test_effective_rows_in_closed_form():
-    """Kish's (sum w)^2 / sum w^2 with sum w = 2 n_maj: class weights (n_min rho^2 + n_maj = n_maj (rho + 1))
-    give 4 n_maj / (rho + 1); a perfect generator's 2 n_maj rows at weight 1 give 2 n_maj; the copies'
-    weights, with the larger E[w^2], give fewer rows than class weights."""
+def test_ros_effective_rows_in_closed_form():
+    """Kish's (sum w)^2 / sum E[w^2] with sum w = 2 n_maj and the copies' E[w^2] = rho^2 + (rho - 1)(1 - 1/n_min)
+    (notes/IMB-5.md); fewer rows than class weights' 4 n_maj / (rho + 1) (n_min rho^2 + n_maj = n_maj (rho + 1))."""
     config = registry()["IMB-5"].quick
+    n_min = np.array([p["n_min"] for p in imb5.points(config)], float)
     n_maj = np.array([p["n_maj"] for p in imb5.points(config)], float)
     rho = np.array([p["rho"] for p in imb5.points(config)])
-    np.testing.assert_allclose(imb5.effective_rows(config, "weights"), 4 * n_maj / (rho + 1), rtol=1e-12)
-    np.testing.assert_allclose(imb5.effective_rows(config, "perfect"), 2 * n_maj, rtol=1e-12)
-    assert np.all(imb5.effective_rows(config, "ros") < imb5.effective_rows(config, "weights"))
+    square = rho**2 + (rho - 1) * (1 - 1 / n_min)
+    np.testing.assert_allclose(imb5.ros_effective_rows(config), (2 * n_maj) ** 2 / (n_min * square + n_maj), rtol=1e-12)
+    assert np.all(imb5.ros_effective_rows(config) < 4 * n_maj / (rho + 1))
+
+
+def test_the_balanced_arms_carry_the_n_minus_2_term_an_independent_simulation_measured():
+    """Class weights at rho = 2 (d = 5, Delta = 2): the prediction's excess over the O(1/n) one, times n_min,
+    relative to it, is the n^-2 coefficient; an independent NumPy simulation fitted 1.792 +- 0.063
+    (docs/second_order.md, section 6): within 3 of its standard errors. ROS's prediction stays O(1/n)."""
+    config = registry()["IMB-5"].quick
+    prediction = imb5.predict(config)
+    for i, p in enumerate(imb5.points(config)):
+        first = oversampling_excess(config.d, config.separation, p["n_min"], p["n_maj"], 0, minority_weight=p["rho"])
+        if p["rho"] == 2:
+            coefficient = p["n_min"] * (prediction["excess"]["weights"][i] / first.total - 1)
+            assert abs(coefficient - 1.792) < 3 * 0.063, coefficient
+        ros = random_oversampling_excess(config.d, config.separation, p["n_min"], p["n_maj"]).total
+        assert prediction["excess"]["ros"][i] == ros

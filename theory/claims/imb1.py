@@ -12,7 +12,7 @@ from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
 from synthlaw.theory.claims.spec import SeededConfig
 from synthlaw.theory.experiments.oversampling import measure_oversampling
 from synthlaw.theory.notes import Note
-from synthlaw.theory.predictions.oversampling import oversampling_excess
+from synthlaw.theory.predictions.oversampling import balanced_second_order, oversampling_excess
 from synthlaw.theory.stats.intervals import positive_mean_ci
 
 
@@ -28,8 +28,8 @@ class Imb1Config(SeededConfig):
 
 def points(config):
     """The grid (separation outer, rho inner). The rho = 1 cells have balanced_n_min rows per class: their
-    excess is all tr(HV)/2 (no limit, no drift), and at 200 rows per class the quick seeds see it sit
-    about 0.8% above that, as an O(n^-2) remainder would (notes/IMB-1.md)."""
+    excess is tr(HV)/2 and its O(n^-2) term (no limit, no drift): at 200 rows per class the quick seeds saw it
+    sit about 0.8% above tr(HV)/2 (notes/IMB-1.md)."""
     return [{"separation": s, "rho": r, "n_min": n, "n_maj": int(round(r * n)), "m": 0}
             for s, r in itertools.product(config.separation, config.rho)
             for n in [config.balanced_n_min if r == 1 else config.n_min]]
@@ -41,22 +41,26 @@ def measure(config, *, key, options):
 
 
 def predict(config):
-    """E[excess] to O(1/n) at every grid point, E(rho, Delta) + drift + tr(HV)/2, its three terms
-    ("limit", "drift", "variance": the wrong theories below drop some), and the O(n^-2)
-    remainder's estimate (p/n) |drift + variance|, n the rows fitted (notes/IMB-1.md)."""
+    """E[excess] at every grid point, E(rho, Delta) + drift + tr(HV)/2 to O(1/n), its three terms
+    ("limit", "drift", "variance": the wrong theories below drop some), and "remainder", the O(n^-2)
+    remainder's estimate (p/n) |drift + variance|, n the rows fitted. The rho = 1 cells add their O(n^-2)
+    term instead (balanced_second_order: their limit is the Bayes rule) and carry no allowance
+    (notes/IMB-1.md)."""
     terms = [oversampling_excess(config.d, p["separation"], p["n_min"], p["n_maj"], 0) for p in points(config)]
+    second = np.array([balanced_second_order(config.d, p["separation"], p["n_min"], p["n_maj"], 0) if p["rho"] == 1
+                       else 0.0 for p in points(config)])
     rows = np.array([p["n_min"] + p["n_maj"] for p in points(config)])
-    return {"excess": np.array([t.total for t in terms]),
+    return {"excess": np.array([t.total for t in terms]) + second,
             "limit": np.array([t.bias for t in terms]),
             "drift": np.array([t.drift for t in terms]),
             "variance": np.array([t.variance for t in terms]),
-            "remainder": np.array([(config.d + 1) / n * abs(t.drift + t.variance)
-                                   for n, t in zip(rows, terms, strict=True)])}
+            "remainder": np.array([0.0 if p["rho"] == 1 else (config.d + 1) / n * abs(t.drift + t.variance)
+                                   for p, n, t in zip(points(config), rows, terms, strict=True)])}
 
 
 def without_drift(prediction):
     """The wrong theory E(rho, Delta) + tr(HV)/2: the fit's O(1/n) bias (the drift) forgotten."""
-    return {**prediction, "excess": prediction["limit"] + prediction["variance"]}
+    return {**prediction, "excess": prediction["excess"] - prediction["drift"]}
 
 
 def asymptotic(prediction):
@@ -73,7 +77,8 @@ def judge(columns, config, prediction):
             label=f"Delta={p['separation']:g} rho={p['rho']:g}", quantity="balanced excess",
             prediction=prediction["excess"][i], measured=positive_mean_ci(columns["excess"][rows]),
             error_kind="relative", rival=0.0 if p["rho"] > 1 else None,
-            allowance=prediction["remainder"][i], allowance_why="O(n^-2): (p/n) x first-order terms"))
+            allowance=prediction["remainder"][i],
+            allowance_why="O(n^-2): (p/n) x first-order terms" if prediction["remainder"][i] else ""))
     return checks
 
 

@@ -15,6 +15,7 @@ from synthlaw.theory.claims.spec import SeededConfig, separation
 from synthlaw.theory.experiments.oversampling import CLASS_WEIGHTS, measure_oversampling
 from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.oversampling import (
+    balanced_second_order,
     copy_weight_moments,
     fisher_variance,
     oversampling_excess,
@@ -63,42 +64,41 @@ def measure(config, *, key, options):
 
 
 def predict(config):
-    """Per arm, E[excess] to O(1/n) at every grid point: class weights and the perfect generator from
-    the sandwich (oversampling_excess), random oversampling as ERM with Multinomial copy weights
-    (random_oversampling_excess); "gap", random oversampling's extra variance over class weights;
-    "remainder", the O(n^-2) estimate (p/n) x each first-order term: n Kish's effective rows of the arm
-    (effective_rows), for the gap the n_min minority rows whose copy weights make it; the wrong
-    theories' "fisher" (class weights with V = A^{-1}) and "bootstrap" (random oversampling as
-    n_maj rows drawn with replacement, the originals resampled too) (notes/IMB-5.md)."""
+    """Per arm, E[excess] at every grid point: class weights and the perfect generator from the sandwich
+    (oversampling_excess) plus the O(n^-2) term (balanced_second_order: both fits' limit is the Bayes rule),
+    random oversampling to O(1/n) as ERM with Multinomial copy weights (random_oversampling_excess); "gap",
+    random oversampling's extra variance over class weights, both to O(1/n); "remainder", for random
+    oversampling and the gap the O(n^-2) estimate (p/n) x the first-order term: n Kish's effective rows of
+    the arm (ros_effective_rows), for the gap the n_min minority rows whose copy weights make it; the wrong
+    theories' "fisher" (class weights with V = A^{-1}) and "bootstrap" (random oversampling as n_maj rows
+    drawn with replacement, the originals resampled too) (notes/IMB-5.md)."""
     d, sep, grid = config.d, config.separation, points(config)
-    excess = {"weights": [oversampling_excess(d, sep, p["n_min"], p["n_maj"], 0, minority_weight=p["rho"]).total
-                          for p in grid],
+    weights = [(p["n_min"], p["n_maj"], 0, p["rho"]) for p in grid]
+    perfect = [(p["n_min"], p["n_maj"], p["n_maj"] - p["n_min"], 1.0) for p in grid]
+    excess = {"weights": [oversampling_excess(d, sep, *arm[:3], minority_weight=arm[3]).total
+                          + balanced_second_order(d, sep, *arm) for arm in weights],
               "ros": [random_oversampling_excess(d, sep, p["n_min"], p["n_maj"]).total for p in grid],
-              "perfect": [oversampling_excess(d, sep, p["n_min"], p["n_maj"], p["n_maj"] - p["n_min"]).total
-                          for p in grid]}
+              "perfect": [oversampling_excess(d, sep, *arm[:3]).total + balanced_second_order(d, sep, *arm)
+                          for arm in perfect]}
     excess = {arm: np.array(values) for arm, values in excess.items()}
-    gap = excess["ros"] - excess["weights"]
-    per_row = {arm: (d + 1) / effective_rows(config, arm) for arm in ARMS}
-    per_row["gap"] = (d + 1) / np.array([p["n_min"] for p in grid], float)
+    gap = excess["ros"] - np.array([oversampling_excess(d, sep, *arm[:3], minority_weight=arm[3]).total
+                                    for arm in weights])
     bootstrap = np.array([random_weights_excess(d, sep, p["n_min"], p["n_maj"], p["rho"],
                                                 p["rho"] ** 2 + p["rho"] * (1 - 1 / p["n_min"])).total for p in grid])
+    n_min_g = np.array([p["n_min"] for p in grid], float)
     return {"excess": excess, "gap": gap,
-            "remainder": {key: per_row[key] * values for key, values in {**excess, "gap": gap}.items()},
+            "remainder": {"ros": (d + 1) / ros_effective_rows(config) * excess["ros"],
+                          "gap": (d + 1) / n_min_g * gap},
             "fisher": np.array([fisher_variance(d, sep, p["n_min"], p["n_maj"], 0, minority_weight=p["rho"])
                                 for p in grid]),
             "bootstrap": bootstrap}
 
 
-def effective_rows(config, arm):
-    """Kish's effective sample size (sum w)^2 / sum E[w^2] of an arm's fit at each grid point: the n in which
-    its excess expands (weights rho on n_min rows count less than n_maj rows at weight 1; the perfect generator
-    adds rows). All arms balance, sum w = 2 n_maj."""
-    sizes = []
-    for p in points(config):
-        n, n_maj = p["n_min"], p["n_maj"]
-        minority = {"weights": n * p["rho"] ** 2, "ros": n * copy_weight_moments(n, n_maj)[1], "perfect": n_maj}[arm]
-        sizes.append((2 * n_maj) ** 2 / (minority + n_maj))
-    return np.array(sizes)
+def ros_effective_rows(config):
+    """Kish's effective sample size (sum w)^2 / sum E[w^2] of random oversampling's fit at each grid point,
+    (2 n_maj)^2 / (n_min E[w^2] + n_maj): the n in which its excess expands."""
+    return np.array([(2 * p["n_maj"]) ** 2 / (p["n_min"] * copy_weight_moments(p["n_min"], p["n_maj"])[1] + p["n_maj"])
+                     for p in points(config)])
 
 
 RIVALS = {"ros": ("weights", "random oversampling = reweighting"),
@@ -112,14 +112,15 @@ def judge(columns, config, prediction):
         _, paired[arm] = by_seed(columns, "excess", "point", mask=columns["arm"] == arm)
         predicted = prediction["excess"][arm]
         rival = RIVALS.get(arm)
+        remainder = prediction["remainder"].get(arm)  # None: predicted to O(n^-2), no allowance
+        why = "" if remainder is None else "O(n^-2): (p/n_eff) x the first-order excess"
         checks += [
             Check(label=f"{ARM_NAMES[arm]}, {grid}", quantity="whole curve: measured / predicted excess",
                   prediction=1.0, measured=curve_ratio(paired[arm], predicted), error_kind="relative",
                   rival=None if rival is None else curve_share(prediction["excess"][rival[0]], predicted),
-                  allowance=curve_share(prediction["remainder"][arm], predicted),
-                  allowance_why="O(n^-2): (p/n_eff) x the first-order excess"),
-            every_point(f"{ARM_NAMES[arm]}, {grid}", paired[arm], predicted, "excess", prediction["remainder"][arm],
-                        "O(n^-2): (p/n_eff) x the first-order excess, at its largest point"),
+                  allowance=0.0 if remainder is None else curve_share(remainder, predicted), allowance_why=why),
+            every_point(f"{ARM_NAMES[arm]}, {grid}", paired[arm], predicted, "excess", remainder,
+                        why and f"{why}, at its largest point"),
         ]
     gap_s = (paired["ros"] - paired["weights"]).sum(axis=1) / prediction["gap"].sum()
     checks.append(Check(

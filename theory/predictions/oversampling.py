@@ -14,7 +14,7 @@ from scipy.optimize import brentq
 
 from synthlaw.sims import geometry
 from synthlaw.theory.predictions import m_estimation as me
-from synthlaw.theory.predictions import zero_one
+from synthlaw.theory.predictions import second_order, zero_one
 
 
 def gaussian_law(d, separation):
@@ -35,6 +35,15 @@ def oversampling_excess(d, separation, n_min, n_maj, m, shift=0.0, direction="pa
                                                        minority_weight)
     return me.expected_excess(rule_risk(mu_0_d, mu_1_d, cov_dd), geometry.bayes_balanced_error(separation),
                               sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+
+
+def balanced_second_order(d, separation, n_min, n_maj, m, minority_weight=1.0) -> float:
+    """The O(n^-2) term of E[excess] (second_order.second_order_excess, docs/second_order.md) of a fit whose
+    limit is the Bayes rule: n_min minority rows at minority_weight and m perfect synthetic ones against n_maj
+    majority rows, balanced (n_min minority_weight + m = n_maj). ValueError for a fit that is not."""
+    mu_0_d, mu_1_d, cov_dd, sources = training_sources(d, separation, n_min, n_maj, m, minority_weight=minority_weight)
+    theta_p = me.population_minimiser(sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+    return second_order.second_order_excess(sources, theta_p, zero_one.class_directions(mu_0_d, mu_1_d, cov_dd))
 
 
 def fisher_variance(d, separation, n_min, n_maj, m, minority_weight=1.0) -> float:

@@ -75,14 +75,12 @@ def predict(config):
     d, sep, grid = config.d, config.separation, points(config)
     weights = [(p["n_min"], p["n_maj"], 0, p["rho"]) for p in grid]
     perfect = [(p["n_min"], p["n_maj"], p["n_maj"] - p["n_min"], 1.0) for p in grid]
-    excess = {"weights": [oversampling_excess(d, sep, *arm[:3], minority_weight=arm[3]).total
-                          + balanced_second_order(d, sep, *arm) for arm in weights],
-              "ros": [random_oversampling_excess(d, sep, p["n_min"], p["n_maj"]).total for p in grid],
-              "perfect": [oversampling_excess(d, sep, *arm[:3]).total + balanced_second_order(d, sep, *arm)
-                          for arm in perfect]}
-    excess = {arm: np.array(values) for arm, values in excess.items()}
-    gap = excess["ros"] - np.array([oversampling_excess(d, sep, *arm[:3], minority_weight=arm[3]).total
-                                    for arm in weights])
+    weights_first = np.array([oversampling_excess(d, sep, *arm[:3], minority_weight=arm[3]).total for arm in weights])
+    excess = {"weights": weights_first + np.array([balanced_second_order(d, sep, *arm) for arm in weights]),
+              "ros": np.array([random_oversampling_excess(d, sep, p["n_min"], p["n_maj"]).total for p in grid]),
+              "perfect": np.array([oversampling_excess(d, sep, *arm[:3]).total + balanced_second_order(d, sep, *arm)
+                                   for arm in perfect])}
+    gap = excess["ros"] - weights_first
     bootstrap = np.array([random_weights_excess(d, sep, p["n_min"], p["n_maj"], p["rho"],
                                                 p["rho"] ** 2 + p["rho"] * (1 - 1 / p["n_min"])).total for p in grid])
     n_min_g = np.array([p["n_min"] for p in grid], float)

@@ -101,7 +101,7 @@ def figure_spu2(outcome):
     spur = {**cols, "spur_sq": cols["spur_norm"] ** 2}
     _, est_s = means_by(spur, "spur_sq", "n", every)
     measured(ax_w, n_g, est_s, "measured", bounds=NONNEGATIVE)
-    ax_w.plot(n_g, pred["spur_sq"], **{**PREDICTION, "label": "prediction tr(V_spur) (right)"})
+    ax_w.plot(n_g, pred["spur_sq"], **{**PREDICTION, "label": "prediction tr(V_spur) + O(n^-2) (right)"})
     ax_w.set(xscale="log", yscale="log", xlabel="real rows n", ylabel="||w_spur||^2", title="SPU-2: spurious weight")
     label_grid(ax_w, n_g)
     legend_outside(fig)

@@ -128,3 +128,37 @@ def test_term_matches_an_independent_simulation():
     tolerance = 4 * standard_error + first * 17.4 / n_per_class**2
     assert abs(remainder - predicted) < tolerance, (remainder, standard_error, predicted)
     assert remainder > 4 * standard_error, (remainder, standard_error)   # the n^-2 term is visible
+
+
+def test_spread_scales_as_inverse_square_of_the_counts():
+    sources, theta_p, _ = _arm(5, 100, 100, 0, 1.0)
+    d2_pp = so.second_order_spread(sources, theta_p)
+    assert np.all(np.diag(d2_pp) > 0)
+    np.testing.assert_allclose(so.second_order_spread(_scaled(sources, 3.0), theta_p), d2_pp / 9, atol=1e-14)
+
+
+@pytest.mark.slow
+def test_spread_matches_an_independent_simulation():
+    """d = 2, Delta = 2: n^2 (E[delta_j^2] - V_jj) by simulation at 120 and 240 rows per class, extrapolated in
+    1/n (n^2 D2 = c2 + c3 / n, the O(n^-3) term fitted, not bounded), against n^2 D2_jj, for w_1, the
+    coordinate w_2 with theta*_2 = 0 (as SPU-2's spurious weight) and b."""
+    rng = np.random.default_rng(20261204)
+    scaled_kj, se_kj = [], []
+    for n_per_class, n_batches in ((120, 8), (240, 24)):
+        sources, theta_p, _ = _arm(2, n_per_class, n_per_class, 0, 1.0)
+        a_inv_pp = np.linalg.inv(me.hessian_A(theta_p, sources))
+        differences = []
+        for _ in range(n_batches):
+            theta_sp, score_sp, ok_s = _newton_fits(rng, n_per_class, 10_000, theta_p)
+            assert ok_s.mean() > 1 - 1e-3
+            # control variate y = A^-1 S with E[y_j^2] = V_jj exactly (fixed class counts)
+            differences.append((theta_sp[ok_s] - theta_p) ** 2 - (score_sp[ok_s] @ a_inv_pp) ** 2)
+        difference_sj = np.concatenate(differences)
+        scale = (2 * n_per_class) ** 2
+        scaled_kj.append(scale * difference_sj.mean(0))
+        se_kj.append(scale * difference_sj.std(0, ddof=1) / np.sqrt(len(difference_sj)))
+        predicted_j = scale * np.diag(so.second_order_spread(sources, theta_p))
+    c2_j = 2 * scaled_kj[1] - scaled_kj[0]                     # c2 + c3/n at n and 2n, solved for c2
+    c2_se_j = np.sqrt(4 * se_kj[1] ** 2 + se_kj[0] ** 2)
+    assert np.all(np.abs(c2_j - predicted_j) < 4 * c2_se_j), (c2_j, c2_se_j, predicted_j)
+    assert np.all(scaled_kj[1] > 4 * se_kj[1]), (scaled_kj[1], se_kj[1])   # the n^-2 term is visible

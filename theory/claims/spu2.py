@@ -38,13 +38,16 @@ def measure(config, *, key, options):
 
 
 def predict(config):
-    """tr(HV)/2 and E||w_spur||^2 = tr(V_spur) at every n (V the sandwich), and the same with the
-    inverse Fisher information for V (a wrong theory, kept for the mutation)."""
-    terms = [ps.balanced_sandwich(config.d_core, config.d_spur, config.core, config.spur, p=config.p, n=n)
-             for n in config.n]
-    return {"excess": np.array([v.excess for v, _ in terms]), "spur_sq": np.array([v.spur_sq for v, _ in terms]),
-            "excess_fisher": np.array([f.excess for _, f in terms]),
-            "spur_sq_fisher": np.array([f.spur_sq for _, f in terms])}
+    """tr(HV)/2 and E||w_spur||^2 = tr(V_spur) at every n (V the sandwich), each with its O(n^-2) term
+    (predictions.spurious.balanced_second_order), and the same with the inverse Fisher information for V
+    (a wrong theory, kept for the mutation)."""
+    shape = (config.d_core, config.d_spur, config.core, config.spur)
+    terms = [ps.balanced_sandwich(*shape, p=config.p, n=n) for n in config.n]
+    second = [ps.balanced_second_order(*shape, p=config.p, n=n) for n in config.n]
+    return {"excess": np.array([v.excess + s.excess for (v, _), s in zip(terms, second, strict=True)]),
+            "spur_sq": np.array([v.spur_sq + s.spur_sq for (v, _), s in zip(terms, second, strict=True)]),
+            "excess_fisher": np.array([f.excess + s.excess for (_, f), s in zip(terms, second, strict=True)]),
+            "spur_sq_fisher": np.array([f.spur_sq + s.spur_sq for (_, f), s in zip(terms, second, strict=True)])}
 
 
 def judge(columns, config, prediction):

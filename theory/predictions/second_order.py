@@ -159,6 +159,7 @@ def _probit_derivatives(theta_p, a_kp, q_pp):
 class _Expansion(NamedTuple):
     v_pp: np.ndarray      # the sandwich covariance A^-1 B A^-1
     bias_p: np.ndarray    # E a2: the O(1/n) bias of theta_hat
+    d2_pp: np.ndarray     # E[delta delta'] - V to O(n^-2) (bias_p bias_p' included)
     second: float         # 1/2 tr(H D2) + 1/6 R3[E delta^3] + 1/8 R4[V, V]
 
 
@@ -207,7 +208,7 @@ def _expansion(sums: _Cumulants, hess_pp, r3_ppp, r4_pppp) -> _Expansion:
               + (3.0 * e("abc,abc->", r3_ppp, g_ppp) - e("abc,abc->", r3_ppp, ty_ppp)) / 6.0
               + e("abcd,ab,cd->", r4_pppp, v_pp, v_pp) / 8.0)
     bias_p = q_pp @ e("ijj->i", py_ppp) - 0.5 * q_pp @ e("ijk,jk->i", kb_ppp, v_pp)
-    return _Expansion(v_pp, bias_p, float(second))
+    return _Expansion(v_pp, bias_p, d2_pp, float(second))
 
 
 def _checked_expansion(sources, theta_p, risk) -> _Expansion:
@@ -228,3 +229,12 @@ def second_order_excess(sources, theta_p, risk) -> float:
     (true where theta* is the Bayes rule, as at the balanced arms) and raises ValueError otherwise
     (module docstring; docs/second_order.md)."""
     return _checked_expansion(sources, theta_p, risk).second
+
+
+def second_order_spread(sources, theta_p) -> np.ndarray:
+    """D2 = E[(theta_hat - theta*)(theta_hat - theta*)'] - V to O(n^-2) for the unpenalised fit on sources at
+    theta_p = theta*, V the sandwich: the O(n^-2) part of the fit's second moment (its squared O(1/n) bias
+    included). For a quadratic R with grad R(theta*) = 0 the O(n^-2) excess is 1/2 tr(H D2), so
+    E||w_J||^2 = tr(V_JJ) + tr(D2_JJ) for coordinates J where theta*_J = 0 (SPU-2's spurious weight)."""
+    p = len(theta_p)
+    return _expansion(_summed_cumulants(sources, theta_p), *(np.zeros((p,) * k) for k in (2, 3, 4))).d2_pp

@@ -7,7 +7,7 @@ import numpy as np
 
 from synthlaw.sims.geometry import GROUP_Y, MINORITY, group_counts, group_means, means_for
 from synthlaw.theory.predictions import m_estimation as me
-from synthlaw.theory.predictions import zero_one
+from synthlaw.theory.predictions import second_order, zero_one
 from synthlaw.theory.predictions.augmentation import plugin_covariance
 
 
@@ -76,13 +76,29 @@ def balanced_sandwich(d_core: int, d_spur: int, core: float, spur: float, *, p: 
     """SPU-2: n real rows of minority mass p, balanced by perfect minority rows. Returns the terms of
     the sandwich V (the rows' group counts fixed) and of the inverse Fisher information A^{-1} (the
     i.i.d.-rows covariance, a wrong theory here: fixed counts remove the between-group score variance)."""
+    mean_gp, bayes_p, sources = _balanced_sources(d_core, d_spur, core, spur, p, n)
+    h_pp = _balanced_error_hessian(bayes_p, mean_gp)
+    return (_terms(h_pp, me.sandwich_V(bayes_p, sources), d_core),
+            _terms(h_pp, np.linalg.inv(me.hessian_A(bayes_p, sources)), d_core))
+
+
+def balanced_second_order(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int) -> SamplingTerms:
+    """SPU-2's O(n^-2) terms (docs/second_order.md): of the group-balanced excess, whose minimiser is the
+    Bayes rule (second_order_excess), and of E||w_spur||^2 = tr(V_spur) + tr(D2_spur), w*_spur = 0
+    (second_order_spread)."""
+    mean_gp, bayes_p, sources = _balanced_sources(d_core, d_spur, core, spur, p, n)
+    d2_pp = second_order.second_order_spread(sources, bayes_p)
+    return SamplingTerms(second_order.second_order_excess(sources, bayes_p, zero_one.group_directions(mean_gp)),
+                         float(np.trace(d2_pp[d_core:-1, d_core:-1])))
+
+
+def _balanced_sources(d_core, d_spur, core, spur, p, n):
+    """Setting S's group means, the Bayes rule and the sources of n real rows balanced by perfect minority rows."""
     mean_gp, bayes_p = law_s(d_core, d_spur, core, spur)
     counts = group_counts(n, p)
     sources = group_sources(mean_gp, counts) + group_sources(
         mean_gp, [0.0 if not m else counts[0] - counts[1] for m in MINORITY])
-    h_pp = _balanced_error_hessian(bayes_p, mean_gp)
-    return (_terms(h_pp, me.sandwich_V(bayes_p, sources), d_core),
-            _terms(h_pp, np.linalg.inv(me.hessian_A(bayes_p, sources)), d_core))
+    return mean_gp, bayes_p, sources
 
 
 def plugin_group_floor(d_core: int, d_spur: int, core: float, spur: float, *, n_group: int, n_minor: int):

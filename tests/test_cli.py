@@ -149,11 +149,11 @@ def test_compile_cache_folder(monkeypatch, tmp_path):
 
 def test_calibrate_writes_its_tables(tmp_path, capsys):
     config = tmp_path / "tiny.toml"
-    config.write_text("[AUG-4]\nn_min = 200\nn_syn = [100, 300, 600, 900]\nseeds = 5\n")
+    config.write_text("[AUG-4]\nn_min = 200\nn_syn = [100, 300, 600, 900]\nseeds = 6\n")
     code, out, err = run(capsys, "calibrate", "--quick", "--runs", "2", "--mutation-runs", "2", "--claims", "AUG-4",
                          "--config", str(config), "--out", str(tmp_path / "cal"))
     assert "AUG-4" in out and "generator off by 1.5 delta" in out
-    assert err.count("AUG-4: 2 runs x 5 seeds") == 1
+    assert err.count("AUG-4: 2 runs x 6 seeds") == 1
     for name in ("calibration.csv", "mutations.csv", "calibration.md"):
         assert (tmp_path / "cal" / name).exists(), name
     # Two runs say little about coverage: the exit code is 1 exactly when a check is marked so.

@@ -78,7 +78,7 @@ def test_a_bad_weight_grid_is_one_line_naming_the_field(weight, message):
 
 
 def test_the_seeds_must_exceed_the_weight_grid():
-    with pytest.raises(ConfigError, match=r"^AUG-5.seeds = 10: must exceed the 10 points of weight"):
+    with pytest.raises(ConfigError, match=r"^AUG-5.seeds = 10: must exceed the 10 points of weight by at least 2"):
         CLAIM.config(True, {"seeds": 10})
 
 

@@ -35,6 +35,6 @@ def test_a_scalar_override_of_a_list_field_becomes_a_one_element_list():
 
 
 def test_a_curve_judged_point_by_point_needs_more_seeds_than_grid_points():
-    with pytest.raises(ConfigError, match=r"^AUG-4.seeds = 9: must exceed the 9 points of n_syn \(the point-by-point"):
-        registry()["AUG-4"].config(True, {"seeds": 9})
-    assert registry()["AUG-4"].config(True, {"seeds": 10}).seeds == 10
+    with pytest.raises(ConfigError, match=r"^AUG-4.seeds = 10: must exceed the 9 points of n_syn by at least 2 \(the"):
+        registry()["AUG-4"].config(True, {"seeds": 10})
+    assert registry()["AUG-4"].config(True, {"seeds": 11}).seeds == 11

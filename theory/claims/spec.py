@@ -18,12 +18,13 @@ class SeededConfig(Config):
     seeds: int = at_least(2, "intervals need two seeds")
 
     def seeds_exceed_points(self, *grids: str) -> None:
-        """A curve judged point by point (Hotelling's T^2 over its grid, check.every_point) needs
-        more seeds than the grid named by each field has points."""
+        """A curve judged point by point (Hotelling's T^2 over its grid, check.every_point) needs at
+        least two more seeds than the grid named by each field has points: its jackknife leaves one out."""
         for grid in grids:
             points = len(getattr(self, grid))
-            if self.seeds <= points:
-                self.fail("seeds", f"must exceed the {points} points of {grid} (the point-by-point T^2 check)")
+            if self.seeds <= points + 1:
+                self.fail("seeds", f"must exceed the {points} points of {grid} by at least 2 (the point-by-point "
+                                   "T^2 check and its jackknife)")
 
 
 def separation():

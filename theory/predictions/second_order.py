@@ -156,15 +156,18 @@ def _probit_derivatives(theta_p, a_kp, q_pp):
     return totals
 
 
-class _Expansion(NamedTuple):
+class _Moments(NamedTuple):
+    """The fit's moments to O(n^-2), whatever the risk (index names as in docs/second_order.md)."""
+
     v_pp: np.ndarray      # the sandwich covariance A^-1 B A^-1
     bias_p: np.ndarray    # E a2: the O(1/n) bias of theta_hat
     d2_pp: np.ndarray     # E[delta delta'] - V to O(n^-2) (bias_p bias_p' included)
-    second: float         # 1/2 tr(H D2) + 1/6 R3[E delta^3] + 1/8 R4[V, V]
+    ty_ppp: np.ndarray    # E[y_a y_b y_c]
+    g_ppp: np.ndarray     # E[y_a y_b a2_c]
 
 
-def _expansion(sums: _Cumulants, hess_pp, r3_ppp, r4_pppp) -> _Expansion:
-    """The O(n^-2) term from the summed cumulants (index names as in docs/second_order.md)."""
+def _moments(sums: _Cumulants) -> _Moments:
+    """The fit's moments from the summed cumulants (index names as in docs/second_order.md)."""
     e = functools.partial(np.einsum, optimize=True)
     q_pp = np.linalg.inv(sums.a_pp)
     v_pp = q_pp @ sums.b_pp @ q_pp
@@ -200,25 +203,28 @@ def _expansion(sums: _Cumulants, hess_pp, r3_ppp, r4_pppp) -> _Expansion:
             + 0.5 * e("ai,ijkl,jk,lb->ab", q_pp, lb_pppp, v_pp, v_pp))
     d2_pp = -(n_pp + n_pp.T) + q_pp @ mm_pp @ q_pp - (m_pp + m_pp.T)
 
-    # E delta^3 against the symmetric R3: -Ty + 3 G, G_abc = E[y_a y_b a2_c]
     g_ppp = (e("ci,ab,ijj->abc", q_pp, v_pp, py_ppp) + e("ci,aj,ijb->abc", q_pp, v_pp, py_ppp)
              + e("ci,bj,ija->abc", q_pp, v_pp, py_ppp) - 0.5 * e("ci,ijk,ab,jk->abc", q_pp, kb_ppp, v_pp, v_pp)
              - e("ci,ijk,aj,bk->abc", q_pp, kb_ppp, v_pp, v_pp))
-    second = (0.5 * np.trace(hess_pp @ d2_pp)
-              + (3.0 * e("abc,abc->", r3_ppp, g_ppp) - e("abc,abc->", r3_ppp, ty_ppp)) / 6.0
-              + e("abcd,ab,cd->", r4_pppp, v_pp, v_pp) / 8.0)
     bias_p = q_pp @ e("ijj->i", py_ppp) - 0.5 * q_pp @ e("ijk,jk->i", kb_ppp, v_pp)
-    return _Expansion(v_pp, bias_p, d2_pp, float(second))
+    return _Moments(v_pp, bias_p, d2_pp, ty_ppp, g_ppp)
 
 
-def _checked_expansion(sources, theta_p, risk) -> _Expansion:
-    """_expansion at theta_p; ValueError if grad R(theta_p) is not ~0."""
-    theta_key = _theta_key(theta_p)
-    grad_p, hess_pp, r3_ppp, r4_pppp = _probit_derivatives(np.array(theta_key), *risk)
+def _excess_term(m: _Moments, hess_pp, r3_ppp, r4_pppp) -> float:
+    """1/2 tr(H D2) + 1/6 R3[E delta^3] + 1/8 R4[V, V], E delta^3 against the symmetric R3 being -Ty + 3 G."""
+    e = functools.partial(np.einsum, optimize=True)
+    return float(0.5 * np.trace(hess_pp @ m.d2_pp)
+                 + (3.0 * e("abc,abc->", r3_ppp, m.g_ppp) - e("abc,abc->", r3_ppp, m.ty_ppp)) / 6.0
+                 + e("abcd,ab,cd->", r4_pppp, m.v_pp, m.v_pp) / 8.0)
+
+
+def _stationary_derivatives(theta_p, risk):
+    """R's 2nd to 4th derivatives at theta_p; ValueError if grad R(theta_p) is not ~0."""
+    grad_p, hess_pp, r3_ppp, r4_pppp = _probit_derivatives(theta_p, *risk)
     if np.linalg.norm(grad_p) > STATIONARY_TOL * np.linalg.norm(hess_pp):
         raise ValueError(f"|grad R(theta*)| = {np.linalg.norm(grad_p):.3g} is not ~0 (|hess R| = "
                          f"{np.linalg.norm(hess_pp):.3g}): the O(n^-2) term assumes grad R(theta*) = 0")
-    return _expansion(_summed_cumulants(sources, theta_key), hess_pp, r3_ppp, r4_pppp)
+    return hess_pp, r3_ppp, r4_pppp
 
 
 def second_order_excess(sources, theta_p, risk) -> float:
@@ -228,7 +234,9 @@ def second_order_excess(sources, theta_p, risk) -> float:
     class_directions or group_directions), differentiated exactly to 4th order. Assumes grad R(theta*) = 0
     (true where theta* is the Bayes rule, as at the balanced arms) and raises ValueError otherwise
     (module docstring; docs/second_order.md)."""
-    return _checked_expansion(sources, theta_p, risk).second
+    theta_key = _theta_key(theta_p)
+    derivatives = _stationary_derivatives(np.array(theta_key), risk)
+    return _excess_term(_moments(_summed_cumulants(sources, theta_key)), *derivatives)
 
 
 def second_order_spread(sources, theta_p) -> np.ndarray:
@@ -236,5 +244,4 @@ def second_order_spread(sources, theta_p) -> np.ndarray:
     theta_p = theta*, V the sandwich: the O(n^-2) part of the fit's second moment (its squared O(1/n) bias
     included). For a quadratic R with grad R(theta*) = 0 the O(n^-2) excess is 1/2 tr(H D2), so
     E||w_J||^2 = tr(V_JJ) + tr(D2_JJ) for coordinates J where theta*_J = 0 (SPU-2's spurious weight)."""
-    p = len(theta_p)
-    return _expansion(_summed_cumulants(sources, theta_p), *(np.zeros((p,) * k) for k in (2, 3, 4))).d2_pp
+    return _moments(_summed_cumulants(sources, theta_p)).d2_pp

@@ -72,33 +72,33 @@ def _terms(h_pp, c_pp, d_core: int) -> SamplingTerms:
     return SamplingTerms(float(me.first_order_excess(h_pp, c_pp)), float(np.trace(c_pp[d_core:-1, d_core:-1])))
 
 
-def balanced_sandwich(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int):
-    """SPU-2: n real rows of minority mass p, balanced by perfect minority rows. Returns the terms of
-    the sandwich V (the rows' group counts fixed) and of the inverse Fisher information A^{-1} (the
-    i.i.d.-rows covariance, a wrong theory here: fixed counts remove the between-group score variance)."""
-    mean_gp, bayes_p, sources = _balanced_sources(d_core, d_spur, core, spur, p, n)
-    h_pp = _balanced_error_hessian(bayes_p, mean_gp)
-    return (_terms(h_pp, me.sandwich_V(bayes_p, sources), d_core),
-            _terms(h_pp, np.linalg.inv(me.hessian_A(bayes_p, sources)), d_core))
+class BalancedTerms(NamedTuple):
+    """SPU-2's terms at one n: of the sandwich V, of the inverse Fisher information A^-1 (a wrong theory)
+    and the O(n^-2) terms both share."""
+
+    sandwich: SamplingTerms
+    fisher: SamplingTerms
+    second: SamplingTerms
 
 
-def balanced_second_order(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int) -> SamplingTerms:
-    """SPU-2's O(n^-2) terms (docs/second_order.md): of the group-balanced excess, whose minimiser is the
-    Bayes rule (second_order_excess), and of E||w_spur||^2 = tr(V_spur) + tr(D2_spur), w*_spur = 0
-    (second_order_spread)."""
-    mean_gp, bayes_p, sources = _balanced_sources(d_core, d_spur, core, spur, p, n)
-    d2_pp = second_order.second_order_spread(sources, bayes_p)
-    return SamplingTerms(second_order.second_order_excess(sources, bayes_p, zero_one.group_directions(mean_gp)),
-                         float(np.trace(d2_pp[d_core:-1, d_core:-1])))
-
-
-def _balanced_sources(d_core, d_spur, core, spur, p, n):
-    """Setting S's group means, the Bayes rule and the sources of n real rows balanced by perfect minority rows."""
+def balanced_terms(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int) -> BalancedTerms:
+    """SPU-2: n real rows of minority mass p, balanced by perfect minority rows.
+    - sandwich: the terms of V, the rows' group counts fixed;
+    - fisher: those of A^-1, the i.i.d.-rows covariance (a wrong theory here: fixed counts remove the
+      between-group score variance);
+    - second: the O(n^-2) terms (docs/second_order.md) of the group-balanced excess, whose minimiser is
+      the Bayes rule (second_order_excess), and of E||w_spur||^2 = tr(V_spur) + tr(D2_spur), w*_spur = 0
+      (second_order_spread)."""
     mean_gp, bayes_p = law_s(d_core, d_spur, core, spur)
     counts = group_counts(n, p)
     sources = group_sources(mean_gp, counts) + group_sources(
         mean_gp, [0.0 if not m else counts[0] - counts[1] for m in MINORITY])
-    return mean_gp, bayes_p, sources
+    h_pp = _balanced_error_hessian(bayes_p, mean_gp)
+    d2_pp = second_order.second_order_spread(sources, bayes_p)
+    second = SamplingTerms(second_order.second_order_excess(sources, bayes_p, zero_one.group_directions(mean_gp)),
+                           float(np.trace(d2_pp[d_core:-1, d_core:-1])))
+    return BalancedTerms(_terms(h_pp, me.sandwich_V(bayes_p, sources), d_core),
+                         _terms(h_pp, np.linalg.inv(me.hessian_A(bayes_p, sources)), d_core), second)
 
 
 def plugin_group_floor(d_core: int, d_spur: int, core: float, spur: float, *, n_group: int, n_minor: int):

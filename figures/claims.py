@@ -81,12 +81,13 @@ def figure_imb3(outcome):
 
 
 def figure_aug4(outcome):
-    """Excess against the synthetic rows N per shift, the predicted B(N) + V(N), the best N."""
+    """Excess (with its control variate, as judged) against the synthetic rows N per shift, the predicted
+    B(N) + V(N), the best N."""
     cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
     fig, (ax,) = panels(1)
     for i, shift in enumerate(cfg.shift):
         rows = np.isclose(cols["shift"], shift * cfg.true_shift_scale)
-        n_g, est = means_by(cols, "excess", "m", rows)
+        n_g, est = means_by(cols, "excess_controlled", "m", rows)
         measured(ax, n_g, est, f"measured, delta={shift:g}", f"C{i}", bounds=NONNEGATIVE)
         ax.plot(n_g, pred["excess"][shift],
                 **{**PREDICTION, "color": f"C{i}", "label": f"B(N) + V(N), delta={shift:g}"})

@@ -82,7 +82,7 @@ CLAIM = Claim(
     quick=Gen1Config(d=2, tau=2.0, sigma=1.0, context=32, layers=2, width=32, heads=4, steps=1000, batch=64,
                      learning_rate=3e-3, eval_tasks=512, factor=1.26, seeds=16),
     full=Gen1Config(d=4, tau=2.0, sigma=1.0, context=64, layers=2, width=32, heads=4, steps=1500, batch=64,
-                    learning_rate=2e-3, eval_tasks=1024, factor=1.25, seeds=32),
+                    learning_rate=2e-3, eval_tasks=1024, factor=1.22, seeds=32),
     measure=measure, predict=predict, judge=judge, figure=figure_gen1,
     mutations=(Mutation("t-exponent + 0.2", predict=shifted(0.2, "t_exponent")),
                Mutation("t-exponent - 0.2", predict=shifted(-0.2, "t_exponent")),

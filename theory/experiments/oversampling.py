@@ -47,9 +47,13 @@ def shapes_for(d: int, grid: dict) -> Shapes:
 
 @functools.lru_cache(maxsize=64)
 def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: float = 0.0,
-                           draw_rows: Callable = draw):
+                           draw_rows: Callable = draw, scores: bool = False):
     """Replicate function (point, *, key) -> {"excess"}: the balanced 0-1 excess of the logistic
     fit on n_min minority, n_maj majority and m synthetic minority rows (cov = I_d).
+
+    scores: also return "score", the fit's loss gradient sum_i weight_i (sigmoid(u_i) - y_i) (x_i, 1)
+    over the same rows at the reference theta (point["theta_ref_0"] .. ["theta_ref_d"]), for the
+    control variate of predictions.oversampling.score_control.
 
     gens: the generators of the sweep (empty: no synthetic rows). With several, point["generator"]
     indexes them, and all of a seed's generators see the same real rows (a paired comparison).
@@ -83,7 +87,11 @@ def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: floa
         ])
         w_d, b, _ = fit_logistic(x_nd, y_n, weight_n, l2=l2, n_steps=STEPS_GAUSSIAN)
         excess = balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd) - bayes_balanced_error(point["separation"])
-        return {"excess": excess}
+        if not scores:
+            return {"excess": excess}
+        theta_p = jnp.stack([point[f"theta_ref_{k}"] for k in range(shapes.d + 1)]).astype(x_nd.dtype)
+        residual_n = weight_n * (jax.nn.sigmoid(x_nd @ theta_p[:-1] + theta_p[-1]) - y_n)
+        return {"excess": excess, "score": jnp.append(x_nd.T @ residual_n, residual_n.sum())}
 
     return replicate
 
@@ -91,7 +99,8 @@ def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: floa
 def oversampling_grid(points: list[dict]) -> dict:
     """Grid columns n_min, n_maj, m (synthetic rows), separation, shift, angle from points with keys
     n_min, n_maj, m, separation and optionally shift and direction (a key of sims.geometry.DIRECTIONS),
-    and a generator column where points carry a generator index."""
+    a generator column where points carry a generator index, and theta_ref_0.. where they carry a
+    reference theta_ref (every point or none)."""
     grid = {"n_min": np.array([p["n_min"] for p in points]), "n_maj": np.array([p["n_maj"] for p in points]),
             "m": np.array([p["m"] for p in points]),
             "separation": np.array([float(p["separation"]) for p in points]),
@@ -99,6 +108,12 @@ def oversampling_grid(points: list[dict]) -> dict:
             "angle": np.array([DIRECTIONS[p.get("direction", "parallel")] for p in points])}
     if any("generator" in p for p in points):
         grid["generator"] = np.array([p.get("generator", 0) for p in points])
+    carrying = sum("theta_ref" in p for p in points)
+    if carrying not in (0, len(points)):
+        raise ValueError(f"theta_ref: {carrying} of {len(points)} points carry one; all or none must")
+    if carrying:
+        reference_gp = np.array([p["theta_ref"] for p in points], dtype=float)
+        grid |= {f"theta_ref_{k}": reference_gp[:, k] for k in range(reference_gp.shape[1])}
     return grid
 
 
@@ -108,14 +123,19 @@ def measure_oversampling(gens: Generator | None | tuple[Generator, ...], points:
 
     gens: one generator, None (no synthetic rows), or several, which points pick by their
     "generator" index: one compiled program then serves them all. name: the caller's label of the
-    sweep (a claim id); d, the generators and l2 are added to it here.
+    sweep (a claim id); d, the generators and l2 are added to it here. Points carrying a reference
+    theta_ref (d + 1 values) add score columns score_0..score_d (oversampling_replicate).
     """
     gens = () if gens is None else (gens,) if isinstance(gens, Generator) else tuple(gens)
     grid = oversampling_grid(points)
     shapes = shapes_for(d, grid)
     itemsize = jnp.zeros(()).dtype.itemsize
-    label = f"{name}: oversampling d={d} generators={','.join(g.name for g in gens) or 'none'} l2={l2!r}"
-    return run_sweep(oversampling_replicate(shapes, gens, l2=l2), key=key, n_seeds=seeds, grid=grid,
+    scores = "theta_ref_0" in grid
+    if scores and (f"theta_ref_{d}" not in grid or f"theta_ref_{d + 1}" in grid):
+        raise ValueError(f"theta_ref: must hold d + 1 = {d + 1} values (the weights and the intercept)")
+    label = (f"{name}: oversampling d={d} generators={','.join(g.name for g in gens) or 'none'} l2={l2!r}"
+             + (" scores" if scores else ""))
+    return run_sweep(oversampling_replicate(shapes, gens, l2=l2, scores=scores), key=key, n_seeds=seeds, grid=grid,
                      options=options, name=label, replicate_bytes=shapes.replicate_bytes(itemsize)).columns
 
 

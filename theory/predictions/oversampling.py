@@ -46,6 +46,25 @@ def balanced_second_order(d, separation, n_min, n_maj, m, minority_weight=1.0) -
     return second_order.second_order_excess(sources, theta_p, zero_one.class_directions(mu_0_d, mu_1_d, cov_dd))
 
 
+def population_fit(d, separation, n_min, n_maj, m, shift=0.0, direction="parallel") -> np.ndarray:
+    """theta*: the population minimiser of the fit on n_min real and m synthetic (shift delta) minority rows
+    and n_maj majority rows."""
+    mu_0_d, mu_1_d, cov_dd, sources = training_sources(d, separation, n_min, n_maj, m, shift, direction)
+    return me.population_minimiser(sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+
+
+def score_control(d, separation, n_min, n_maj, m, shift, direction, theta_ref_p) -> tuple[np.ndarray, np.ndarray]:
+    """The control variate of a fit's excess (notes/AUG-4.md): (c, E S) for S the loss gradient of the
+    training rows at theta_ref (experiments.oversampling's score columns). E S = sum_s count_s E_s[(sigmoid(u)
+    - y) x~] is a Gaussian integral over the simulated law, so excess + c.(S - E S) has the excess's
+    expectation for any theta_ref and c. With theta_ref = theta* and c = A^-1 grad R(theta*) it cancels the
+    excess's first-order fluctuation grad R . a1 = -grad R . A^-1 S, leaving O(1/n) noise: the drift, 0.1% of
+    AUG-4's excess, is then resolved by hundreds of seeds instead of about 70 000."""
+    mu_0_d, mu_1_d, cov_dd, sources = training_sources(d, separation, n_min, n_maj, m, shift, direction)
+    grad_p = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_ref_p)[1]
+    return np.linalg.solve(me.hessian_A(theta_ref_p, sources), grad_p), me.gradient(theta_ref_p, sources)
+
+
 def fisher_variance(d, separation, n_min, n_maj, m, minority_weight=1.0) -> float:
     """tr(H A^{-1}) / 2: the variance term with the inverse Fisher information A^{-1} of i.i.d. rows
     in place of the sandwich A^{-1} B A^{-1}. Wrong here, where class counts are fixed by design (a

@@ -13,7 +13,7 @@ from synthlaw.theory.claims import registry
 from synthlaw.theory.runner.saved import load_outcome
 
 TINY = ('[IMB-1]\nn_min = 400\nseeds = 8\nseparation = [1.0]\nrho = [1.0, 4.0]\n'
-        '[AUG-4]\nn_min = 200\nn_syn = [100, 300, 600, 900]\nseeds = 6\n')
+        '[AUG-4]\nn_min = 200\nn_syn = [100, 300, 600, 900]\nseeds = 24\n')
 OUTPUTS = ("report.md", "report.html", "IMB-1.png", "AUG-4.png")
 
 

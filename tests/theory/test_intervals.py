@@ -137,3 +137,14 @@ def test_the_jackknife_raises_the_cut_for_right_skewed_seeds():
         values_sg = (z_sgk**2).mean(axis=2) * prediction_g
         shifts.append(curve_region(values_sg, prediction_g).value - _gls(values_sg / prediction_g))
     assert np.mean(shifts) > 5 * np.std(shifts, ddof=1) / np.sqrt(100), shifts
+
+
+def test_a_curve_whose_points_move_together_is_not_judged():
+    """A generator that ignores the grid (AUG-2's perfect-generator control) gives every point the same
+    seed value up to the prediction's scale: the seeds' covariance has rank 1, T^2 is undefined, and the
+    cut is empty (FAIL), not an inverse of a singular matrix."""
+    prediction_g = np.array([1.0, 0.5, 0.25, 0.125])
+    values_sg = np.outer(np.random.default_rng(5).chisquare(3, 192) / 3, prediction_g)
+    region = curve_region(values_sg, prediction_g)
+    assert np.isnan([region.value, region.lo, region.hi]).all()
+    assert not check_of(region, 1.0).passed

@@ -122,19 +122,27 @@ def curve_region(values_sg, prediction_g, level: float = LEVEL) -> Estimate:
     right-skewed excess they are smallest where the means are largest, which pulls c_gls low (a pivot of
     -0.24 at 192 chi^2_3 seeds, -0.10 once corrected; benchmarks/t2_cut_under_skew.py). The
     cut keeps T^2's half-width around value, so c is in it iff T^2 accepts c + (c_gls - value). A curve
-    whose shape is off makes the cut empty (lo = hi = nan). The F law is exact for Gaussian seeds;
-    calibrate measures how it holds for an excess."""
+    whose shape is off makes the cut empty (lo = hi = nan). So do seeds whose covariance (or a
+    leave-one-out one) has rank below G, as when a generator ignores the grid and every point moves
+    with the others (AUG-2's perfect-generator control): T^2 cannot judge such a curve (value nan).
+    The F law is exact for Gaussian seeds; calibrate measures how it holds for an excess."""
     ratio_sg = np.asarray(values_sg, np.float64) / np.asarray(prediction_g, np.float64)
     seeds, points = ratio_sg.shape
     if seeds <= points + 1:
         raise ValueError(f"curve_region needs at least two more seeds than grid points: {seeds} seeds, "
                          f"{points} points")
     mean_g = ratio_sg.mean(axis=0)
-    precision_gg = np.linalg.inv(np.atleast_2d(np.cov(ratio_sg, rowvar=False)))
+    cov_gg = np.atleast_2d(np.cov(ratio_sg, rowvar=False))
+    if np.linalg.matrix_rank(cov_gg) < points:
+        return _at_level(float("nan"), lambda lv: (float("nan"), float("nan")), level)
+    precision_gg = np.linalg.inv(cov_gg)
     ones_g = np.ones(points)
     a, b, e = ones_g @ precision_gg @ ones_g, ones_g @ precision_gg @ mean_g, mean_g @ precision_gg @ mean_g
     off_line = e - b**2 / a  # S (rbar - c 1)' P (rbar - c 1) = S (a (c - b / a)^2 + off_line)
-    centre = jackknife_gls(ratio_sg, b / a)
+    try:
+        centre = jackknife_gls(ratio_sg, b / a)
+    except np.linalg.LinAlgError:  # a leave-one-out covariance of rank below G: the seeds span less than G
+        return _at_level(float("nan"), lambda lv: (float("nan"), float("nan")), level)
 
     def interval(lv):
         bound = points * (seeds - 1) / (seeds - points) * stats.f.ppf(lv, points, seeds - points) / seeds

@@ -50,11 +50,11 @@ def measure(config, *, key, options):
     that the sweep scores exactly the theta whose E S is integrated). Same expectation, about 19 times
     less spread at N = 500 (notes/AUG-4.md)."""
     points = [{"separation": config.separation, "n_min": config.n_min, "n_maj": n_maj(config), "m": m,
-               "shift": s * config.true_shift_scale, "direction": config.direction}
+               "shift": s * config.true_shift_scale, "direction": config.direction,
+               "theta_ref": population_fit(config.d, config.separation, config.n_min, n_maj(config), m,
+                                           s * config.true_shift_scale, config.direction)
+               .astype(np.float32).astype(np.float64)}
               for s in config.shift for m in config.n_syn]
-    for p in points:
-        p["theta_ref"] = population_fit(config.d, p["separation"], p["n_min"], p["n_maj"], p["m"], p["shift"],
-                                        config.direction).astype(np.float32).astype(np.float64)
     columns = measure_oversampling(generator("shifted"), points, d=config.d, seeds=config.seeds, key=key,
                                    options=options, name=config.owner)
     return {**columns, "excess_controlled": controlled(columns, config)}

@@ -132,9 +132,10 @@ def curve_region(values_sg, prediction_g, level: float = LEVEL) -> Estimate:
         raise ValueError(f"curve_region needs at least two more seeds than grid points: {seeds} seeds, "
                          f"{points} points")
     mean_g = ratio_sg.mean(axis=0)
+    not_judged = _at_level(float("nan"), lambda lv: (float("nan"), float("nan")), level)
     cov_gg = np.atleast_2d(np.cov(ratio_sg, rowvar=False))
     if np.linalg.matrix_rank(cov_gg) < points:
-        return _at_level(float("nan"), lambda lv: (float("nan"), float("nan")), level)
+        return not_judged
     precision_gg = np.linalg.inv(cov_gg)
     ones_g = np.ones(points)
     a, b, e = ones_g @ precision_gg @ ones_g, ones_g @ precision_gg @ mean_g, mean_g @ precision_gg @ mean_g
@@ -142,7 +143,7 @@ def curve_region(values_sg, prediction_g, level: float = LEVEL) -> Estimate:
     try:
         centre = jackknife_gls(ratio_sg, b / a)
     except np.linalg.LinAlgError:  # a leave-one-out covariance of rank below G: the seeds span less than G
-        return _at_level(float("nan"), lambda lv: (float("nan"), float("nan")), level)
+        return not_judged
 
     def interval(lv):
         bound = points * (seeds - 1) / (seeds - points) * stats.f.ppf(lv, points, seeds - points) / seeds

@@ -99,7 +99,7 @@ CLAIM = Claim(
     source="docs/claims.md SPU-3 (Setting S); derived analogue of the abstract's second result (a floor set by "
            "generator quality)",
     quick=Spu3Config(d_core=2, d_spur=2, core=1.0, spur=1.0, n_group=1024, n_minor=(50, 100, 200, 400), seeds=384),
-    full=Spu3Config(d_core=2, d_spur=2, core=1.0, spur=1.0, n_group=4096, n_minor=(25, 50, 100, 200, 400, 800),
+    full=Spu3Config(d_core=2, d_spur=2, core=1.0, spur=1.0, n_group=4096, n_minor=(50, 100, 200, 400, 800),
                     seeds=768),
     measure=measure, predict=predict, judge=judge, figure=figure_spu3,
     mutations=(Mutation("drop the sampling term (the generator's floor alone)", predict=_without_sampling),

@@ -41,16 +41,15 @@ def balanced_second_order(d, separation, n_min, n_maj, m, minority_weight=1.0) -
     """The O(n^-2) term of E[excess] (second_order.second_order_excess, docs/second_order.md) of a fit whose
     limit is the Bayes rule: n_min minority rows at minority_weight and m perfect synthetic ones against n_maj
     majority rows, balanced (n_min minority_weight + m = n_maj). ValueError for a fit that is not."""
-    mu_0_d, mu_1_d, cov_dd, sources = training_sources(d, separation, n_min, n_maj, m, minority_weight=minority_weight)
-    theta_p = me.population_minimiser(sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+    mu_0_d, mu_1_d, cov_dd, sources, theta_p = fitted_sources(d, separation, n_min, n_maj, m,
+                                                              minority_weight=minority_weight)
     return second_order.second_order_excess(sources, theta_p, zero_one.class_directions(mu_0_d, mu_1_d, cov_dd))
 
 
 def population_fit(d, separation, n_min, n_maj, m, shift=0.0, direction="parallel") -> np.ndarray:
     """theta*: the population minimiser of the fit on n_min real and m synthetic (shift delta) minority rows
     and n_maj majority rows."""
-    mu_0_d, mu_1_d, cov_dd, sources = training_sources(d, separation, n_min, n_maj, m, shift, direction)
-    return me.population_minimiser(sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+    return fitted_sources(d, separation, n_min, n_maj, m, shift, direction)[-1]
 
 
 def score_control(d, separation, n_min, n_maj, m, shift, direction, theta_ref_p) -> tuple[np.ndarray, np.ndarray]:
@@ -71,10 +70,19 @@ def fisher_variance(d, separation, n_min, n_maj, m, minority_weight=1.0) -> floa
     well-specified fit has B = A - sum_s count_s g_s g_s', g_s a source's mean gradient): IMB-2's
     realistic wrong theory (notes/IMB-2.md). With minority_weight != 1 it is IMB-5's: a weighted loss
     taken as a likelihood, where B counts the weight squared and A only once (notes/IMB-5.md)."""
-    mu_0_d, mu_1_d, cov_dd, sources = training_sources(d, separation, n_min, n_maj, m, minority_weight=minority_weight)
-    theta_p = me.population_minimiser(sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+    mu_0_d, mu_1_d, cov_dd, sources, theta_p = fitted_sources(d, separation, n_min, n_maj, m,
+                                                              minority_weight=minority_weight)
     hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)[2]
     return float(me.first_order_excess(hess_pp, np.linalg.inv(me.hessian_A(theta_p, sources))))
+
+
+def fitted_sources(d, separation, n_min, n_maj, m, shift=0.0, direction="parallel", minority_weight=1.0):
+    """training_sources and their population minimiser theta*, found from the Bayes rule:
+    (mu_0, mu_1, cov, sources, theta*)."""
+    mu_0_d, mu_1_d, cov_dd, sources = training_sources(d, separation, n_min, n_maj, m, shift, direction,
+                                                       minority_weight)
+    theta_p = me.population_minimiser(sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+    return mu_0_d, mu_1_d, cov_dd, sources, theta_p
 
 
 def training_sources(d, separation, n_min, n_maj, m, shift=0.0, direction="parallel", minority_weight=1.0):

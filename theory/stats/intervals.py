@@ -120,8 +120,8 @@ def curve_region(values_sg, prediction_g, level: float = LEVEL) -> Estimate:
     S (rbar - c 1)' Cov^-1 (rbar - c 1) = S (a (c - c_gls)^2 + off_line) <= t2_cutoff(level) is the T^2
     test of c, c_gls the generalised-least-squares c. value is c_gls less its jackknife bias estimate
     (jackknife_gls): the weights Cov^-1 come from the same seeds, and for a right-skewed excess they are
-    smallest where the means are largest, which pulls c_gls low (a pivot of -0.24 at 192 chi^2_3 seeds,
-    -0.10 once corrected; benchmarks/t2_cut_under_skew.py). The cut keeps T^2's half-width around value,
+    smallest where the means are largest, which pulls c_gls low (a pivot of -0.23 at 192 chi^2_3 seeds,
+    -0.09 once corrected; benchmarks/t2_cut_under_skew.py). The cut keeps T^2's half-width around value,
     so c is in it iff T^2 accepts c + (c_gls - value). A curve whose shape is off makes the cut empty
     (lo = hi = nan). So do seeds whose covariance (or a leave-one-out one) has rank below G, as when a
     generator ignores the grid and every point moves with the others (AUG-2's perfect-generator

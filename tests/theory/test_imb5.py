@@ -18,11 +18,15 @@ from synthlaw.theory.experiments.oversampling import CLASS_WEIGHTS
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions.oversampling import (
     copy_weight_moments,
+    gaussian_law,
     oversampling_excess,
     random_oversampling_excess,
+    random_oversampling_second_order,
     rule_risk,
     training_sources,
 )
+from synthlaw.theory.predictions.second_order import second_order_excess
+from synthlaw.theory.predictions.zero_one import class_directions
 from synthlaw.theory.runner.verify import claim_key
 
 
@@ -112,22 +116,11 @@ def test_each_wrong_theory_fails_the_check_it_is_about():
     assert ("class weights", "whole curve") in failing(imb5.weights_fisher(prediction))
 
 
-def test_ros_effective_rows_in_closed_form():
-    """Kish's (sum w)^2 / sum E[w^2] with sum w = 2 n_maj and the copies' E[w^2] = rho^2 + (rho - 1)(1 - 1/n_min)
-    (notes/IMB-5.md); fewer rows than class weights' 4 n_maj / (rho + 1) (n_min rho^2 + n_maj = n_maj (rho + 1))."""
-    config = registry()["IMB-5"].quick
-    n_min = np.array([p["n_min"] for p in imb5.points(config)], float)
-    n_maj = np.array([p["n_maj"] for p in imb5.points(config)], float)
-    rho = np.array([p["rho"] for p in imb5.points(config)])
-    square = rho**2 + (rho - 1) * (1 - 1 / n_min)
-    np.testing.assert_allclose(imb5.ros_effective_rows(config), (2 * n_maj) ** 2 / (n_min * square + n_maj), rtol=1e-12)
-    assert np.all(imb5.ros_effective_rows(config) < 4 * n_maj / (rho + 1))
-
-
-def test_the_balanced_arms_carry_the_n_minus_2_term_an_independent_simulation_measured():
+def test_every_arm_carries_the_n_minus_2_term_an_independent_simulation_measured():
     """Class weights at rho = 2 (d = 5, Delta = 2): the prediction's excess over the O(1/n) one, times n_min,
     relative to it, is the n^-2 coefficient; an independent NumPy simulation fitted 1.792 +- 0.063
-    (docs/second_order.md, section 6): within 3 of its standard errors. ROS's prediction stays O(1/n)."""
+    (docs/second_order.md, section 6): within 3 of its standard errors. Random oversampling's and the gap's
+    predictions carry random_oversampling_second_order on top of their O(1/n) terms."""
     config = registry()["IMB-5"].quick
     prediction = imb5.predict(config)
     for i, p in enumerate(imb5.points(config)):
@@ -136,4 +129,29 @@ def test_the_balanced_arms_carry_the_n_minus_2_term_an_independent_simulation_me
             coefficient = p["n_min"] * (prediction["excess"]["weights"][i] / first.total - 1)
             assert abs(coefficient - 1.792) < 3 * 0.063, coefficient
         ros = random_oversampling_excess(config.d, config.separation, p["n_min"], p["n_maj"]).total
-        assert prediction["excess"]["ros"][i] == ros
+        second = random_oversampling_second_order(config.d, config.separation, p["n_min"], p["n_maj"])
+        assert np.isclose(prediction["excess"]["ros"][i], ros + second, rtol=1e-12)
+        assert np.isclose(prediction["gap"][i], prediction["excess"]["ros"][i] - prediction["excess"]["weights"][i])
+
+
+def test_the_copies_n_minus_2_term_at_the_mean_split_is_its_mean_over_multinomial_counts():
+    """random_oversampling_second_order evaluates the fixed-weight O(n^-2) term at the mean split of the copy
+    counts; its mean over 400 Multinomial draws of the counts (each draw's rows grouped by weight, the same
+    fixed-weight term) agrees within 4 Monte-Carlo standard errors plus the O(n^-3) gap the docstring bounds:
+    Var(sum (1 + K)^2) / (E sum (1 + K)^2)^2 of the term (0.17% here; one draw's term spreads by 29%)."""
+    d, sep, n_min, n_maj = 3, 2.0, 40, 120
+    mu_0, mu_1, cov = gaussian_law(d, sep)
+    risk = class_directions(mu_0, mu_1, cov)
+    theta = bayes_rule_p(mu_0, mu_1, cov)
+    rng = np.random.default_rng(5)
+    terms, squares = [], []
+    for k_n in rng.multinomial(n_maj - n_min, np.full(n_min, 1 / n_min), size=400):
+        weights, counts = np.unique(1 + k_n, return_counts=True)
+        sources = [me.Source(mu_1, cov, 1.0, float(n_maj))] + [
+            me.Source(mu_0, cov, 0.0, float(c), float(w)) for w, c in zip(weights, counts, strict=True)]
+        terms.append(second_order_excess(sources, me.population_minimiser(sources, theta), risk))
+        squares.append(float(np.sum((1 + k_n) ** 2)))
+    at_mean_split = random_oversampling_second_order(d, sep, n_min, n_maj)
+    o_n3 = np.var(squares) / np.mean(squares) ** 2 * abs(at_mean_split)
+    assert o_n3 < 0.02 * abs(at_mean_split)
+    assert abs(np.mean(terms) - at_mean_split) < 4 * np.std(terms) / np.sqrt(len(terms)) + o_n3

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-import numpy as np
-
 from synthlaw.theory.claims.spec import Config
 from synthlaw.theory.notes import Note
 from synthlaw.theory.stats.intervals import Estimate, curve_region
@@ -150,17 +148,12 @@ class Claim:
         return base.with_overrides(overrides) if overrides else base
 
 
-def every_point(label: str, values_sg, prediction_g, what: str, remainder_g=None, allowance_why: str = "") -> Check:
+def every_point(label: str, values_sg, prediction_g, what: str) -> Check:
     """A predicted curve judged point by point beside its ratio of sums (curve_ratio): Hotelling's
     T^2 over the grid points (curve_region), where errors of opposite sign add up instead of
-    cancelling. No rival: the ratio-of-sums check carries it. remainder_g, a per-point bound on a term the
-    prediction leaves out: the cut along multiples c of the prediction is widened by its largest share,
-    max_g remainder_g / prediction_g. That holds a remainder of one share at every point up to the largest;
-    how the share varies between points (at most the spread of remainder_g / prediction_g) stays in T^2."""
-    allowance = 0.0 if remainder_g is None else float(np.max(np.asarray(remainder_g) / np.asarray(prediction_g)))
+    cancelling. No rival: the ratio-of-sums check carries it."""
     return Check(label=label, quantity=f"every point: measured / predicted {what} (T^2)", prediction=1.0,
-                 measured=curve_region(values_sg, prediction_g), error_kind="relative", allowance=allowance,
-                 allowance_why=allowance_why)
+                 measured=curve_region(values_sg, prediction_g), error_kind="relative")
 
 
 def verdict(claim: Claim, checks: list[Check]) -> str:

@@ -16,10 +16,10 @@ from synthlaw.theory.experiments.oversampling import CLASS_WEIGHTS, measure_over
 from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.oversampling import (
     balanced_second_order,
-    copy_weight_moments,
     fisher_variance,
     oversampling_excess,
     random_oversampling_excess,
+    random_oversampling_second_order,
     random_weights_excess,
 )
 from synthlaw.theory.stats.intervals import by_seed, curve_ratio, curve_share, mean_ci
@@ -64,39 +64,30 @@ def measure(config, *, key, options):
 
 
 def predict(config):
-    """Per arm, E[excess] at every grid point: class weights and the perfect generator from the sandwich
-    (oversampling_excess) plus the O(n^-2) term (balanced_second_order: both fits' limit is the Bayes rule),
-    random oversampling to O(1/n) as ERM with Multinomial copy weights (random_oversampling_excess); "gap",
-    random oversampling's extra variance over class weights, both to O(1/n); "remainder", for random
-    oversampling and the gap the O(n^-2) estimate (p/n) x the first-order term: n Kish's effective rows of
-    the arm (ros_effective_rows), for the gap the n_min minority rows whose copy weights make it; the wrong
-    theories' "fisher" (class weights with V = A^{-1}) and "bootstrap" (random oversampling as n_maj rows
-    drawn with replacement, the originals resampled too) (notes/IMB-5.md)."""
+    """Per arm, E[excess] at every grid point to O(n^-2): the sandwich's O(1/n) term (oversampling_excess;
+    random oversampling as ERM with Multinomial copy weights, random_oversampling_excess) plus the O(n^-2)
+    term (balanced_second_order; random_oversampling_second_order), every arm's limit being the Bayes rule;
+    "gap", random oversampling's excess minus class weights'; the wrong theories' "fisher" (class weights
+    with V = A^{-1}) and "bootstrap" (random oversampling as n_maj rows drawn with replacement, the
+    originals resampled too), each with the same O(n^-2) term as the arm it replaces (notes/IMB-5.md)."""
     d, sep, grid = config.d, config.separation, points(config)
-    weights = [(p["n_min"], p["n_maj"], 0, p["rho"]) for p in grid]
-    perfect = [(p["n_min"], p["n_maj"], p["n_maj"] - p["n_min"], 1.0) for p in grid]
-    weights_first = np.array([oversampling_excess(d, sep, *arm[:3], minority_weight=arm[3]).total for arm in weights])
-    excess = {"weights": weights_first + np.array([balanced_second_order(d, sep, *arm) for arm in weights]),
-              "ros": np.array([random_oversampling_excess(d, sep, p["n_min"], p["n_maj"]).total for p in grid]),
-              "perfect": np.array([oversampling_excess(d, sep, *arm[:3]).total + balanced_second_order(d, sep, *arm)
-                                   for arm in perfect])}
-    gap = excess["ros"] - weights_first
-    bootstrap = np.array([random_weights_excess(d, sep, p["n_min"], p["n_maj"], p["rho"],
-                                                p["rho"] ** 2 + p["rho"] * (1 - 1 / p["n_min"])).total for p in grid])
-    n_min_g = np.array([p["n_min"] for p in grid], float)
-    return {"excess": excess, "gap": gap,
-            "remainder": {"ros": (d + 1) / ros_effective_rows(config) * excess["ros"],
-                          "gap": (d + 1) / n_min_g * gap},
-            "fisher": np.array([fisher_variance(d, sep, p["n_min"], p["n_maj"], 0, minority_weight=p["rho"])
-                                for p in grid]),
-            "bootstrap": bootstrap}
 
+    def per_point(term):
+        return np.array([term(p["n_min"], p["n_maj"], p["rho"]) for p in grid])
 
-def ros_effective_rows(config):
-    """Kish's effective sample size (sum w)^2 / sum E[w^2] of random oversampling's fit at each grid point,
-    (2 n_maj)^2 / (n_min E[w^2] + n_maj): the n in which its excess expands."""
-    return np.array([(2 * p["n_maj"]) ** 2 / (p["n_min"] * copy_weight_moments(p["n_min"], p["n_maj"])[1] + p["n_maj"])
-                     for p in points(config)])
+    weights_second = per_point(lambda n, big, rho: balanced_second_order(d, sep, n, big, 0, rho))
+    ros_second = per_point(lambda n, big, rho: random_oversampling_second_order(d, sep, n, big))
+    excess = {
+        "weights": weights_second + per_point(
+            lambda n, big, rho: oversampling_excess(d, sep, n, big, 0, minority_weight=rho).total),
+        "ros": ros_second + per_point(lambda n, big, rho: random_oversampling_excess(d, sep, n, big).total),
+        "perfect": per_point(lambda n, big, rho: oversampling_excess(d, sep, n, big, big - n).total
+                             + balanced_second_order(d, sep, n, big, big - n))}
+    bootstrap = ros_second + per_point(
+        lambda n, big, rho: random_weights_excess(d, sep, n, big, rho, rho**2 + rho * (1 - 1 / n)).total)
+    fisher = weights_second + per_point(
+        lambda n, big, rho: fisher_variance(d, sep, n, big, 0, minority_weight=rho))
+    return {"excess": excess, "gap": excess["ros"] - excess["weights"], "fisher": fisher, "bootstrap": bootstrap}
 
 
 RIVALS = {"ros": ("weights", "random oversampling = reweighting"),
@@ -110,23 +101,17 @@ def judge(columns, config, prediction):
         _, paired[arm] = by_seed(columns, "excess", "point", mask=columns["arm"] == arm)
         predicted = prediction["excess"][arm]
         rival = RIVALS.get(arm)
-        remainder = prediction["remainder"].get(arm)  # None: predicted to O(n^-2), no allowance
-        why = "" if remainder is None else "O(n^-2): (p/n_eff) x the first-order excess"
         checks += [
             Check(label=f"{ARM_NAMES[arm]}, {grid}", quantity="whole curve: measured / predicted excess",
                   prediction=1.0, measured=curve_ratio(paired[arm], predicted), error_kind="relative",
-                  rival=None if rival is None else curve_share(prediction["excess"][rival[0]], predicted),
-                  allowance=0.0 if remainder is None else curve_share(remainder, predicted), allowance_why=why),
-            every_point(f"{ARM_NAMES[arm]}, {grid}", paired[arm], predicted, "excess", remainder,
-                        why and f"{why}, at its largest point"),
+                  rival=None if rival is None else curve_share(prediction["excess"][rival[0]], predicted)),
+            every_point(f"{ARM_NAMES[arm]}, {grid}", paired[arm], predicted, "excess"),
         ]
     gap_s = (paired["ros"] - paired["weights"]).sum(axis=1) / prediction["gap"].sum()
     checks.append(Check(
         label=f"random oversampling - class weights, same rows, {grid}",
         quantity="whole curve: measured / predicted extra variance of the copies", prediction=1.0,
-        measured=mean_ci(gap_s), error_kind="relative", rival=0.0,
-        allowance=curve_share(prediction["remainder"]["gap"], prediction["gap"]),
-        allowance_why="O(n^-2): (p/n_min) x the first-order gap"))
+        measured=mean_ci(gap_s), error_kind="relative", rival=0.0))
     return checks
 
 

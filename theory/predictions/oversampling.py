@@ -11,10 +11,13 @@ import math
 
 import numpy as np
 from scipy.optimize import brentq
+from scipy.stats import binom
 
 from synthlaw.sims import geometry
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import second_order, zero_one
+
+COPY_TAIL = 1e-16   # random_oversampling_second_order drops copy counts k with P(K > k) below this
 
 
 def gaussian_law(d, separation):
@@ -144,3 +147,20 @@ def random_oversampling_excess(d, separation, n_min, n_maj) -> me.ExcessTerms:
     """E[excess] to O(1/n) after random oversampling to balance: the random weights of
     copy_weight_moments (IMB-5)."""
     return random_weights_excess(d, separation, n_min, n_maj, *copy_weight_moments(n_min, n_maj))
+
+
+def random_oversampling_second_order(d, separation, n_min, n_maj) -> float:
+    """The O(n^-2) term of E[excess] after random oversampling to balance (IMB-5, notes/IMB-5.md). Given the
+    copy counts K the fit has fixed weights 1 + K_i, independent of the rows, with theta* the Bayes rule for
+    every K (sum_i K_i = m), so its O(n^-2) term is second_order_excess on the minority split by copy count.
+    That term reads the counts only through sum_i (1 + K_i)^j, j = 1, 2, 3, and products of two such sums, so
+    its mean over K ~ Multinomial(m, 1/n_min) is its value at the mean split (n_min P(K = k) rows at weight
+    1 + k, K ~ Binomial(m, 1/n_min)) up to Var(sum_i (1 + K_i)^2) = O(n): an O(n^-3) error."""
+    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
+    copies = (n_maj - n_min, 1.0 / n_min)
+    k = np.arange(int(binom.isf(COPY_TAIL, *copies)) + 2)
+    sources = [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj))] + [
+        me.Source(mu_0_d, cov_dd, 0.0, float(n_min * share), float(1 + count))
+        for count, share in zip(k, binom.pmf(k, *copies), strict=True)]
+    theta_p = me.population_minimiser(sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+    return second_order.second_order_excess(sources, theta_p, zero_one.class_directions(mu_0_d, mu_1_d, cov_dd))

@@ -153,7 +153,7 @@ def figure_aug5(outcome):
         for i, n_syn in enumerate(cfg.n_syn):
             key = f"delta={shift:g}, N={n_syn}"
             rows = np.isclose(cols["shift"], shift * cfg.true_shift_scale) & (cols["n_syn"] == n_syn)
-            w_g, est = means_by(cols, "excess", "weight", rows)
+            w_g, est = means_by(cols, "excess_controlled", "weight", rows)
             measured(ax, w_g, est, f"measured, N = {n_syn}", f"C{i}", bounds=NONNEGATIVE)
             ax.plot(w_g, pred["excess"][key], **{**PREDICTION, "color": f"C{i}", "label": f"B + V, N = {n_syn}"})
             ax.axvline(pred["best_w"][key], color=f"C{i}", linestyle="-.", linewidth=0.8,

@@ -11,6 +11,7 @@ from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.theory.claims import aug5, registry
 from synthlaw.theory.claims.check import verdict
 from synthlaw.theory.predictions.augmentation import augmented_excess, excess_law, per_row_constant
+from synthlaw.theory.predictions.oversampling import balanced_second_order
 from synthlaw.theory.runner.verify import claim_key
 
 CLAIM = registry()["AUG-5"]
@@ -33,14 +34,30 @@ def test_the_quick_config_has_a_perfect_and_a_shifted_generator_at_two_n():
 
 
 def test_a_perfect_generators_curve_is_the_law_c_n_plus_w2_n_over_m2_and_its_best_w_is_1():
-    """AUG-2's law with a = 0, c = tr(H V_1)/2 of one balanced row: Newton and quadrature are exact to
-    about 1e-10, so 1e-8 relative; the continuous argmin is searched to 1e-4 (best_weight)."""
+    """AUG-2's law with a = 0, c = tr(H V_1)/2 of one balanced row, for the O(1/n) terms: Newton and quadrature
+    are exact to about 1e-10, so 1e-8 relative; the continuous argmin is searched to 1e-4 (best_weight)."""
     c, prediction = per_row_constant(QUICK.d, QUICK.separation), quick_prediction()
     for n_syn in QUICK.n_syn:
         key = aug5.panel(0.0, n_syn)
         law = [float(excess_law(n_syn, QUICK.n, w, c, 0.0)) for w in QUICK.weight]
-        np.testing.assert_allclose(prediction["excess"][key], law, rtol=1e-8)
+        first_order = prediction["excess"][key] - prediction["terms"][key]["second_order"]
+        np.testing.assert_allclose(first_order, law, rtol=1e-8)
         assert abs(prediction["best_w_continuous"][key] - 1.0) < 1e-3
+
+
+def test_a_perfect_generators_n_minus_2_term_at_w_0_and_1_is_the_balanced_fits():
+    """At w = 0 the fit is the n real rows', at w = 1 (a perfect generator) that of n + N balanced rows: the
+    O(n^-2) term of AUG-5's prediction there is balanced_second_order of those fits (one source per class,
+    where the prediction sums a real and a synthetic source), and it falls as (n + N)^-2 between them."""
+    prediction = quick_prediction()
+    at_0 = balanced_second_order(QUICK.d, QUICK.separation, QUICK.n // 2, QUICK.n // 2, 0)
+    for n_syn in QUICK.n_syn:
+        term_g = prediction["terms"][aug5.panel(0.0, n_syn)]["second_order"]
+        pooled = (QUICK.n + n_syn) // 2
+        assert np.isclose(term_g[QUICK.weight.index(0.0)], at_0, rtol=1e-9)
+        assert np.isclose(term_g[QUICK.weight.index(1.0)],
+                          balanced_second_order(QUICK.d, QUICK.separation, pooled, pooled, 0), rtol=1e-9)
+        assert np.isclose(term_g[QUICK.weight.index(1.0)], at_0 * (QUICK.n / (QUICK.n + n_syn)) ** 2, rtol=1e-9)
 
 
 def test_a_shifted_generator_is_best_below_w_1_and_lower_still_at_the_larger_n():

@@ -14,7 +14,13 @@ from synthlaw.theory.claims.check import Check, Claim, Mutation, every_point, re
 from synthlaw.theory.claims.spec import SeededConfig, even, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.notes import Note
-from synthlaw.theory.predictions.augmentation import augmented_excess, best_weight
+from synthlaw.theory.predictions.augmentation import (
+    augmented_excess,
+    augmented_fit,
+    augmented_second_order,
+    best_weight,
+    score_control,
+)
 from synthlaw.theory.stats.intervals import argmin_ci, by_seed, curve_ratio, grid_argmin
 
 PAPER_WEIGHT, UNWEIGHTED = 0.5, 1.0  # the rivals: the paper's code's w, and synthetic rows as real ones
@@ -44,20 +50,44 @@ def panel(shift: float, n_syn: int) -> str:
 
 def measure(config, *, key, options):
     """Per N one sweep (its rows padded to that N only) over every shift and weight; a seed's key is
-    the same in both sweeps, so the panels of one seed share their real rows."""
+    the same in both sweeps, so the panels of one seed share their real rows. Every point carries its
+    theta* (rounded to float32, so that the sweep scores exactly the theta whose control is integrated),
+    and excess_controlled is the excess less the control variate's deviation q(S) - E q (controlled)."""
     tables = []
     for n_syn in config.n_syn:
-        points = [{"n": config.n, "n_syn": n_syn, "shift": s * config.true_shift_scale, "weight": w}
+        points = [{"n": config.n, "n_syn": n_syn, "shift": s * config.true_shift_scale, "weight": w,
+                   "theta_ref": augmented_fit(config.d, config.separation, config.n, n_syn, w,
+                                              s * config.true_shift_scale).astype(np.float32).astype(np.float64)}
                   for s in config.shift for w in config.weight]
         tables.append(measure_augmentation(generator("shifted"), points, d=config.d, separation=config.separation,
                                            seeds=config.seeds, key=key, options=options, name=config.owner))
-    return {name: np.concatenate([t[name] for t in tables]) for name in tables[0]}
+    columns = {name: np.concatenate([t[name] for t in tables]) for name in tables[0]}
+    return {**columns, "excess_controlled": controlled(columns, config)}
+
+
+def controlled(columns, config):
+    """Per row, excess - (q(S) - E q) with q = score_control at the row's point and theta_ref: the excess's
+    mean, with its first-order fluctuation (linear and quadratic in the score) removed (notes/AUG-5.md)."""
+    p = config.d + 1
+    reference_rp = np.stack([columns[f"theta_ref_{k}"] for k in range(p)], axis=1)
+    score_rp = np.stack([columns[f"score_{k}"] for k in range(p)], axis=1).astype(np.float64)
+    out = np.asarray(columns["excess"], np.float64).copy()
+    points = np.stack([columns["n_syn"], columns["shift"], columns["weight"]], axis=1)
+    for n_syn, shift, weight in np.unique(points, axis=0):
+        rows = np.all(points == (n_syn, shift, weight), axis=1)
+        control = score_control(config.d, config.separation, config.n, float(n_syn), float(weight), float(shift),
+                                reference_rp[rows][0])
+        score_sp = score_rp[rows]
+        q_s = score_sp @ control.linear_p + 0.5 * np.einsum("sp,pq,sq->s", score_sp, control.quadratic_pp, score_sp)
+        out[rows] -= q_s - control.mean
+    return out
 
 
 def predict(config):
-    """Per panel: the terms of E[excess] (augmented_excess) at each grid weight, the floor a(delta)
-    (generator-only population excess, for the control that gets the pull wrong) and, reported, the
-    continuous argmin w* and the excess lost at the rivals; with_totals adds the curves and their grid argmins."""
+    """Per panel: the terms of E[excess] at each grid weight (augmented_excess to O(1/n), augmented_second_order
+    the O(n^-2) term), the floor a(delta) (generator-only population excess, for the control that gets the
+    pull wrong) and, reported, the continuous argmin w* of the O(1/n) curve and the excess lost at the rivals;
+    with_totals adds the curves and their grid argmins."""
     weight_g = np.asarray(config.weight, float)
     out = {"weight": weight_g, "n": float(config.n), "n_syn": {}, "terms": {}, "floor": {},
            "best_w_continuous": {}, "loss_at_rival": {}}
@@ -67,6 +97,8 @@ def predict(config):
             key = panel(s, n_syn)
             terms = [augmented_excess(config.d, config.separation, config.n, n_syn, w, s) for w in weight_g]
             out["terms"][key] = {name: np.array([getattr(t, name) for t in terms]) for name in terms[0]._fields}
+            out["terms"][key]["second_order"] = np.array([
+                augmented_second_order(config.d, config.separation, config.n, n_syn, w, s) for w in weight_g])
             out["floor"][key], out["n_syn"][key] = floor, float(n_syn)
             best = best_weight(config.d, config.separation, config.n, n_syn, s, float(weight_g[-1]))
             lowest = augmented_excess(config.d, config.separation, config.n, n_syn, best, s).total
@@ -78,7 +110,7 @@ def predict(config):
 
 
 def with_totals(terms):
-    """excess: B + drift + real and synthetic noise per panel; best_w: the grid argmin of that exact
+    """excess: B + drift + real and synthetic noise + the O(n^-2) term per panel; best_w: the grid argmin of that
     curve (the vertex estimator the measurement uses, grid_argmin)."""
     excess = {k: sum(t.values()) for k, t in terms["terms"].items()}
     return {**terms, "excess": excess, "best_w": {k: grid_argmin(terms["weight"], e) for k, e in excess.items()}}
@@ -105,14 +137,14 @@ def judge(columns, config, prediction):
         for n_syn in config.n_syn:
             key = panel(s, n_syn)
             rows = np.isclose(columns["shift"], s * config.true_shift_scale) & (columns["n_syn"] == n_syn)
-            w_g, excess_sg = by_seed(columns, "excess", "weight", mask=rows)
+            w_g, excess_sg = by_seed(columns, "excess_controlled", "weight", mask=rows)
             label = f"n={config.n}, {key}, w {w_g[0]:g}..{w_g[-1]:g}"
             curve = prediction["excess"][key]
             three = anchors(curve)
-            checks += [Check(label=label, quantity="whole curve: measured / predicted B(w) + drift + V(w)",
+            checks += [Check(label=label, quantity="whole curve: measured / predicted B(w) + drift + V(w) + O(n^-2)",
                              prediction=1.0, measured=curve_ratio(excess_sg, curve), error_kind="relative"),
                        every_point(label, excess_sg[:, three], curve[three],
-                                   f"B + drift + V at w = {', '.join(f'{w_g[i]:g}' for i in three)}")]
+                                   f"B + drift + V + O(n^-2) at w = {', '.join(f'{w_g[i]:g}' for i in three)}")]
             measured = argmin_ci(w_g, excess_sg)
             checks += [Check(label=label, quantity=f"best w (argmin of the excess; rival w = {r:g})",
                              prediction=prediction["best_w"][key], measured=measured, error_kind="relative",

@@ -19,6 +19,7 @@ from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import padding_mask, run_sweep
 from synthlaw.sims.gaussian import draw
 from synthlaw.sims.geometry import bayes_balanced_error, means_for_delta, shift_direction
+from synthlaw.theory.experiments.reference import reference_columns, score_at_reference
 from synthlaw.theory.risks.gaussian import balanced_error
 
 
@@ -32,9 +33,12 @@ class AugShapes(NamedTuple):
 
 
 @functools.lru_cache(maxsize=64)
-def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0):
+def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0, scores: bool = False):
     """Replicate (point, *, key) -> {"excess"}: balanced 0-1 excess of the logistic fit on n real
     rows (n/2 per class) plus n_syn synthetic rows (n_syn/2 per class) at loss weight `weight`.
+    scores: also return "score", the loss gradient sum_i weight_i (sigmoid(u_i) - y_i) (x_i, 1) over the
+    same rows at the reference theta (point["theta_ref_0"] .. ["theta_ref_d"]), for the control variate of
+    predictions.augmentation.score_control.
 
     point: n, n_syn, n_gen (generator-fit rows, n_gen/2 per class), weight, separation, shift (the
     class-0 generator's mean is off by shift e_1). Eight fit steps: on these fits the
@@ -62,7 +66,9 @@ def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0):
         weight_n = jnp.concatenate([real_n, real_n, syn_n, syn_n])
         w_d, b, _ = fit_logistic(x_nd, y_n, weight_n, l2=l2, n_steps=STEPS_WEIGHTED)
         excess = balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd) - bayes_balanced_error(point["separation"])
-        return {"excess": excess}
+        if not scores:
+            return {"excess": excess}
+        return {"excess": excess, "score": score_at_reference(point, x_nd, y_n, weight_n)}
 
     return replicate
 
@@ -71,14 +77,18 @@ def measure_augmentation(gen: Generator, points: list[dict], *, d: int, separati
                          seeds: int, key, options: SweepOptions, name: str, l2: float = 0.0,
                          chunk: int = 128) -> dict:
     """One augmentation sweep over points with keys n, n_syn, weight and optionally n_gen, shift;
-    tidy columns. name: the caller's label of the sweep (a claim id); d, gen and l2 are added here."""
+    tidy columns. name: the caller's label of the sweep (a claim id); d, gen and l2 are added here.
+    Points carrying a reference theta_ref (d + 1 values, every point or none) add score columns
+    score_0..score_d (augmentation_replicate)."""
     grid = {k: np.asarray([float(p.get(k, 0.0)) for p in points]) for k in ("n", "n_syn", "n_gen", "shift")}
     grid["n"], grid["n_syn"], grid["n_gen"] = (grid[k].astype(int) for k in ("n", "n_syn", "n_gen"))
     grid["weight"] = np.asarray([float(p["weight"]) for p in points])
     grid["separation"] = np.full(len(points), float(separation))
     shapes = AugShapes(d, int(grid["n"].max()) // 2, max(int(grid["n_gen"].max()) // 2, 2),
                        int(grid["n_syn"].max()) // 2)
-    replicate = augmentation_replicate(shapes, gen, l2=l2)
-    label = f"{name}: augmentation d={d} generator={gen.name} l2={l2!r}"
+    grid |= reference_columns(points, d)
+    scores = "theta_ref_0" in grid
+    replicate = augmentation_replicate(shapes, gen, l2=l2, scores=scores)
+    label = f"{name}: augmentation d={d} generator={gen.name} l2={l2!r}" + (" scores" if scores else "")
     return run_sweep(replicate, key=key, n_seeds=seeds, grid=grid, options=options, name=label,
                      chunk_size=chunk).columns

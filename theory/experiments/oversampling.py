@@ -22,6 +22,7 @@ from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import padding_mask, run_sweep
 from synthlaw.sims.gaussian import draw
 from synthlaw.sims.geometry import DIRECTIONS, bayes_balanced_error, means_for_delta, shift_direction
+from synthlaw.theory.experiments.reference import reference_columns, score_at_reference
 from synthlaw.theory.risks.gaussian import balanced_error
 
 
@@ -89,18 +90,16 @@ def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: floa
         excess = balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd) - bayes_balanced_error(point["separation"])
         if not scores:
             return {"excess": excess}
-        theta_p = jnp.stack([point[f"theta_ref_{k}"] for k in range(shapes.d + 1)]).astype(x_nd.dtype)
-        residual_n = weight_n * (jax.nn.sigmoid(x_nd @ theta_p[:-1] + theta_p[-1]) - y_n)
-        return {"excess": excess, "score": jnp.append(x_nd.T @ residual_n, residual_n.sum())}
+        return {"excess": excess, "score": score_at_reference(point, x_nd, y_n, weight_n)}
 
     return replicate
 
 
-def oversampling_grid(points: list[dict]) -> dict:
+def oversampling_grid(points: list[dict], d: int) -> dict:
     """Grid columns n_min, n_maj, m (synthetic rows), separation, shift, angle from points with keys
     n_min, n_maj, m, separation and optionally shift and direction (a key of sims.geometry.DIRECTIONS),
-    a generator column where points carry a generator index, and theta_ref_0.. where they carry a
-    reference theta_ref (every point or none)."""
+    a generator column where points carry a generator index, and theta_ref_0..theta_ref_d where they carry
+    a reference theta_ref (experiments.reference.reference_columns)."""
     grid = {"n_min": np.array([p["n_min"] for p in points]), "n_maj": np.array([p["n_maj"] for p in points]),
             "m": np.array([p["m"] for p in points]),
             "separation": np.array([float(p["separation"]) for p in points]),
@@ -108,13 +107,7 @@ def oversampling_grid(points: list[dict]) -> dict:
             "angle": np.array([DIRECTIONS[p.get("direction", "parallel")] for p in points])}
     if any("generator" in p for p in points):
         grid["generator"] = np.array([p.get("generator", 0) for p in points])
-    carrying = sum("theta_ref" in p for p in points)
-    if carrying not in (0, len(points)):
-        raise ValueError(f"theta_ref: {carrying} of {len(points)} points carry one; all or none must")
-    if carrying:
-        reference_gp = np.array([p["theta_ref"] for p in points], dtype=float)
-        grid |= {f"theta_ref_{k}": reference_gp[:, k] for k in range(reference_gp.shape[1])}
-    return grid
+    return grid | reference_columns(points, d)
 
 
 def measure_oversampling(gens: Generator | None | tuple[Generator, ...], points: list[dict], *, d: int,
@@ -127,12 +120,10 @@ def measure_oversampling(gens: Generator | None | tuple[Generator, ...], points:
     theta_ref (d + 1 values) add score columns score_0..score_d (oversampling_replicate).
     """
     gens = () if gens is None else (gens,) if isinstance(gens, Generator) else tuple(gens)
-    grid = oversampling_grid(points)
+    grid = oversampling_grid(points, d)
     shapes = shapes_for(d, grid)
     itemsize = jnp.zeros(()).dtype.itemsize
     scores = "theta_ref_0" in grid
-    if scores and (f"theta_ref_{d}" not in grid or f"theta_ref_{d + 1}" in grid):
-        raise ValueError(f"theta_ref: must hold d + 1 = {d + 1} values (the weights and the intercept)")
     label = (f"{name}: oversampling d={d} generators={','.join(g.name for g in gens) or 'none'} l2={l2!r}"
              + (" scores" if scores else ""))
     return run_sweep(oversampling_replicate(shapes, gens, l2=l2, scores=scores), key=key, n_seeds=seeds, grid=grid,

@@ -16,6 +16,7 @@ from scipy.optimize import minimize_scalar
 
 from synthlaw.sims.geometry import bayes_balanced_error, bayes_rule_p, shift_direction
 from synthlaw.theory.predictions import m_estimation as me
+from synthlaw.theory.predictions import second_order, zero_one
 from synthlaw.theory.predictions.oversampling import gaussian_law, rule_risk
 
 
@@ -87,17 +88,30 @@ class AugmentedTerms(NamedTuple):
         return self.bias + self.drift + self.real_noise + self.synthetic_noise
 
 
-def augmented_excess(d: int, separation: float, n: int, n_syn: float, weight: float, shift: float) -> AugmentedTerms:
-    """The terms of E[excess] for the fit on n real rows (n/2 per class) and n_syn generated rows
-    (n_syn/2 per class) at loss weight w, class 0's generator mean off by delta e_1, all at the
-    mixture's population minimiser theta*(N) (AUG-3; n = 0: the floor a(delta) plus the
-    generator-only sampling terms, where w cancels)."""
+def augmented_sources(d: int, separation: float, n: int, n_syn: float, weight: float, shift: float):
+    """mu_0, mu_1, cov and the Sources of the fit on n real rows (n/2 per class) and n_syn generated rows
+    (n_syn/2 per class) at loss weight w, class 0's generator mean off by delta e_1."""
     mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
     u_d = shift_direction(d, 0.0)
     synthetic = [me.Source(mu_0_d + shift * u_d, cov_dd, 0.0, n_syn / 2, weight),
                  me.Source(mu_1_d, cov_dd, 1.0, n_syn / 2, weight)]
     real = [me.Source(mu_0_d, cov_dd, 0.0, n / 2), me.Source(mu_1_d, cov_dd, 1.0, n / 2)] if n > 0 else []
-    sources = synthetic + real
+    return mu_0_d, mu_1_d, cov_dd, synthetic + real
+
+
+def augmented_fit(d: int, separation: float, n: int, n_syn: float, weight: float, shift: float) -> np.ndarray:
+    """theta*: the population minimiser of the augmented fit (augmented_sources), found from the Bayes rule."""
+    mu_0_d, mu_1_d, cov_dd, sources = augmented_sources(d, separation, n, n_syn, weight, shift)
+    return me.population_minimiser(sources, bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+
+
+def augmented_excess(d: int, separation: float, n: int, n_syn: float, weight: float, shift: float) -> AugmentedTerms:
+    """The terms of E[excess] for the fit on n real rows (n/2 per class) and n_syn generated rows
+    (n_syn/2 per class) at loss weight w, class 0's generator mean off by delta e_1, all at the
+    mixture's population minimiser theta*(N) (AUG-3; n = 0: the floor a(delta) plus the
+    generator-only sampling terms, where w cancels)."""
+    mu_0_d, mu_1_d, cov_dd, sources = augmented_sources(d, separation, n, n_syn, weight, shift)
+    synthetic, real = sources[:2], sources[2:]
     theta_p = me.population_minimiser(sources, bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
     a_inv_pp = np.linalg.inv(me.hessian_A(theta_p, sources))
     risk, grad_p, hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)
@@ -108,6 +122,43 @@ def augmented_excess(d: int, separation: float, n: int, n_syn: float, weight: fl
     drift = grad_p @ me.second_order_bias(theta_p, sources, me.sandwich_V(theta_p, sources))
     return AugmentedTerms(float(risk - bayes_balanced_error(separation)), float(drift),
                           noise(real) if real else 0.0, noise(synthetic))
+
+
+def augmented_second_order(d: int, separation: float, n: int, n_syn: float, weight: float, shift: float) -> float:
+    """The O(n^-2) term of E[excess] of the augmented fit (second_order.second_order_excess at theta*, AUG-5,
+    notes/AUG-5.md). A shifted generator's theta* is not the Bayes rule (grad R != 0): the term then leaves out
+    grad R . b2, b2 the O(n^-2) bias of theta_hat, which the note bounds."""
+    mu_0_d, mu_1_d, cov_dd, sources = augmented_sources(d, separation, n, n_syn, weight, shift)
+    theta_p = me.population_minimiser(sources, bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
+    return second_order.second_order_excess(sources, theta_p, zero_one.class_directions(mu_0_d, mu_1_d, cov_dd),
+                                            gradient_left_out=shift != 0)
+
+
+class ScoreControl(NamedTuple):
+    """q(S) = linear_p . S + 1/2 S' quadratic_pp S of a fit's score S at theta_ref, and mean = E q over the
+    simulated law (AUG-5, notes/AUG-5.md)."""
+
+    linear_p: np.ndarray
+    quadratic_pp: np.ndarray
+    mean: float
+
+
+def score_control(d: int, separation: float, n: int, n_syn: float, weight: float, shift: float,
+                  theta_ref_p) -> ScoreControl:
+    """The control variate of an augmented fit's excess (notes/AUG-5.md): with Q = A^-1, g = grad R and
+    H = hess R at theta_ref, the excess is R(theta_ref) - g' Q S + 1/2 S' Q H Q S + O(n^-3/2) when theta_ref =
+    theta*, so excess - q(S) + E q keeps the excess's mean for any theta_ref (E q is exact: E S = sum_s count_s
+    weight_s E_s[psi] and Cov S = sum_s count_s weight_s^2 Cov_s[psi], Gaussian integrals over the simulated
+    law, as the rows are independent with fixed counts) and cancels its first-order fluctuation, linear (the
+    shifted generator's grad R != 0, as AUG-4's control) and quadratic (every generator's tr(H V)/2 noise)."""
+    mu_0_d, mu_1_d, cov_dd, sources = augmented_sources(d, separation, n, n_syn, weight, shift)
+    theta_p = np.asarray(theta_ref_p, np.float64)
+    q_pp = np.linalg.inv(me.hessian_A(theta_p, sources))
+    _, grad_p, hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)
+    linear_p, quadratic_pp = -q_pp @ grad_p, q_pp @ hess_pp @ q_pp
+    mean_p, b_pp = me.gradient(theta_p, sources), me.gradient_covariance_B(theta_p, sources)
+    mean = linear_p @ mean_p + 0.5 * (np.trace(quadratic_pp @ b_pp) + mean_p @ quadratic_pp @ mean_p)
+    return ScoreControl(linear_p, quadratic_pp, float(mean))
 
 
 def best_weight(d: int, separation: float, n: int, n_syn: float, shift: float, upper: float) -> float:

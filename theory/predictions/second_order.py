@@ -227,15 +227,18 @@ def _stationary_derivatives(theta_p, risk):
     return hess_pp, r3_ppp, r4_pppp
 
 
-def second_order_excess(sources, theta_p, risk) -> float:
+def second_order_excess(sources, theta_p, risk, *, gradient_left_out: bool = False) -> float:
     """The O(n^-2) term 1/2 tr(H D2) + 1/6 R3[E delta^3] + 1/8 R4[V, V] of E[R(theta_hat)] - R(theta*) for
     the unpenalised fit on sources (m_estimation.Source), theta_p = theta* (m_estimation.population_minimiser).
     risk = (a_kp, q_pp) names the risk R = mean_k Phi(a_k.theta / sqrt(theta' Q theta)) (zero_one's
     class_directions or group_directions), differentiated exactly to 4th order. Assumes grad R(theta*) = 0
     (true where theta* is the Bayes rule, as at the balanced arms) and raises ValueError otherwise
-    (module docstring; docs/second_order.md)."""
+    (module docstring; docs/second_order.md). gradient_left_out=True computes the same three terms where
+    grad R(theta*) != 0; the O(n^-2) term then also holds grad R . b2, b2 the O(n^-2) bias of theta_hat
+    (fourth order in the expansion, not derived here), which the caller must bound."""
     theta_key = _theta_key(theta_p)
-    derivatives = _stationary_derivatives(np.array(theta_key), risk)
+    derivatives = (_probit_derivatives(np.array(theta_key), *risk)[1:] if gradient_left_out
+                   else _stationary_derivatives(np.array(theta_key), risk))
     return _excess_term(_moments(_summed_cumulants(sources, theta_key)), *derivatives)
 
 

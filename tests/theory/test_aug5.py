@@ -134,7 +134,8 @@ def measured():
 @pytest.mark.slow
 def test_on_the_verify_key_the_prediction_passes_and_each_wrong_theory_fails_where_it_should(measured):
     """The correct prediction PASSes every check; each wrong theory FAILs the checks its error reaches:
-    the w for w^2 control the perfect generators' argmins, the linear pull a shifted panel."""
+    the w for w^2 control the perfect generators' argmins, the linear pull a shifted panel, the first-order
+    w* a shifted argmin and nothing else."""
     right = quick_prediction()
     checks = CLAIM.judge(measured, QUICK, right)
     assert verdict(CLAIM, checks) == "PASS", [(c.label, c.quantity) for c in checks if not c.passed]
@@ -148,3 +149,5 @@ def test_on_the_verify_key_the_prediction_passes_and_each_wrong_theory_fails_whe
         assert (f"n={QUICK.n}, {aug5.panel(0.0, n_syn)}", "best w") in noise_w, noise_w
     pull = failing(aug5.pull_linear(right))
     assert pull and all("delta=0," not in label for label, _ in pull), pull
+    first_order = failing(aug5.first_order_best_w(right))
+    assert first_order and all(quantity == "best w" and "delta=0," not in label for label, quantity in first_order)

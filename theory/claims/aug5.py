@@ -21,7 +21,7 @@ from synthlaw.theory.predictions.augmentation import (
     best_weight,
     excess_law,
     per_row_constant,
-    score_control,
+    quadratic_score_control,
 )
 from synthlaw.theory.stats.intervals import argmin_ci, by_seed, curve_ratio, grid_argmin
 
@@ -68,7 +68,7 @@ def measure(config, *, key, options):
 
 
 def controlled(columns, config):
-    """Per row, excess - (q(S) - E q) with q = score_control at the row's point and theta_ref: the excess's
+    """Per row, excess - (q(S) - E q) with q = quadratic_score_control at the row's point and theta_ref: the excess's
     mean, with its first-order fluctuation (linear and quadratic in the score) removed (notes/AUG-5.md)."""
     p = config.d + 1
     reference_rp = np.stack([columns[f"theta_ref_{k}"] for k in range(p)], axis=1)
@@ -77,11 +77,9 @@ def controlled(columns, config):
     points = np.stack([columns["n_syn"], columns["shift"], columns["weight"]], axis=1)
     for n_syn, shift, weight in np.unique(points, axis=0):
         rows = np.all(points == (n_syn, shift, weight), axis=1)
-        control = score_control(config.d, config.separation, config.n, float(n_syn), float(weight), float(shift),
-                                reference_rp[rows][0])
-        score_sp = score_rp[rows]
-        q_s = score_sp @ control.linear_p + 0.5 * np.einsum("sp,pq,sq->s", score_sp, control.quadratic_pp, score_sp)
-        out[rows] -= q_s - control.mean
+        control = quadratic_score_control(config.d, config.separation, config.n, float(n_syn), float(weight),
+                                          float(shift), reference_rp[rows][0])
+        out[rows] -= control.deviation(score_rp[rows])
     return out
 
 

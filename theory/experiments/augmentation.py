@@ -38,7 +38,7 @@ def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0, s
     rows (n/2 per class) plus n_syn synthetic rows (n_syn/2 per class) at loss weight `weight`.
     scores: also return "score", the loss gradient sum_i weight_i (sigmoid(u_i) - y_i) (x_i, 1) over the
     same rows at the reference theta (point["theta_ref_0"] .. ["theta_ref_d"]), for the control variate of
-    predictions.augmentation.score_control.
+    predictions.augmentation.quadratic_score_control.
 
     point: n, n_syn, n_gen (generator-fit rows, n_gen/2 per class), weight, separation, shift (the
     class-0 generator's mean is off by shift e_1). Eight fit steps: on these fits the

@@ -142,8 +142,14 @@ class ScoreControl(NamedTuple):
     quadratic_pp: np.ndarray
     mean: float
 
+    def deviation(self, score_sp) -> np.ndarray:
+        """q(S) - E q per seed (score_sp: seeds x (d + 1)): what the controlled excess subtracts."""
+        score_sp = np.asarray(score_sp, np.float64)
+        return (score_sp @ self.linear_p + 0.5 * np.einsum("sp,pq,sq->s", score_sp, self.quadratic_pp, score_sp)
+                - self.mean)
 
-def score_control(d: int, separation: float, n: int, n_syn: float, weight: float, shift: float,
+
+def quadratic_score_control(d: int, separation: float, n: int, n_syn: float, weight: float, shift: float,
                   theta_ref_p) -> ScoreControl:
     """The control variate of an augmented fit's excess (notes/AUG-5.md): with Q = A^-1, g = grad R and
     H = hess R at theta_ref, the excess is R(theta_ref) - g' Q S + 1/2 S' Q H Q S + O(n^-3/2) when theta_ref =

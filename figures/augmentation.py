@@ -45,7 +45,7 @@ def figure_aug2(outcome):
     fig, (ax_c, ax_f) = panels(2)
     for i, (n, g) in enumerate(zip(cfg.n, cfg.n_gen, strict=True)):
         rows = (cols["panel"] == "curve") & (cols["n_gen"] == g)
-        n_g, est = means_by(cols, "excess", "n_syn", rows)
+        n_g, est = means_by(cols, "excess_controlled", "n_syn", rows)
         measured(ax_c, n_g, est, f"measured, n={n}, n_gen={g}", f"C{i}", bounds=NONNEGATIVE)
         ax_c.plot(n_g, pred["curve"][g], **{**PREDICTION, "color": f"C{i}", "label": f"formula, b={pred['b'][g]:.2g}"})
         ax_c.axhline(pred["a"][g], color=f"C{i}", linestyle=":", linewidth=0.8, label=f"floor a, n_gen={g}")
@@ -55,7 +55,7 @@ def figure_aug2(outcome):
              ylabel="balanced 0-1 excess", title="AUG-2: fitted generator")
     label_grid(ax_c, cfg.n_syn)
     rows = cols["panel"] == "floor"
-    gens, est = means_by(cols, "excess", "n_gen", rows)
+    gens, est = means_by(cols, "excess_controlled", "n_gen", rows)
     measured(ax_f, gens, est, f"measured, n = 0, N = {cfg.n_syn[-1]}", "C2", bounds=NONNEGATIVE)
     ax_f.plot(gens, pred["floor"], **{**PREDICTION, "label": "a(n_gen) + c/N"})
     rival_power_law(ax_f, gens, gens[0], pred["floor"][0], 0.0, "rival slope 0")

@@ -55,6 +55,7 @@ def test_every_line_of_aug2_is_named():
     second = grid_table("n_syn", config.n_syn, panel="curve", n_gen=config.n_gen[1])
     floor = grid_table("n_gen", config.n_gen_floor, panel="floor", n_syn=config.n_syn[-1])
     columns = {k: np.concatenate([curve[k], second[k], floor[k]]) for k in curve}
+    columns["excess_controlled"] = columns["excess"]
     g_0, g_1 = config.n_gen
     prediction = {"curve": {g: 1.0 / np.asarray(config.n_syn, float) for g in config.n_gen}, "b": {g_0: -9.9, g_1: 1.2},
                   "a": {g_0: 1e-3, g_1: 1e-5}, "no_augmentation": {g_0: 2e-3, g_1: 3e-3},

@@ -14,7 +14,7 @@ from synthlaw.theory.claims.check import Check, Claim, Mutation, every_point, re
 from synthlaw.theory.claims.spec import SeededConfig, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
 from synthlaw.theory.notes import Note
-from synthlaw.theory.predictions.augmentation import per_row_constant, plugin_floor
+from synthlaw.theory.predictions.augmentation import per_row_constant, plugin_floor, plugin_floor_control
 from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, curve_share, loglog_slope
 from synthlaw.theory.stats.scaling_law import bootstrap_inverse_quadratic, bootstrap_law, fit_inverse_quadratic, fit_law
 
@@ -50,15 +50,34 @@ def gen_floor(d, separation, n_gen):
 
 def measure(config, *, key, options):
     """Panel 'curve': excess against N per regime (n, n_gen, w); panel 'floor': generator-only fits
-    (n = 0, w = 1: with no real rows w cancels)."""
+    (n = 0, w = 1: with no real rows w cancels). excess_controlled is the excess less the generator control's
+    deviation (controlled)."""
     gen = generator(config.generator)
     curve = [{"n": n, "n_syn": m, "n_gen": g, "weight": w}
              for n, g, w in zip(config.n, config.n_gen, config.weight, strict=True) for m in config.n_syn]
     floor = [{"n": 0, "n_syn": config.n_syn[-1], "n_gen": g, "weight": 1.0} for g in config.n_gen_floor]
     columns = measure_augmentation(gen, curve + floor, d=config.d, separation=config.separation, seeds=config.seeds,
-                                   key=key, options=options, name=config.owner)  # one sweep, one compiled program
+                                   key=key, options=options, name=config.owner, moments=True)  # one sweep, one program
     columns["panel"] = np.tile(["curve"] * len(curve) + ["floor"] * len(floor), config.seeds)
-    return columns
+    return {**columns, "excess_controlled": controlled(columns, config)}
+
+
+def controlled(columns, config):
+    """Per row, excess - s^2 (q - a) with q - a the plug-in generators' control (plugin_floor_control) at the
+    row's n_gen and s = wN/M the synthetic rows' share of the fit (1 on the floor panel): the excess's mean,
+    the spread of the generators' fitting error removed (its pull on the fit is s dtheta_gen to first order;
+    notes/AUG-2.md)."""
+    d = config.d
+    mean_skd = np.stack([columns[f"gen_mean_{j}"] for j in range(2 * d)], axis=1).reshape(-1, 2, d)
+    cov_skdd = np.stack([columns[f"gen_cov_{j}"] for j in range(2 * d * d)], axis=1).reshape(-1, 2, d, d)
+    synthetic = columns["weight"] * columns["n_syn"]
+    share = synthetic / (columns["n"] + synthetic)
+    out = np.asarray(columns["excess"], np.float64).copy()
+    for g in np.unique(columns["n_gen"]):
+        rows = columns["n_gen"] == g
+        deviation = plugin_floor_control(d, config.separation, int(g) // 2).deviation(mean_skd[rows], cov_skdd[rows])
+        out[rows] -= share[rows] ** 2 * deviation
+    return out
 
 
 def predict(config):
@@ -106,7 +125,7 @@ def with_laws(terms):
 def judge(columns, config, prediction):
     """Floor panel: slope in n_gen and measured / predicted; per regime b against c w - 2na, the whole
     curve, and gamma where it falls."""
-    gens, floor_sg = by_seed(columns, "excess", "n_gen", mask=columns["panel"] == "floor")
+    gens, floor_sg = by_seed(columns, "excess_controlled", "n_gen", mask=columns["panel"] == "floor")
     label = f"n = 0, N = {config.n_syn[-1]}, n_gen {gens[0]:g}..{gens[-1]:g}"
     checks = [Check(label=label, quantity="log-log slope of floor in n_gen", prediction=prediction["floor_exponent"],
                     measured=bootstrap_slope(gens, floor_sg), rival=RIVAL_FLOOR_EXPONENT, error_kind="absolute"),
@@ -116,7 +135,8 @@ def judge(columns, config, prediction):
               every_point(label, floor_sg, prediction["floor"], "floor")]
     for n, g, w in zip(config.n, config.n_gen, config.weight, strict=True):
         rows = (columns["panel"] == "curve") & (columns["n_gen"] == g)
-        m_g, excess_sg = by_seed({**columns, "m": columns["n"] + w * columns["n_syn"]}, "excess", "m", mask=rows)
+        m_g, excess_sg = by_seed({**columns, "m": columns["n"] + w * columns["n_syn"]}, "excess_controlled", "m",
+                                 mask=rows)
         b = prediction["b"][g]
         label = f"n={n}, n_gen={g}, w={w:g} ({'falls' if b > 0 else 'rises'})"
         checks += [
@@ -147,6 +167,12 @@ def linear_pull(prediction):
     return with_laws({**prediction, "pull": {g: s * prediction["a"][g] for g, s in prediction["share"].items()}})
 
 
+def floor_without_sampling(prediction):
+    """The wrong theory: the floor panel's excess is the generator's a(n_gen) alone, the fit's own sampling
+    term c/N forgotten (N = 16384 rows taken for infinitely many): 9% below the quick floor panel."""
+    return with_laws({**prediction, "floor_noise": np.zeros_like(prediction["floor_noise"])})
+
+
 CLAIM = Claim(
     id="AUG-2", note=Note("AUG-2.md"),
     source="docs/claims.md AUG-2; derived analogue of the abstract's second result (a scaling law down to a floor)",
@@ -158,6 +184,7 @@ CLAIM = Claim(
     measure=measure, predict=predict, judge=judge, figure=figure_aug2,
     mutations=(Mutation("c w N instead of c w^2 N (synthetic noise weighted by w)", predict=noise_weight_w),
                Mutation("pull (wN/M) a instead of (wN/M)^2 a", predict=linear_pull),
+               Mutation("floor a(n_gen) without its sampling term c/N", predict=floor_without_sampling),
                Mutation("curves x 0.8", predict=scaled(0.8, "curve", "floor")),
                Mutation("curves x 1.2", predict=scaled(1.2, "curve", "floor")),
                Mutation("floor exponent + 0.2", predict=shifted(0.2, "floor_exponent")),

@@ -33,12 +33,16 @@ class AugShapes(NamedTuple):
 
 
 @functools.lru_cache(maxsize=64)
-def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0, scores: bool = False):
+def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0, scores: bool = False,
+                          moments: bool = False):
     """Replicate (point, *, key) -> {"excess"}: balanced 0-1 excess of the logistic fit on n real
     rows (n/2 per class) plus n_syn synthetic rows (n_syn/2 per class) at loss weight `weight`.
     scores: also return "score", the loss gradient sum_i weight_i (sigmoid(u_i) - y_i) (x_i, 1) over the
     same rows at the reference theta (point["theta_ref_0"] .. ["theta_ref_d"]), for the control variate of
     predictions.augmentation.quadratic_score_control.
+    moments: also return "gen_mean" (2 x d, flattened) and "gen_cov" (2 x d x d, flattened), each class's sample
+    mean and covariance (divisor n_gen/2 - 1) of its n_gen/2 generator-fit rows, for the control variate of
+    predictions.augmentation.plugin_floor_control.
 
     point: n, n_syn, n_gen (generator-fit rows, n_gen/2 per class), weight, separation, shift (the
     class-0 generator's mean is off by shift e_1). Eight fit steps: on these fits the
@@ -66,20 +70,33 @@ def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0, s
         weight_n = jnp.concatenate([real_n, real_n, syn_n, syn_n])
         w_d, b, _ = fit_logistic(x_nd, y_n, weight_n, l2=l2, n_steps=STEPS_WEIGHTED)
         excess = balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd) - bayes_balanced_error(point["separation"])
-        if not scores:
-            return {"excess": excess}
-        return {"excess": excess, "score": score_at_reference(point, x_nd, y_n, weight_n)}
+        out = {"excess": excess}
+        if scores:
+            out["score"] = score_at_reference(point, x_nd, y_n, weight_n)
+        if moments:
+            out["gen_mean"], out["gen_cov"] = fit_moments(x_fit_gnd, point["n_gen"] // 2)
+        return out
 
     return replicate
 
 
+def fit_moments(x_gnd, n_valid):
+    """Per class, the sample mean and covariance (divisor n_valid - 1) of its first n_valid rows, flattened."""
+    mask_n1 = padding_mask(n_valid, x_gnd.shape[1], x_gnd.dtype)[:, None]
+    mean_gd = (mask_n1[None] * x_gnd).sum(axis=1) / n_valid
+    centred_gnd = mask_n1[None] * (x_gnd - mean_gd[:, None, :])
+    cov_gdd = jnp.einsum("gni,gnj->gij", centred_gnd, centred_gnd) / (n_valid - 1)
+    return mean_gd.reshape(-1), cov_gdd.reshape(-1)
+
+
 def measure_augmentation(gen: Generator, points: list[dict], *, d: int, separation: float,
                          seeds: int, key, options: SweepOptions, name: str, l2: float = 0.0,
-                         chunk: int = 128) -> dict:
+                         chunk: int = 128, moments: bool = False) -> dict:
     """One augmentation sweep over points with keys n, n_syn, weight and optionally n_gen, shift;
     tidy columns. name: the caller's label of the sweep (a claim id); d, gen and l2 are added here.
     Points carrying a reference theta_ref (d + 1 values, every point or none) add score columns
-    score_0..score_d (augmentation_replicate)."""
+    score_0..score_d (augmentation_replicate); moments adds the generator-fit moments gen_mean_0.. and gen_cov_0..
+    (augmentation_replicate)."""
     grid = {k: np.asarray([float(p.get(k, 0.0)) for p in points]) for k in ("n", "n_syn", "n_gen", "shift")}
     grid["n"], grid["n_syn"], grid["n_gen"] = (grid[k].astype(int) for k in ("n", "n_syn", "n_gen"))
     grid["weight"] = np.asarray([float(p["weight"]) for p in points])
@@ -88,7 +105,8 @@ def measure_augmentation(gen: Generator, points: list[dict], *, d: int, separati
                        int(grid["n_syn"].max()) // 2)
     grid |= reference_columns(points, d)
     scores = "theta_ref_0" in grid
-    replicate = augmentation_replicate(shapes, gen, l2=l2, scores=scores)
-    label = f"{name}: augmentation d={d} generator={gen.name} l2={l2!r}" + (" scores" if scores else "")
+    replicate = augmentation_replicate(shapes, gen, l2=l2, scores=scores, moments=moments)
+    label = (f"{name}: augmentation d={d} generator={gen.name} l2={l2!r}" + (" scores" if scores else "")
+             + (" moments" if moments else ""))
     return run_sweep(replicate, key=key, n_seeds=seeds, grid=grid, options=options, name=label,
                      chunk_size=chunk).columns

@@ -36,20 +36,18 @@ def per_row_constant(d: int, separation: float) -> float:
     return float(me.first_order_excess(hess_pp, me.sandwich_V(theta_p, sources)))
 
 
-def plugin_covariance(theta_p, sources, fitted: tuple, m):
-    """First-order Cov(theta) induced by plug-in generators: sources[i] for i in `fitted` have the
-    law N(sample mean, sample cov) of m true rows. theta - theta* = -A^{-1} (d grad / d phi) dphi,
-    Cov(mean) = cov/m and Cov(vec S) = (I + K)/(m - 1) for cov = I (AUG-2, SPU-3).
+def plugin_jacobians(theta_p, sources, fitted: tuple):
+    """Per fitted source (sources[i] for i in `fitted`): the derivatives of the population gradient in that
+    source's generator mean and covariance, (J_mean (p x d), J_cov (p x d x d)), so that a generator error
+    (dmu, dS) moves the gradient by J_mean dmu + J_cov : dS to first order.
 
-    The derivatives of a source's gradient term c E[r(u) x~] (c = count weight, r = sigmoid - y)
-    are exact: d/dmu = c E[grad_x (r x~)] = c (E[r' x~] w' + E[r] I_pd) and, for a symmetric dS
-    (Price), d/dS = c E[hess_x (r x~_k)] / 2 with hess_x (r x~_k) = r'' x~_k w w' + r' (w e_k' + e_k w'),
-    so that J (I + K) J' = 2 J_sym J_sym' with J_sym the symmetric-direction derivative."""
+    The derivatives of a source's gradient term c E[r(u) x~] (c = count weight, r = sigmoid - y) are
+    exact: d/dmu = c E[grad_x (r x~)] = c (E[r' x~] w' + E[r] I_pd) and, for a symmetric dS (Price),
+    d/dS = c E[hess_x (r x~_k)] / 2 with hess_x (r x~_k) = r'' x~_k w w' + r' (w e_k' + e_k w')."""
     theta_p = np.asarray(theta_p, np.float64)
     w_d = theta_p[:-1]
-    d = w_d.shape[0]
-    eye_pd = np.eye(d + 1, d)
-    cov_grad_pp = 0.0
+    eye_pd = np.eye(w_d.shape[0] + 1, w_d.shape[0])
+    jacobians = []
     for i in fitted:
         s = sources[i]
         r0_p = me.expect_vector(me.ce_residual(s.y), theta_p, s.mu_d, s.cov_dd)
@@ -58,19 +56,70 @@ def plugin_covariance(theta_p, sources, fitted: tuple, m):
         j_mean_pd = np.outer(r1_p, w_d) + r0_p[-1] * eye_pd
         hess_pdd = (r2_p[:, None, None] * np.outer(w_d, w_d)[None]
                     + r1_p[-1] * (w_d[None, :, None] * eye_pd[:, None, :] + eye_pd[:, :, None] * w_d[None, None, :]))
-        cov_grad_pp = cov_grad_pp + (s.count * s.weight) ** 2 * (
-            j_mean_pd @ j_mean_pd.T / m + np.einsum("kij,lij->kl", hess_pdd, hess_pdd) / (2.0 * (m - 1)))
-    a_inv_pp = np.linalg.inv(me.hessian_A(theta_p, sources))
+        jacobians.append((s.count * s.weight * j_mean_pd, s.count * s.weight * hess_pdd / 2.0))
+    return jacobians
+
+
+def plugin_covariance(theta_p, sources, fitted: tuple, m):
+    """First-order Cov(theta) induced by plug-in generators: sources[i] for i in `fitted` have the
+    law N(sample mean, sample cov) of m true rows. theta - theta* = -A^{-1} (J_mean dmu + J_cov : dS)
+    (plugin_jacobians), Cov(mean) = cov/m and Cov(vec S) = (I + K)/(m - 1) for cov = I (AUG-2, SPU-3),
+    so that J_cov (I + K) J_cov' = 2 J_cov J_cov' (J_cov symmetric in its last two indices)."""
+    cov_grad_pp = 0.0
+    for j_mean_pd, j_cov_pdd in plugin_jacobians(theta_p, sources, fitted):
+        cov_grad_pp = cov_grad_pp + (j_mean_pd @ j_mean_pd.T / m
+                                     + 2.0 * np.einsum("kij,lij->kl", j_cov_pdd, j_cov_pdd) / (m - 1))
+    a_inv_pp = np.linalg.inv(me.hessian_A(np.asarray(theta_p, np.float64), sources))
     return a_inv_pp @ cov_grad_pp @ a_inv_pp
+
+
+def _plugin_floor_terms(d: int, separation: float):
+    """Bayes rule, the generator-only fit's Sources (the true law, half per class) and H = hess R there."""
+    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
+    theta_p = bayes_rule_p(mu_0_d, mu_1_d, cov_dd)
+    sources = [me.Source(mu_0_d, cov_dd, 0.0, 0.5), me.Source(mu_1_d, cov_dd, 1.0, 0.5)]
+    return theta_p, sources, rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)[2]
 
 
 def plugin_floor(d: int, separation: float, n_gen: int) -> float:
     """a = E excess of the rule learned from plug-in generators fitted on n_gen rows per class (AUG-2)."""
-    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
-    theta_p = bayes_rule_p(mu_0_d, mu_1_d, cov_dd)
-    sources = [me.Source(mu_0_d, cov_dd, 0.0, 0.5), me.Source(mu_1_d, cov_dd, 1.0, 0.5)]
-    hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)[2]
+    theta_p, sources, hess_pp = _plugin_floor_terms(d, separation)
     return float(me.first_order_excess(hess_pp, plugin_covariance(theta_p, sources, (0, 1), n_gen)))
+
+
+class GeneratorControl(NamedTuple):
+    """q = 1/2 dtheta' H dtheta of the plug-in generators' fitting error, dtheta = -A^-1 sum_k (J_mean_k dmu_k +
+    J_cov_k : dS_k) linear in the errors dmu_k, dS_k of class k's sample mean and covariance, and mean = E q
+    = a (plugin_floor: the same integrals), exact because Cov(dmu_k) = I/m and Cov(vec dS_k) = (I + K)/(m - 1)
+    are (notes/AUG-2.md)."""
+
+    mu_kd: np.ndarray
+    j_mean_kpd: np.ndarray
+    j_cov_kpdd: np.ndarray
+    a_inv_pp: np.ndarray
+    hess_pp: np.ndarray
+    mean: float
+
+    def deviation(self, mean_skd, cov_skdd) -> np.ndarray:
+        """q - E q per seed from each class's generator-fit sample mean (seeds x 2 x d) and covariance
+        (seeds x 2 x d x d)."""
+        d_mean_skd = np.asarray(mean_skd, np.float64) - self.mu_kd[None]
+        d_cov_skdd = np.asarray(cov_skdd, np.float64) - np.eye(self.mu_kd.shape[1])[None, None]
+        grad_sp = (np.einsum("kpd,skd->sp", self.j_mean_kpd, d_mean_skd)
+                   + np.einsum("kpij,skij->sp", self.j_cov_kpdd, d_cov_skdd))
+        theta_sp = -grad_sp @ self.a_inv_pp.T
+        return 0.5 * np.einsum("sp,pq,sq->s", theta_sp, self.hess_pp, theta_sp) - self.mean
+
+
+def plugin_floor_control(d: int, separation: float, n_gen: int) -> GeneratorControl:
+    """The control variate of a fit's excess to the plug-in generators' error (AUG-2): the generator-only fit
+    moves to theta_gen = theta* + dtheta, whose excess is q + O(n_gen^-3/2), so excess - (q - a) keeps the
+    excess's mean and removes the spread of the generators' fit (fits with real rows scale q by their share)."""
+    theta_p, sources, hess_pp = _plugin_floor_terms(d, separation)
+    jacobians = plugin_jacobians(theta_p, sources, (0, 1))
+    return GeneratorControl(np.stack([s.mu_d for s in sources]), np.stack([j[0] for j in jacobians]),
+                            np.stack([j[1] for j in jacobians]), np.linalg.inv(me.hessian_A(theta_p, sources)),
+                            hess_pp, plugin_floor(d, separation, n_gen))
 
 
 class AugmentedTerms(NamedTuple):

@@ -71,7 +71,7 @@ def figure_spu1(outcome):
     cols, pred = outcome.columns, outcome.prediction
     fig, (ax_e, ax_w) = panels(2)
     every = np.ones(len(cols["seed"]), bool)
-    p_g, est = means_by(cols, "minority", "p", every)
+    p_g, est = means_by(cols, "minority_controlled", "p", every)
     measured(ax_e, p_g, est, "measured, minority groups", bounds=NONNEGATIVE)
     _, est_w = means_by(cols, "worst", "p", every)
     measured(ax_e, p_g, est_w, "measured, worst group", "C1", marker="s", bounds=NONNEGATIVE)

@@ -14,13 +14,16 @@ from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.sims.engine.sweep import padding_mask, run_sweep
 from synthlaw.sims.geometry import GROUP_Y, MINORITY, bayes_group_error, group_counts, group_means, means_for
 from synthlaw.sims.spurious import draw_groups
+from synthlaw.theory.experiments.reference import reference_columns, score_at_reference
 from synthlaw.theory.risks.spurious import balanced_group_error, group_errors, worst_group_error
 
 
 @functools.lru_cache(maxsize=64)
-def spurious_replicate(d_core: int, d_spur: int, n_real_max: int, n_syn_max: int, gen: Generator):
+def spurious_replicate(d_core: int, d_spur: int, n_real_max: int, n_syn_max: int, gen: Generator,
+                       scores: bool = False):
     """Replicate (point, *, key) -> group-balanced excess, worst-group and mean minority-group
-    error, ||w_spur||.
+    error, ||w_spur||; scores: also "score", the fit's loss gradient over its rows at the point's theta_ref
+    (experiments.reference), for the control variate of predictions.spurious.minority_control.
 
     point: n_major, n_minor (real rows per majority / minority group), seen_minor (how many of the
     n_minor rows the classifier sees; all but in SPU-3), n_syn (synthetic rows per minority group
@@ -46,10 +49,13 @@ def spurious_replicate(d_core: int, d_spur: int, n_real_max: int, n_syn_max: int
         weight_n = jnp.concatenate([real_gn.reshape(-1), syn_gn.reshape(-1)])
         w_p, b, _ = fit_logistic(x_np, y_n, weight_n, n_steps=STEPS_GROUPS)
         theta_p = jnp.append(w_p, b)
-        return {"excess": balanced_group_error(theta_p, mean_gp) - bayes_group_error(point["core"]),
-                "worst": worst_group_error(theta_p, mean_gp),
-                "minority": group_errors(theta_p, mean_gp)[syn_groups].mean(),
-                "spur_norm": jnp.sqrt(w_p[d_core:] @ w_p[d_core:])}
+        out = {"excess": balanced_group_error(theta_p, mean_gp) - bayes_group_error(point["core"]),
+               "worst": worst_group_error(theta_p, mean_gp),
+               "minority": group_errors(theta_p, mean_gp)[syn_groups].mean(),
+               "spur_norm": jnp.sqrt(w_p[d_core:] @ w_p[d_core:])}
+        if scores:
+            out["score"] = score_at_reference(point, x_np, y_n, weight_n)
+        return out
 
     return replicate
 
@@ -65,12 +71,16 @@ def measure_spu(rows: list[dict], gen: Generator, *, d_core: int, d_spur: int, c
                 seeds: int, key, options: SweepOptions, name: str) -> dict:
     """One sweep over rows with keys n, p, n_major, n_minor, seen_minor, n_syn in Setting S with
     d_core core and d_spur spurious dimensions, ||mu_c|| = core, ||mu_s|| = spur; tidy columns.
-    name: the caller's label of the sweep (a claim id); the dimensions and gen are added here."""
+    name: the caller's label of the sweep (a claim id); the dimensions and gen are added here.
+    Rows carrying a reference theta_ref (every row or none) add score columns score_0.. (spurious_replicate)."""
     grid = {k: np.array([r[k] for r in rows]) for k in ("n", "p", "n_major", "n_minor", "seen_minor", "n_syn")}
     grid["p"] = grid["p"].astype(float)
     grid["core"] = np.full(len(rows), float(core))
     grid["spur"] = np.full(len(rows), float(spur))
-    replicate = spurious_replicate(d_core, d_spur, int(grid["n_major"].max()), max(int(grid["n_syn"].max()), 1), gen)
-    label = f"{name}: spurious d_core={d_core} d_spur={d_spur} generator={gen.name}"
+    grid |= reference_columns(rows, d_core + d_spur)
+    scores = "theta_ref_0" in grid
+    replicate = spurious_replicate(d_core, d_spur, int(grid["n_major"].max()), max(int(grid["n_syn"].max()), 1), gen,
+                                   scores=scores)
+    label = f"{name}: spurious d_core={d_core} d_spur={d_spur} generator={gen.name}" + (" scores" if scores else "")
     return run_sweep(replicate, key=key, n_seeds=seeds, grid=grid, options=options, name=label,
                      chunk_size=64).columns

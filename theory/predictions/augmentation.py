@@ -18,6 +18,7 @@ from synthlaw.sims.geometry import bayes_balanced_error, bayes_rule_p, shift_dir
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import second_order, zero_one
 from synthlaw.theory.predictions.oversampling import gaussian_law, rule_risk
+from synthlaw.theory.predictions.score_control import ScoreControl, quadratic_control
 
 
 def excess_law(n_syn, n, weight, c, a):
@@ -183,37 +184,13 @@ def augmented_second_order(d: int, separation: float, n: int, n_syn: float, weig
                                             gradient_left_out=shift != 0)
 
 
-class ScoreControl(NamedTuple):
-    """q(S) = linear_p . S + 1/2 S' quadratic_pp S of a fit's score S at theta_ref, and mean = E q over the
-    simulated law (AUG-5, notes/AUG-5.md)."""
-
-    linear_p: np.ndarray
-    quadratic_pp: np.ndarray
-    mean: float
-
-    def deviation(self, score_sp) -> np.ndarray:
-        """q(S) - E q per seed (score_sp: seeds x (d + 1)): what the controlled excess subtracts."""
-        score_sp = np.asarray(score_sp, np.float64)
-        return (score_sp @ self.linear_p + 0.5 * np.einsum("sp,pq,sq->s", score_sp, self.quadratic_pp, score_sp)
-                - self.mean)
-
-
 def quadratic_score_control(d: int, separation: float, n: int, n_syn: float, weight: float, shift: float,
-                  theta_ref_p) -> ScoreControl:
-    """The control variate of an augmented fit's excess (notes/AUG-5.md): with Q = A^-1, g = grad R and
-    H = hess R at theta_ref, the excess is R(theta_ref) - g' Q S + 1/2 S' Q H Q S + O(n^-3/2) when theta_ref =
-    theta*, so excess - q(S) + E q keeps the excess's mean for any theta_ref (E q is exact: E S = sum_s count_s
-    weight_s E_s[psi] and Cov S = sum_s count_s weight_s^2 Cov_s[psi], Gaussian integrals over the simulated
-    law, as the rows are independent with fixed counts) and cancels its first-order fluctuation, linear (the
-    shifted generator's grad R != 0, as AUG-4's control) and quadratic (every generator's tr(H V)/2 noise)."""
+                            theta_ref_p) -> ScoreControl:
+    """The control variate of an augmented fit's excess (notes/AUG-5.md, predictions.score_control): linear in
+    the score for the shifted generator (grad R != 0, as AUG-4's control) and quadratic for every generator
+    (its tr(H V)/2 noise)."""
     mu_0_d, mu_1_d, cov_dd, sources = augmented_sources(d, separation, n, n_syn, weight, shift)
-    theta_p = np.asarray(theta_ref_p, np.float64)
-    q_pp = np.linalg.inv(me.hessian_A(theta_p, sources))
-    _, grad_p, hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)
-    linear_p, quadratic_pp = -q_pp @ grad_p, q_pp @ hess_pp @ q_pp
-    mean_p, b_pp = me.gradient(theta_p, sources), me.gradient_covariance_B(theta_p, sources)
-    mean = linear_p @ mean_p + 0.5 * (np.trace(quadratic_pp @ b_pp) + mean_p @ quadratic_pp @ mean_p)
-    return ScoreControl(linear_p, quadratic_pp, float(mean))
+    return quadratic_control(sources, theta_ref_p, rule_risk(mu_0_d, mu_1_d, cov_dd))
 
 
 def best_weight(d: int, separation: float, n: int, n_syn: float, shift: float, upper: float) -> float:

@@ -9,6 +9,7 @@ from synthlaw.sims.geometry import GROUP_Y, MINORITY, group_counts, group_means,
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import second_order, zero_one
 from synthlaw.theory.predictions.augmentation import plugin_covariance
+from synthlaw.theory.predictions.score_control import ScoreControl, quadratic_control
 
 
 def group_sources(mean_gp, counts_g, weight=1.0):
@@ -36,15 +37,43 @@ def erm_minimiser(d_core: int, d_spur: int, core: float, spur: float, p: float):
     return me.population_minimiser(group_sources(mean_gp, counts_g), bayes_p)
 
 
-def minority_error(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int) -> me.ExcessTerms:
-    """SPU-1: E[minority-group error] of the fit on n rows of minority mass p, to O(1/n):
-    R(theta*) + grad R . E[theta_hat - theta*] + tr(H V)/2, R the mean error of the two minority
-    groups, V the sandwich over the four groups at their fixed counts (notes/SPU-1.md)."""
+def _minority_fit(d_core: int, d_spur: int, core: float, spur: float, p: float, n: int):
+    """The four groups' Sources at their fixed counts for n rows of minority mass p, the mean minority-group
+    error as a risk_fn (theta_p -> R, grad R, hess R) and the Bayes rule (Newton's start)."""
     mean_gp, bayes_p = law_s(d_core, d_spur, core, spur)
     a_kp, q_pp = zero_one.group_directions(mean_gp)
     minority_kp = a_kp[np.asarray(MINORITY)]
     sources = group_sources(mean_gp, [float(c) for c in group_counts(n, p)])
-    return me.expected_excess(lambda t: zero_one.mean_probit(t, minority_kp, q_pp), 0.0, sources, bayes_p)
+    return sources, lambda t: zero_one.mean_probit(t, minority_kp, q_pp), bayes_p
+
+
+def minority_error(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int) -> me.ExcessTerms:
+    """SPU-1: E[minority-group error] of the fit on n rows of minority mass p, to O(1/n):
+    R(theta*) + grad R . E[theta_hat - theta*] + tr(H V)/2, R the mean error of the two minority
+    groups, V the sandwich over the four groups at their fixed counts (notes/SPU-1.md)."""
+    sources, risk_fn, bayes_p = _minority_fit(d_core, d_spur, core, spur, p, n)
+    return me.expected_excess(risk_fn, 0.0, sources, bayes_p)
+
+
+def minority_fit(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int):
+    """theta*: the population minimiser of the fit on n rows of minority mass p at their fixed counts."""
+    sources, _, bayes_p = _minority_fit(d_core, d_spur, core, spur, p, n)
+    return me.population_minimiser(sources, bayes_p)
+
+
+def minority_fisher_variance(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int) -> float:
+    """SPU-1's wrong theory: tr(H A^-1)/2, the inverse Fisher information A^-1 for the sandwich V."""
+    sources, risk_fn, bayes_p = _minority_fit(d_core, d_spur, core, spur, p, n)
+    theta_p = me.population_minimiser(sources, bayes_p)
+    return float(me.first_order_excess(risk_fn(theta_p)[2], np.linalg.inv(me.hessian_A(theta_p, sources))))
+
+
+def minority_control(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int,
+                     theta_ref_p) -> ScoreControl:
+    """SPU-1: the quadratic control variate (predictions.score_control) of the mean minority-group error of
+    the fit on n rows of minority mass p, from its score at theta_ref."""
+    sources, risk_fn, _ = _minority_fit(d_core, d_spur, core, spur, p, n)
+    return quadratic_control(sources, theta_ref_p, risk_fn)
 
 
 def discriminant_rule(d_core: int, d_spur: int, core: float, spur: float, p: float):

@@ -1,0 +1,41 @@
+"""The quadratic control variate of a fit's excess from its score at a reference theta (AUG-5, SPU-1).
+
+With S the fit's loss gradient over its rows at theta_ref, Q = A^-1, g = grad R and H = hess R at theta_ref,
+the excess is R(theta_ref) - g' Q S + 1/2 S' Q H Q S + O(n^-3/2) when theta_ref = theta*. So excess - q(S) + E q
+keeps the excess's mean for any theta_ref and cancels its first-order fluctuation, linear (grad R != 0) and
+quadratic (the tr(H V)/2 noise). E q is exact: the rows are independent with fixed counts, so E S = sum_s
+count_s weight_s E_s[psi] and Cov S = sum_s count_s weight_s^2 Cov_s[psi], Gaussian integrals over the
+simulated law (m_estimation)."""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from synthlaw.theory.predictions import m_estimation as me
+
+
+class ScoreControl(NamedTuple):
+    """q(S) = linear_p . S + 1/2 S' quadratic_pp S of a fit's score S at theta_ref, and mean = E q over the
+    simulated law."""
+
+    linear_p: np.ndarray
+    quadratic_pp: np.ndarray
+    mean: float
+
+    def deviation(self, score_sp) -> np.ndarray:
+        """q(S) - E q per seed (score_sp: seeds x (d + 1)): what the controlled excess subtracts."""
+        score_sp = np.asarray(score_sp, np.float64)
+        return (score_sp @ self.linear_p + 0.5 * np.einsum("sp,pq,sq->s", score_sp, self.quadratic_pp, score_sp)
+                - self.mean)
+
+
+def quadratic_control(sources, theta_ref_p, risk_fn) -> ScoreControl:
+    """The control of the fit on sources at theta_ref; risk_fn(theta_p) -> (R, grad R, hess R) is the excess's
+    exact risk (zero_one)."""
+    theta_p = np.asarray(theta_ref_p, np.float64)
+    q_pp = np.linalg.inv(me.hessian_A(theta_p, sources))
+    _, grad_p, hess_pp = risk_fn(theta_p)
+    linear_p, quadratic_pp = -q_pp @ grad_p, q_pp @ hess_pp @ q_pp
+    mean_p, b_pp = me.gradient(theta_p, sources), me.gradient_covariance_B(theta_p, sources)
+    mean = linear_p @ mean_p + 0.5 * (np.trace(quadratic_pp @ b_pp) + mean_p @ quadratic_pp @ mean_p)
+    return ScoreControl(linear_p, quadratic_pp, float(mean))

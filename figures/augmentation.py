@@ -91,15 +91,14 @@ def figure_spu2(outcome):
     cols, pred = outcome.columns, outcome.prediction
     fig, (ax_e, ax_w) = panels(2)
     every = np.ones(len(cols["seed"]), bool)
-    n_g, est = means_by(cols, "excess", "n", every)
+    n_g, est = means_by(cols, "excess_controlled", "n", every)
     measured(ax_e, n_g, est, "measured", bounds=NONNEGATIVE)
     ax_e.plot(n_g, pred["excess"], **{**PREDICTION, "label": "prediction tr(HV)/2 (left)"})
     rival_power_law(ax_e, n_g, n_g[0], pred["excess"][0], -0.5, "rival slope -1/2")
     ax_e.set(xscale="log", yscale="log", xlabel="real rows n (balanced to n + N)", ylabel="group-balanced excess",
              title="SPU-2: perfect group generator")
     label_grid(ax_e, n_g)
-    spur = {**cols, "spur_sq": cols["spur_norm"] ** 2}
-    _, est_s = means_by(spur, "spur_sq", "n", every)
+    _, est_s = means_by(cols, "spur_sq_controlled", "n", every)
     measured(ax_w, n_g, est_s, "measured", bounds=NONNEGATIVE)
     ax_w.plot(n_g, pred["spur_sq"], **{**PREDICTION, "label": "prediction tr(V_spur) + O(n^-2) (right)"})
     ax_w.set(xscale="log", yscale="log", xlabel="real rows n", ylabel="||w_spur||^2", title="SPU-2: spurious weight")

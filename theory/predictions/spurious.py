@@ -110,6 +110,32 @@ class BalancedTerms(NamedTuple):
     second: SamplingTerms
 
 
+def _balanced_sources(d_core: int, d_spur: int, core: float, spur: float, p: float, n: int):
+    """Group means, the Bayes rule (the balanced fit's theta*) and the Sources of SPU-2's fit: the four real
+    groups at their counts and the minority groups' perfect rows up to the majority's size."""
+    mean_gp, bayes_p = law_s(d_core, d_spur, core, spur)
+    counts = group_counts(n, p)
+    sources = group_sources(mean_gp, counts) + group_sources(
+        mean_gp, [0.0 if not m else counts[0] - counts[1] for m in MINORITY])
+    return mean_gp, bayes_p, sources
+
+
+def balanced_fit(d_core: int, d_spur: int, core: float, spur: float) -> np.ndarray:
+    """theta* of SPU-2's balanced fit: the Bayes rule (2 mu_c, 0, 0), at every n and p."""
+    return law_s(d_core, d_spur, core, spur)[1]
+
+
+def balanced_controls(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int,
+                      theta_ref_p) -> tuple[ScoreControl, ScoreControl]:
+    """SPU-2: the quadratic control variates (predictions.score_control) of the group-balanced excess and of
+    ||w_spur||^2 = theta' P theta (P the spurious block), from the balanced fit's score at theta_ref."""
+    mean_gp, _, sources = _balanced_sources(d_core, d_spur, core, spur, p, n)
+    a_kp, q_pp = zero_one.group_directions(mean_gp)
+    spur_pp = np.diag(np.r_[np.zeros(d_core), np.ones(d_spur), 0.0])
+    return (quadratic_control(sources, theta_ref_p, lambda t: zero_one.mean_probit(t, a_kp, q_pp)),
+            quadratic_control(sources, theta_ref_p, lambda t: (t @ spur_pp @ t, 2.0 * spur_pp @ t, 2.0 * spur_pp)))
+
+
 def balanced_terms(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int) -> BalancedTerms:
     """SPU-2: n real rows of minority mass p, balanced by perfect minority rows.
     - sandwich: the terms of V, the rows' group counts fixed;
@@ -118,10 +144,7 @@ def balanced_terms(d_core: int, d_spur: int, core: float, spur: float, *, p: flo
     - second: the O(n^-2) terms (docs/second_order.md) of the group-balanced excess, whose minimiser is
       the Bayes rule (second_order_excess), and of E||w_spur||^2 = tr(V_spur) + tr(D2_spur), w*_spur = 0
       (second_order_spread)."""
-    mean_gp, bayes_p = law_s(d_core, d_spur, core, spur)
-    counts = group_counts(n, p)
-    sources = group_sources(mean_gp, counts) + group_sources(
-        mean_gp, [0.0 if not m else counts[0] - counts[1] for m in MINORITY])
+    mean_gp, bayes_p, sources = _balanced_sources(d_core, d_spur, core, spur, p, n)
     h_pp = _balanced_error_hessian(bayes_p, mean_gp)
     d2_pp = second_order.second_order_spread(sources, bayes_p)
     second = SamplingTerms(second_order.second_order_excess(sources, bayes_p, zero_one.group_directions(mean_gp)),

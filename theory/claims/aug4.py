@@ -14,6 +14,7 @@ from synthlaw.sims.geometry import DIRECTIONS
 from synthlaw.theory.claims.check import Check, Claim, Mutation, every_point, replaced, scaled
 from synthlaw.theory.claims.spec import SeededConfig, imbalance_ratio, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling
+from synthlaw.theory.experiments.reference import point_rows, score_columns
 from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.oversampling import oversampling_excess, population_fit, score_control
 from synthlaw.theory.stats.intervals import argmin_ci, by_seed, curve_ratio, curve_share, grid_argmin
@@ -62,13 +63,9 @@ def measure(config, *, key, options):
 
 def controlled(columns, config):
     """Per row, excess + c.(S - E S) with (c, E S) = score_control at the row's point and theta_ref."""
-    p = config.d + 1
-    reference_rp = np.stack([columns[f"theta_ref_{k}"] for k in range(p)], axis=1)
-    score_rp = np.stack([columns[f"score_{k}"] for k in range(p)], axis=1).astype(np.float64)
+    reference_rp, score_rp = score_columns(columns, config.d + 1)
     out = np.asarray(columns["excess"], np.float64).copy()
-    points = np.stack([columns["m"], columns["shift"]], axis=1)
-    for m, shift in np.unique(points, axis=0):
-        rows = (points[:, 0] == m) & (points[:, 1] == shift)
+    for (m, shift), rows in point_rows(columns, ("m", "shift")):
         c_p, mean_p = score_control(config.d, config.separation, config.n_min, n_maj(config), int(m), float(shift),
                                     config.direction, reference_rp[rows][0])
         out[rows] += (score_rp[rows] - mean_p) @ c_p

@@ -13,6 +13,7 @@ from synthlaw.settings import at_least, rule
 from synthlaw.theory.claims.check import Check, Claim, Mutation, every_point, replaced, scaled
 from synthlaw.theory.claims.spec import SeededConfig, even, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
+from synthlaw.theory.experiments.reference import point_rows, score_columns
 from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.augmentation import (
     augmented_excess,
@@ -70,13 +71,9 @@ def measure(config, *, key, options):
 def controlled(columns, config):
     """Per row, excess - (q(S) - E q) with q = quadratic_score_control at the row's point and theta_ref: the excess's
     mean, with its first-order fluctuation (linear and quadratic in the score) removed (notes/AUG-5.md)."""
-    p = config.d + 1
-    reference_rp = np.stack([columns[f"theta_ref_{k}"] for k in range(p)], axis=1)
-    score_rp = np.stack([columns[f"score_{k}"] for k in range(p)], axis=1).astype(np.float64)
+    reference_rp, score_rp = score_columns(columns, config.d + 1)
     out = np.asarray(columns["excess"], np.float64).copy()
-    points = np.stack([columns["n_syn"], columns["shift"], columns["weight"]], axis=1)
-    for n_syn, shift, weight in np.unique(points, axis=0):
-        rows = np.all(points == (n_syn, shift, weight), axis=1)
+    for (n_syn, shift, weight), rows in point_rows(columns, ("n_syn", "shift", "weight")):
         control = quadratic_score_control(config.d, config.separation, config.n, float(n_syn), float(weight),
                                           float(shift), reference_rp[rows][0])
         out[rows] -= control.deviation(score_rp[rows])

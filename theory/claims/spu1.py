@@ -11,6 +11,7 @@ from synthlaw.settings import at_least, rule
 from synthlaw.sims.geometry import bayes_group_error
 from synthlaw.theory.claims.check import Check, Claim, Mutation
 from synthlaw.theory.claims.spec import SeededConfig
+from synthlaw.theory.experiments.reference import point_rows, score_columns
 from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
 from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions import spurious as ps
@@ -42,12 +43,10 @@ def measure(config, *, key, options):
 def controlled(columns, config):
     """Per row, the mean minority-group error - (q(S) - E q), q = ps.minority_control at the row's p and
     theta_ref: the error's mean, its first-order fluctuation in the score removed (notes/SPU-1.md)."""
-    args, p_dims = (config.d_core, config.d_spur, config.core, config.spur), config.d_core + config.d_spur + 1
-    reference_rp = np.stack([columns[f"theta_ref_{k}"] for k in range(p_dims)], axis=1)
-    score_rp = np.stack([columns[f"score_{k}"] for k in range(p_dims)], axis=1)
+    args = (config.d_core, config.d_spur, config.core, config.spur)
+    reference_rp, score_rp = score_columns(columns, config.d_core + config.d_spur + 1)
     out = np.asarray(columns["minority"], np.float64).copy()
-    for p in np.unique(columns["p"]):
-        rows = columns["p"] == p
+    for (p,), rows in point_rows(columns, ("p",)):
         control = ps.minority_control(*args, p=float(p), n=config.n, theta_ref_p=reference_rp[rows][0])
         out[rows] -= control.deviation(score_rp[rows])
     return out

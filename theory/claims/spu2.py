@@ -10,6 +10,7 @@ from synthlaw.models.registry import GENERATORS, generator
 from synthlaw.settings import at_least, one_of, rule
 from synthlaw.theory.claims.check import Check, Claim, Mutation, every_point, replaced, scaled
 from synthlaw.theory.claims.spec import SeededConfig
+from synthlaw.theory.experiments.reference import point_rows, score_columns
 from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
 from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions import spurious as ps
@@ -44,13 +45,11 @@ def measure(config, *, key, options):
 def controlled(columns, config):
     """Per row, the excess and ||w_spur||^2 less q(S) - E q of their controls (ps.balanced_controls at the row's
     n and theta_ref): their means, the first-order fluctuation in the score removed (notes/SPU-2.md)."""
-    args, p_dims = (config.d_core, config.d_spur, config.core, config.spur), config.d_core + config.d_spur + 1
-    reference_rp = np.stack([columns[f"theta_ref_{k}"] for k in range(p_dims)], axis=1)
-    score_rp = np.stack([columns[f"score_{k}"] for k in range(p_dims)], axis=1)
+    args = (config.d_core, config.d_spur, config.core, config.spur)
+    reference_rp, score_rp = score_columns(columns, config.d_core + config.d_spur + 1)
     excess = np.asarray(columns["excess"], np.float64).copy()
     spur_sq = np.asarray(columns["spur_norm"], np.float64) ** 2
-    for n in np.unique(columns["n"]):
-        rows = columns["n"] == n
+    for (n,), rows in point_rows(columns, ("n",)):
         excess_control, spur_control = ps.balanced_controls(*args, p=config.p, n=int(n),
                                                             theta_ref_p=reference_rp[rows][0])
         excess[rows] -= excess_control.deviation(score_rp[rows])

@@ -26,3 +26,16 @@ def score_at_reference(point, x_nd, y_n, weight_n):
     theta_p = jnp.stack([point[f"theta_ref_{k}"] for k in range(d + 1)]).astype(x_nd.dtype)
     residual_n = weight_n * (jax.nn.sigmoid(x_nd @ theta_p[:-1] + theta_p[-1]) - y_n)
     return jnp.append(x_nd.T @ residual_n, residual_n.sum())
+
+
+def score_columns(columns: dict, p: int):
+    """Per row, theta_ref (rows x p) and the score there (rows x p, float64), from a sweep's tidy columns."""
+    reference_rp = np.stack([columns[f"theta_ref_{k}"] for k in range(p)], axis=1)
+    return reference_rp, np.stack([columns[f"score_{k}"] for k in range(p)], axis=1).astype(np.float64)
+
+
+def point_rows(columns: dict, keys: tuple[str, ...]):
+    """(values, rows) for each distinct combination of the columns named in keys, rows a boolean mask."""
+    points = np.stack([np.asarray(columns[k]) for k in keys], axis=1)
+    for values in np.unique(points, axis=0):
+        yield tuple(values), np.all(points == values, axis=1)

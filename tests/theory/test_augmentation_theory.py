@@ -9,7 +9,7 @@ from synthlaw.sims.engine.sweep import run_sweep
 from synthlaw.theory.experiments.augmentation import AugShapes, augmentation_replicate
 from synthlaw.theory.predictions.augmentation import augmented_excess, excess_law, per_row_constant, plugin_floor
 from synthlaw.theory.predictions.oversampling import oversampling_excess
-from synthlaw.theory.stats.scaling_law import bootstrap_law, fit_law
+from synthlaw.theory.stats.scaling_law import _bootstrap_law, bootstrap_law, fit_law
 
 
 def test_excess_law_is_c_over_n_plus_N_for_a_perfect_generator_at_w_1():
@@ -79,3 +79,18 @@ def test_an_augmentation_sweep_over_n_traces_once_and_masks_padding():
     result = run_sweep(replicate, key=jax.random.key(0), n_seeds=3, grid=grid, options=SweepOptions(), name="test")
     assert result.n_traces == 1
     assert np.all(np.isfinite(result.columns["excess"])) and np.all(result.columns["excess"] >= -1e-6)
+
+
+def test_bootstrap_law_is_memoised_on_its_exact_inputs():
+    """calibrate judges the same seeds once per wrong theory: the second call is the cache's, the same
+    estimates; one changed value is a new computation."""
+    rng = np.random.default_rng(1)
+    n_g = 2.0 ** np.arange(9, 14)
+    values_sg = (1e-4 + 2.0 / n_g) * rng.chisquare(5, size=(32, len(n_g))) / 5
+    first = bootstrap_law(n_g, values_sg, n_boot=50)
+    hits = _bootstrap_law.cache_info().hits
+    again = bootstrap_law(n_g, values_sg.copy(), n_boot=50)
+    assert _bootstrap_law.cache_info().hits == hits + 1
+    assert all((again[k].value, again[k].lo, again[k].hi) == (first[k].value, first[k].lo, first[k].hi) for k in first)
+    values_sg[0, 0] *= 2.0
+    assert bootstrap_law(n_g, values_sg, n_boot=50)["gamma"].value != first["gamma"].value

@@ -4,6 +4,7 @@ AUG-1 and AUG-2 in CLAIMS. Fits run in float64 numpy (scipy.optimize.least_squar
 relative residual (model - mean) / mean so that every grid point counts alike on a log scale.
 """
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -46,8 +47,18 @@ def fit_law(n_g, mean_g, gamma=None) -> Law:
 
 def bootstrap_law(n_g, values_sg, gamma=None, level: float = LEVEL, n_boot: int = N_BOOT_LAW,
                   seed: int = 0) -> dict:
-    """Estimates of a, b, gamma (normal bootstrap intervals over seeds) for the seed-mean curve."""
-    values_sg = np.asarray(values_sg, np.float64)
+    """Estimates of a, b, gamma (normal bootstrap intervals over seeds) for the seed-mean curve.
+    Memoised on the exact inputs: `synthlaw calibrate` judges a run's seeds once per wrong theory, the fit
+    does not read the prediction, and its n_boot least-squares fits were most of AUG-2's judging time."""
+    values_sg = np.ascontiguousarray(values_sg, np.float64)
+    return dict(_bootstrap_law(tuple(np.asarray(n_g, np.float64).tolist()), values_sg.tobytes(), values_sg.shape,
+                               gamma, level, n_boot, seed))
+
+
+@functools.lru_cache(maxsize=16)
+def _bootstrap_law(n_key: tuple, values_bytes: bytes, shape: tuple[int, int], gamma, level: float, n_boot: int,
+                   seed: int) -> dict:
+    n_g, values_sg = np.array(n_key), np.frombuffer(values_bytes).reshape(shape)
     rng = np.random.default_rng(seed)
     n_seeds = values_sg.shape[0]
     point = fit_law(n_g, values_sg.mean(axis=0), gamma)

@@ -41,10 +41,16 @@ def generate_plugin(x_min_nd, n_new: int, *, key, n_real=None) -> Synthetic:
     A jitter of 1e-6 times the mean variance keeps the Cholesky factor defined.
     """
     n_real = x_min_nd.shape[0] if n_real is None else n_real
-    real_n1 = (jnp.arange(x_min_nd.shape[0]) < n_real)[:, None].astype(x_min_nd.dtype)
-    mean_d = (real_n1 * x_min_nd).sum(axis=0) / n_real
-    centred_nd = real_n1 * (x_min_nd - mean_d[None, :])
-    cov_dd = centred_nd.T @ centred_nd / (n_real - 1)
+    mean_d, cov_dd = sample_moments(x_min_nd, n_real)
     d = x_min_nd.shape[1]
     cov_dd = cov_dd + 1e-6 * jnp.trace(cov_dd) / d * jnp.eye(d, dtype=cov_dd.dtype)
     return _law(n_new, mean_d, cov_dd, key=key)
+
+
+def sample_moments(x_nd, n_real):
+    """The sample mean and covariance (divisor n_real - 1) of the first n_real rows of x_nd (later rows are
+    padding): the plug-in's fitted law before its jitter, and AUG-2's record of each generator's error."""
+    real_n1 = (jnp.arange(x_nd.shape[0]) < n_real)[:, None].astype(x_nd.dtype)
+    mean_d = (real_n1 * x_nd).sum(axis=0) / n_real
+    centred_nd = real_n1 * (x_nd - mean_d[None, :])
+    return mean_d, centred_nd.T @ centred_nd / (n_real - 1)

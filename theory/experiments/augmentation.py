@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from synthlaw.models.gaussian_generators import sample_moments
 from synthlaw.models.group_generators import generate_groups
 from synthlaw.models.logistic import STEPS_WEIGHTED, fit_logistic
 from synthlaw.models.registry import Generator
@@ -41,8 +42,8 @@ def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0, s
     same rows at the reference theta (point["theta_ref_0"] .. ["theta_ref_d"]), for the control variate of
     predictions.augmentation.quadratic_score_control.
     moments: also return "gen_mean" (2 x d, flattened) and "gen_cov" (2 x d x d, flattened), each class's sample
-    mean and covariance (divisor n_gen/2 - 1) of its n_gen/2 generator-fit rows, for the control variate of
-    predictions.augmentation.plugin_floor_control.
+    mean and covariance (models.gaussian_generators.sample_moments, what the plug-in fits) of its n_gen/2
+    generator-fit rows, for the control variate of predictions.augmentation.plugin_floor_control.
 
     point: n, n_syn, n_gen (generator-fit rows, n_gen/2 per class), weight, separation, shift (the
     class-0 generator's mean is off by shift e_1). Eight fit steps: on these fits the
@@ -74,19 +75,11 @@ def augmentation_replicate(shapes: AugShapes, gen: Generator, l2: float = 0.0, s
         if scores:
             out["score"] = score_at_reference(point, x_nd, y_n, weight_n)
         if moments:
-            out["gen_mean"], out["gen_cov"] = fit_moments(x_fit_gnd, point["n_gen"] // 2)
+            mean_gd, cov_gdd = jax.vmap(sample_moments, in_axes=(0, None))(x_fit_gnd, point["n_gen"] // 2)
+            out["gen_mean"], out["gen_cov"] = mean_gd.reshape(-1), cov_gdd.reshape(-1)
         return out
 
     return replicate
-
-
-def fit_moments(x_gnd, n_valid):
-    """Per class, the sample mean and covariance (divisor n_valid - 1) of its first n_valid rows, flattened."""
-    mask_n1 = padding_mask(n_valid, x_gnd.shape[1], x_gnd.dtype)[:, None]
-    mean_gd = (mask_n1[None] * x_gnd).sum(axis=1) / n_valid
-    centred_gnd = mask_n1[None] * (x_gnd - mean_gd[:, None, :])
-    cov_gdd = jnp.einsum("gni,gnj->gij", centred_gnd, centred_gnd) / (n_valid - 1)
-    return mean_gd.reshape(-1), cov_gdd.reshape(-1)
 
 
 def measure_augmentation(gen: Generator, points: list[dict], *, d: int, separation: float,

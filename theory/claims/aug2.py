@@ -13,8 +13,14 @@ from synthlaw.settings import at_least, one_of, rule
 from synthlaw.theory.claims.check import Check, Claim, Mutation, every_point, replaced, scaled, shifted
 from synthlaw.theory.claims.spec import SeededConfig, separation
 from synthlaw.theory.experiments.augmentation import measure_augmentation
+from synthlaw.theory.experiments.reference import point_rows
 from synthlaw.theory.notes import Note
-from synthlaw.theory.predictions.augmentation import per_row_constant, plugin_floor, plugin_floor_control
+from synthlaw.theory.predictions.augmentation import (
+    per_row_constant,
+    plugin_floor,
+    plugin_floor_control,
+    plugin_moment_errors,
+)
 from synthlaw.theory.stats.intervals import bootstrap_slope, by_seed, curve_ratio, curve_share, loglog_slope
 from synthlaw.theory.stats.scaling_law import bootstrap_inverse_quadratic, bootstrap_law, fit_inverse_quadratic, fit_law
 
@@ -72,11 +78,11 @@ def controlled(columns, config):
     cov_skdd = np.stack([columns[f"gen_cov_{j}"] for j in range(2 * d * d)], axis=1).reshape(-1, 2, d, d)
     synthetic = columns["weight"] * columns["n_syn"]
     share = synthetic / (columns["n"] + synthetic)
+    errors_sx = plugin_moment_errors(d, config.separation, mean_skd, cov_skdd)
     out = np.asarray(columns["excess"], np.float64).copy()
-    for g in np.unique(columns["n_gen"]):
-        rows = columns["n_gen"] == g
-        deviation = plugin_floor_control(d, config.separation, int(g) // 2).deviation(mean_skd[rows], cov_skdd[rows])
-        out[rows] -= share[rows] ** 2 * deviation
+    for (g,), rows in point_rows(columns, ("n_gen",)):
+        control = plugin_floor_control(d, config.separation, int(g) // 2)
+        out[rows] -= share[rows] ** 2 * control.deviation(errors_sx[rows])
     return out
 
 

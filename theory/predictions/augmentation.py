@@ -17,8 +17,8 @@ from scipy.optimize import minimize_scalar
 from synthlaw.sims.geometry import bayes_balanced_error, bayes_rule_p, shift_direction
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import second_order, zero_one
+from synthlaw.theory.predictions.control_variate import QuadraticControl, quadratic_control
 from synthlaw.theory.predictions.oversampling import gaussian_law, rule_risk
-from synthlaw.theory.predictions.score_control import ScoreControl, quadratic_control
 
 
 def excess_law(n_syn, n, weight, c, a):
@@ -88,39 +88,28 @@ def plugin_floor(d: int, separation: float, n_gen: int) -> float:
     return float(me.first_order_excess(hess_pp, plugin_covariance(theta_p, sources, (0, 1), n_gen)))
 
 
-class GeneratorControl(NamedTuple):
-    """q = 1/2 dtheta' H dtheta of the plug-in generators' fitting error, dtheta = -A^-1 sum_k (J_mean_k dmu_k +
-    J_cov_k : dS_k) linear in the errors dmu_k, dS_k of class k's sample mean and covariance, and mean = E q
-    = a (plugin_floor: the same integrals), exact because Cov(dmu_k) = I/m and Cov(vec dS_k) = (I + K)/(m - 1)
-    are (notes/AUG-2.md)."""
-
-    mu_kd: np.ndarray
-    j_mean_kpd: np.ndarray
-    j_cov_kpdd: np.ndarray
-    a_inv_pp: np.ndarray
-    hess_pp: np.ndarray
-    mean: float
-
-    def deviation(self, mean_skd, cov_skdd) -> np.ndarray:
-        """q - E q per seed from each class's generator-fit sample mean (seeds x 2 x d) and covariance
-        (seeds x 2 x d x d)."""
-        d_mean_skd = np.asarray(mean_skd, np.float64) - self.mu_kd[None]
-        d_cov_skdd = np.asarray(cov_skdd, np.float64) - np.eye(self.mu_kd.shape[1])[None, None]
-        grad_sp = (np.einsum("kpd,skd->sp", self.j_mean_kpd, d_mean_skd)
-                   + np.einsum("kpij,skij->sp", self.j_cov_kpdd, d_cov_skdd))
-        theta_sp = -grad_sp @ self.a_inv_pp.T
-        return 0.5 * np.einsum("sp,pq,sq->s", theta_sp, self.hess_pp, theta_sp) - self.mean
+def plugin_moment_errors(d: int, separation: float, mean_skd, cov_skdd) -> np.ndarray:
+    """Per seed, the plug-ins' fitting errors x = (dmu_0, dmu_1, vec dS_0, vec dS_1) from each class's
+    generator-fit sample mean (seeds x 2 x d) and covariance (seeds x 2 x d x d): plugin_floor_control's x."""
+    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
+    seeds = len(mean_skd)
+    return np.concatenate([(np.asarray(mean_skd, np.float64) - np.stack([mu_0_d, mu_1_d])).reshape(seeds, -1),
+                           (np.asarray(cov_skdd, np.float64) - cov_dd).reshape(seeds, -1)], axis=1)
 
 
-def plugin_floor_control(d: int, separation: float, n_gen: int) -> GeneratorControl:
-    """The control variate of a fit's excess to the plug-in generators' error (AUG-2): the generator-only fit
-    moves to theta_gen = theta* + dtheta, whose excess is q + O(n_gen^-3/2), so excess - (q - a) keeps the
-    excess's mean and removes the spread of the generators' fit (fits with real rows scale q by their share)."""
+def plugin_floor_control(d: int, separation: float, n_gen: int) -> QuadraticControl:
+    """The control variate of a fit's excess to the plug-in generators' error (AUG-2, notes/AUG-2.md): the
+    generator-only fit moves to theta_gen = theta* + dtheta, dtheta = -A^-1 J x linear in the errors x
+    (plugin_moment_errors; J = plugin_jacobians), whose excess is q = 1/2 dtheta' H dtheta + O(n_gen^-3/2).
+    E q = a (plugin_floor: the same integrals) exactly, because Cov(dmu_k) = I/m and Cov(vec dS_k) =
+    (I + K)/(m - 1) are, so excess - (q - a) keeps the excess's mean (fits with real rows scale q by their
+    share)."""
     theta_p, sources, hess_pp = _plugin_floor_terms(d, separation)
     jacobians = plugin_jacobians(theta_p, sources, (0, 1))
-    return GeneratorControl(np.stack([s.mu_d for s in sources]), np.stack([j[0] for j in jacobians]),
-                            np.stack([j[1] for j in jacobians]), np.linalg.inv(me.hessian_A(theta_p, sources)),
-                            hess_pp, plugin_floor(d, separation, n_gen))
+    j_px = np.concatenate([j_mean_pd for j_mean_pd, _ in jacobians]
+                          + [j_cov_pdd.reshape(len(j_cov_pdd), -1) for _, j_cov_pdd in jacobians], axis=1)
+    move_px = -np.linalg.inv(me.hessian_A(theta_p, sources)) @ j_px
+    return QuadraticControl(np.zeros(j_px.shape[1]), move_px.T @ hess_pp @ move_px, plugin_floor(d, separation, n_gen))
 
 
 class AugmentedTerms(NamedTuple):
@@ -185,8 +174,8 @@ def augmented_second_order(d: int, separation: float, n: int, n_syn: float, weig
 
 
 def quadratic_score_control(d: int, separation: float, n: int, n_syn: float, weight: float, shift: float,
-                            theta_ref_p) -> ScoreControl:
-    """The control variate of an augmented fit's excess (notes/AUG-5.md, predictions.score_control): linear in
+                            theta_ref_p) -> QuadraticControl:
+    """The control variate of an augmented fit's excess (notes/AUG-5.md, predictions.control_variate): linear in
     the score for the shifted generator (grad R != 0, as AUG-4's control) and quadratic for every generator
     (its tr(H V)/2 noise)."""
     mu_0_d, mu_1_d, cov_dd, sources = augmented_sources(d, separation, n, n_syn, weight, shift)

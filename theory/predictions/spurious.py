@@ -9,7 +9,7 @@ from synthlaw.sims.geometry import GROUP_Y, MINORITY, group_counts, group_means,
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import second_order, zero_one
 from synthlaw.theory.predictions.augmentation import plugin_covariance
-from synthlaw.theory.predictions.score_control import ScoreControl, quadratic_control
+from synthlaw.theory.predictions.control_variate import QuadraticControl, quadratic_control
 
 
 def group_sources(mean_gp, counts_g, weight=1.0):
@@ -69,8 +69,8 @@ def minority_fisher_variance(d_core: int, d_spur: int, core: float, spur: float,
 
 
 def minority_control(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int,
-                     theta_ref_p) -> ScoreControl:
-    """SPU-1: the quadratic control variate (predictions.score_control) of the mean minority-group error of
+                     theta_ref_p) -> QuadraticControl:
+    """SPU-1: the quadratic control variate (predictions.control_variate) of the mean minority-group error of
     the fit on n rows of minority mass p, from its score at theta_ref."""
     sources, risk_fn, _ = _minority_fit(d_core, d_spur, core, spur, p, n)
     return quadratic_control(sources, theta_ref_p, risk_fn)
@@ -126,8 +126,8 @@ def balanced_fit(d_core: int, d_spur: int, core: float, spur: float) -> np.ndarr
 
 
 def balanced_controls(d_core: int, d_spur: int, core: float, spur: float, *, p: float, n: int,
-                      theta_ref_p) -> tuple[ScoreControl, ScoreControl]:
-    """SPU-2: the quadratic control variates (predictions.score_control) of the group-balanced excess and of
+                      theta_ref_p) -> tuple[QuadraticControl, QuadraticControl]:
+    """SPU-2: the quadratic control variates (predictions.control_variate) of the group-balanced excess and of
     ||w_spur||^2 = theta' P theta (P the spurious block), from the balanced fit's score at theta_ref."""
     mean_gp, _, sources = _balanced_sources(d_core, d_spur, core, spur, p, n)
     a_kp, q_pp = zero_one.group_directions(mean_gp)

@@ -1,6 +1,6 @@
-"""The control variates of a fit's excess (predictions.oversampling.score_control, AUG-4;
-predictions.augmentation.quadratic_score_control, AUG-5; predictions.spurious.minority_control, SPU-1;
-predictions.augmentation.plugin_floor_control, AUG-2): the
+"""The control variates of a fit's excess (predictions.oversampling.score_control, AUG-4; predictions.control_variate
+through augmentation.quadratic_score_control, AUG-5, spurious.minority_control, SPU-1, spurious.balanced_controls,
+SPU-2, and augmentation.plugin_floor_control, AUG-2): the
 sweep's score or generator-moment columns against the quadrature of their mean, and the controlled excess's mean
 and spread."""
 
@@ -24,9 +24,10 @@ from synthlaw.theory.predictions.augmentation import (
     augmented_sources,
     plugin_floor,
     plugin_floor_control,
+    plugin_moment_errors,
     quadratic_score_control,
 )
-from synthlaw.theory.predictions.oversampling import population_fit
+from synthlaw.theory.predictions.oversampling import gaussian_law, population_fit
 from synthlaw.theory.predictions.oversampling import score_control as oversampling_control
 
 D, SEPARATION, N_MIN, N_MAJ, SHIFT = 2, 2.0, 60, 240, 0.3
@@ -115,7 +116,7 @@ def test_the_augmented_control_has_the_mean_its_quadrature_gives_at_any_referenc
             misweighted = [s._replace(weight=s.weight**0.5) for s in sources[:2]] + sources[2:]
             wrong_b_pp = (me.gradient_covariance_B(theta_p, misweighted)
                           - me.gradient_covariance_B(theta_p, sources))
-            assert abs(0.5 * np.trace(control.quadratic_pp @ wrong_b_pp)) > 8 * standard_error
+            assert abs(0.5 * np.trace(control.quadratic_xx @ wrong_b_pp)) > 8 * standard_error
 
 
 @pytest.mark.parametrize("shift", [0.0, 0.3])
@@ -144,17 +145,17 @@ def test_the_generator_control_has_mean_a_over_drawn_plug_in_fits():
     share of a (the J_cov terms, which a theory of the means alone would drop) is asserted beyond 8 of them
     (measured 73)."""
     control = plugin_floor_control(D, SEPARATION, PLUGIN_M)
+    mu_kd = np.stack(gaussian_law(D, SEPARATION)[:2])
     rng = np.random.default_rng(3)
-    rows_skmd = rng.standard_normal((40_000, 2, PLUGIN_M, D)) + control.mu_kd[None, :, None, :]
+    rows_skmd = rng.standard_normal((40_000, 2, PLUGIN_M, D)) + mu_kd[None, :, None, :]
     mean_skd = rows_skmd.mean(axis=2)
     centred_skmd = rows_skmd - mean_skd[:, :, None, :]
     cov_skdd = np.einsum("skmi,skmj->skij", centred_skmd, centred_skmd) / (PLUGIN_M - 1)
-    q_s = control.deviation(mean_skd, cov_skdd) + control.mean
+    q_s = control.deviation(plugin_moment_errors(D, SEPARATION, mean_skd, cov_skdd)) + control.mean
     standard_error = q_s.std(ddof=1) / np.sqrt(len(q_s))
     assert control.mean == plugin_floor(D, SEPARATION, PLUGIN_M)
     assert abs(q_s.mean() - control.mean) < 4 * standard_error, (q_s.mean(), control.mean, standard_error)
-    grad_cov_pp = sum(j_pd @ j_pd.T for j_pd in control.j_mean_kpd) / PLUGIN_M
-    means_alone = 0.5 * np.trace(control.hess_pp @ control.a_inv_pp @ grad_cov_pp @ control.a_inv_pp.T)
+    means_alone = 0.5 * np.trace(control.quadratic_xx[:2 * D, :2 * D]) / PLUGIN_M  # Cov(dmu_k) = I/m
     assert control.mean - means_alone > 8 * standard_error
 
 

@@ -9,7 +9,8 @@ from synthlaw.theory.stats.intervals import means_by
 def figure_imb6(outcome):
     """Left: the excess of ROS and of SMOTE per k against d, measured over predicted, with the perfect
     generator (the rival). Right: the paired gap SMOTE - ROS per k over its prediction; 0 is the
-    rival 'SMOTE equals ROS', and SMOTE helps where the gap is below it."""
+    rival 'SMOTE equals ROS', and SMOTE helps where the gap is below it. Beyond judged_up_to (shaded)
+    SMOTE's prediction is drawn, not judged."""
     cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
     fig, (ax_e, ax_g) = panels(2)
     d_g = np.asarray(cfg.d)
@@ -31,6 +32,10 @@ def figure_imb6(outcome):
         measured(ax_g, d_g, est, f"measured, k={k}", f"C{i}")  # a signed gap: its interval may cross 0
         ax_g.plot(d_g, pred["gap"][k], **{**PREDICTION, "color": f"C{i}", "label": f"predicted, k={k}"})
     ax_g.axhline(0.0, **{**RIVAL, "label": "rival: SMOTE equals ROS"})
+    if cfg.judged_up_to < d_g[-1]:  # SMOTE's first-order prediction is drawn there but not judged
+        for ax in (ax_e, ax_g):
+            ax.axvspan(cfg.judged_up_to, d_g[-1], color="0.9", zorder=0,
+                       label="SMOTE not judged (O(n^-2) of the gap's size)" if ax is ax_e else None)
     ax_e.set(xscale="log", yscale="log", xlabel="dimension d", ylabel="balanced 0-1 excess",
              title="IMB-6: excess of the balanced fit")
     ax_g.set(xscale="log", xlabel="dimension d", ylabel="SMOTE - ROS excess (paired)",

@@ -15,7 +15,7 @@ from synthlaw.theory.claims.spec import SeededConfig
 from synthlaw.theory.runner.verify import claim_key
 from synthlaw.theory.stats.intervals import Estimate
 
-SLOW = {"AUG-1", "AUG-2", "AUG-5", "GEN-1", "IMB-5"}  # 18 s to minutes each on 2 cores: run with -m slow
+SLOW = {"AUG-1", "AUG-2", "AUG-5", "GEN-1", "IMB-5", "IMB-6"}  # 18 s to minutes each on 2 cores: run with -m slow
 FAST_EXPERIMENT_CONTROLS = {"IMB-3", "AUG-3", "AUG-4"}  # the others' data-side controls run with -m slow
 JUDGED = [pytest.param(c, id=c.id, marks=[pytest.mark.slow] if c.id in SLOW else [])
           for c in registry().values() if not c.reported_only]

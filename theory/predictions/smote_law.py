@@ -24,24 +24,28 @@ from scipy.special import expit
 
 from synthlaw.sims import geometry
 from synthlaw.theory.predictions import m_estimation as me
-from synthlaw.theory.predictions.oversampling import gaussian_law, rule_risk
+from synthlaw.theory.predictions.oversampling import copy_weight_moments, gaussian_law, rule_risk
 
 LAW_DATASETS = 100      # data sets whose SMOTE rows estimate the row law (theta*, the bias)
-SCORE_DATASETS = 1000   # data sets whose total scores estimate Cov(S) and E[(H - A) A^{-1} S]
+SCORE_DATASETS = 4000   # data sets whose total scores estimate Cov(S) and E[(H - A) A^{-1} S]
 LAW_SAMPLES = 1_000_000  # (z, q) pairs kept for the row law, at most
 NEWTON_STEPS, NEWTON_TOL = 30, 1e-9  # a step below 1e-9 is under the Monte Carlo's own error
 CHUNK = 100             # data sets generated at once
+THETA_STEP = 1e-3       # central differences of the variance term in theta* (its Monte Carlo error is ~1e-3 or less)
 
 
 class SmoteExcess(NamedTuple):
     """SMOTE's ExcessTerms, the Monte Carlo standard error of their sum and the bias that the Monte
-    Carlo error of theta* adds to the population term (tr(H Cov(theta*_MC)) / 2 > 0), and the
-    variance term with the synthetic rows taken as independent draws of their law (a wrong theory)."""
+    Carlo error of theta* adds to the population term (tr(H Cov(theta*_MC)) / 2 > 0), and two wrong
+    theories' variance terms: the synthetic rows taken as independent draws of their law, and the
+    curvature A of copies (the synthetic rows' Hessian as if their spread were not shrunk) with the
+    right score covariance."""
 
     terms: me.ExcessTerms
     mc_se: float
     mc_bias: float
     independent_variance: float
+    copy_curvature_variance: float
     shrinkage: float  # Var of one coordinate of a SMOTE row (1 for a copy)
 
 
@@ -53,9 +57,10 @@ def smote_excess(d, separation, n_min, n_maj, k, seed: int = 0) -> SmoteExcess:
 
 
 def smote_rows(x_rnd, m, rng, *, k):
-    """m SMOTE rows (k neighbours) of each data set x_rnd: the law of models/smote.generate (base i
-    uniform, partner uniform among i's k nearest other rows, u ~ U(0, 1)) drawn in NumPy float64, so
-    that the prediction compiles nothing per (d, k); tests/theory/test_imb6.py compares the two."""
+    """m SMOTE rows (k neighbours) of each data set x_rnd and their bases i (count x m): the law of
+    models/smote.generate (base i uniform, partner uniform among i's k nearest other rows, u ~ U(0, 1))
+    drawn in NumPy float64, so that the prediction compiles nothing per (d, k);
+    tests/theory/test_imb6.py compares the two."""
     count, n, _ = x_rnd.shape
     sq_rn = np.sum(x_rnd**2, axis=2)
     # einsum, not @: NumPy's batched matmul ran 10x slower here on the shared 2-core VM
@@ -68,13 +73,19 @@ def smote_rows(x_rnd, m, rng, *, k):
     u_rm1 = rng.uniform(size=(count, m, 1))
     x_base = np.take_along_axis(x_rnd, base_rm[:, :, None], axis=1)
     x_partner = np.take_along_axis(x_rnd, partner_rm[:, :, None], axis=1)
-    return x_base + u_rm1 * (x_partner - x_base)
+    return x_base + u_rm1 * (x_partner - x_base), base_rm
 
 
 def synthetic_excess(d, separation, n_min, n_maj, synthesise, seed: int = 0) -> SmoteExcess:
-    """E[excess] to O(1/n) of the fit balanced by m = n_maj - n_min rows synthesise(x_rnd, m, rng)
-    made from the real minority rows (centred at 0): any generator whose rows' law is spherically
-    symmetric about mu_0 given rotation-invariant real rows (SMOTE; tests: independent draws)."""
+    """E[excess] to O(1/n) of the fit balanced by m = n_maj - n_min rows made from the real minority
+    rows (centred at 0) by synthesise(x_rnd, m, rng) -> (rows, bases): any generator whose rows' law is
+    spherically symmetric about mu_0 given rotation-invariant real rows (SMOTE; tests: independent
+    draws, copies), each row with a base, a real row drawn uniformly and independently of the rows.
+
+    The variance term's Monte Carlo carries a control variate: the quadratic form q of the total score
+    with every synthetic row replaced by a copy of its base. Those copies are random oversampling, so
+    q's mean is exact (IMB-5's multinomial weights), and where SMOTE's rows are near copies (low d) the
+    difference of the two forms varies far less than either (notes/IMB-6.md)."""
     if d < 2:
         raise ValueError(f"d = {d}: the row law's reduction to (z, q) needs d >= 2")
     mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
@@ -92,12 +103,29 @@ def synthetic_excess(d, separation, n_min, n_maj, synthesise, seed: int = 0) -> 
     a_inv_pp = np.linalg.inv(me.hessian_A(theta_p, exact) + m * law.hessian(theta_p))
     risk, grad_p, hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)
     v_p = a_inv_pp @ grad_p
-    m_pp = a_inv_pp @ hess_pp @ a_inv_pp / 2
     majority = exact[:1]
-    scores = DatasetScores.sample(d, n_min, m, synthesise, rng_score, mu_0_d, theta_p, v_p)
-    centred_rp = scores.s_rp - scores.s_rp.mean(axis=0)
+    copies = me.Source(mu_0_d, cov_dd, 0.0, n_min * copy_weight_moments(n_min, n_maj)[1])  # Cov = n_min E[w^2] Cov psi
+    shifts_tp = theta_shifts(d)
+    scores = DatasetScores.sample(d, n_min, m, synthesise, rng_score, mu_0_d, theta_p + shifts_tp, v_p)
+
+    def variance_at(t):
+        """The variance term at theta_p + shifts_tp[t]: its majority part exact, the minority's the
+        controlled Monte Carlo mean (q_r per data set)."""
+        theta_t = theta_p + shifts_tp[t]
+        a_inv_t = np.linalg.inv(me.hessian_A(theta_t, exact) + m * law.hessian(theta_t))
+        m_t = a_inv_t @ rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_t)[2] @ a_inv_t / 2
+        q_r = controlled(quadratic_form(scores.s_trp[t], m_t), quadratic_form(scores.copy_trp[t], m_t),
+                         float(np.trace(m_t @ me.gradient_covariance_B(theta_t, [copies]))))
+        return float(np.trace(m_t @ me.gradient_covariance_B(theta_t, majority)) + q_r.mean()), q_r
+
+    variance, q_r = variance_at(0)
+    # theta*'s Monte Carlo error moves the variance term too: its slope along (first, intercept) by central
+    # differences on the same data sets (common draws), propagated with cov_theta_pp below
+    slope_p = np.zeros(d + 1)
+    slope_p[[0, -1]] = [(variance_at(t)[0] - variance_at(t + 1)[0]) / (2 * THETA_STEP) for t in (1, 3)]
+    m_pp = a_inv_pp @ hess_pp @ a_inv_pp / 2
+    centred_rp = scores.s_trp[0] - scores.s_trp[0].mean(axis=0)
     r = len(centred_rp)
-    q_r = np.einsum("rp,pq,rq->r", centred_rp, m_pp, centred_rp) * r / (r - 1)
     b_min_pp = symmetrised(centred_rp.T @ centred_rp / (r - 1))
     b_pp = me.gradient_covariance_B(theta_p, majority) + b_min_pp
     v_pp = a_inv_pp @ b_pp @ a_inv_pp
@@ -105,13 +133,38 @@ def synthetic_excess(d, separation, n_min, n_maj, synthesise, seed: int = 0) -> 
     cubic_p = (sum(s.count * me.expect_cubic(me.curvature_slope, theta_p, s.mu_d, s.cov_dd, v_pp) for s in exact)
                + m * law.cubic(theta_p, v_pp))
     drift_fixed = v_p @ (majority_bias_term(theta_p, majority[0], a_inv_pp) - cubic_p / 2)
-    variance = float(np.trace(m_pp @ me.gradient_covariance_B(theta_p, majority)) + q_r.mean())
     independent = float(np.trace(m_pp @ (me.gradient_covariance_B(theta_p, exact) + m * law.score_covariance(theta_p))))
+    copy_a_inv_pp = np.linalg.inv(me.hessian_A(theta_p, [*exact, me.Source(mu_0_d, cov_dd, 0.0, float(m))]))
+    copy_curvature = float(me.first_order_excess(hess_pp, copy_a_inv_pp @ b_pp @ copy_a_inv_pp))
     cov_theta_pp = m**2 * a_inv_pp @ law.mean_score_covariance(theta_p) @ a_inv_pp
-    mc_se = math.sqrt(v_p @ cov_theta_pp @ v_p + q_r.var(ddof=1) / r + e_r.var(ddof=1) / r)
+    mc_se = math.sqrt((v_p + slope_p) @ cov_theta_pp @ (v_p + slope_p) + q_r.var(ddof=1) / r + e_r.var(ddof=1) / r)
     terms = me.ExcessTerms(float(risk - geometry.bayes_balanced_error(separation)), float(drift_fixed + e_r.mean()),
                            variance)
-    return SmoteExcess(terms, mc_se, float(np.trace(hess_pp @ cov_theta_pp) / 2), independent, law.shrinkage)
+    return SmoteExcess(terms, mc_se, float(np.trace(hess_pp @ cov_theta_pp) / 2), independent, copy_curvature,
+                       law.shrinkage)
+
+
+def theta_shifts(d):
+    """theta* and four shifts of it by +-THETA_STEP along the first coordinate and the intercept (the
+    coordinates theta* has by symmetry): rows 0, then (+first, -first, +intercept, -intercept)."""
+    shifts_tp = np.zeros((5, d + 1))
+    shifts_tp[1:3, 0] = THETA_STEP, -THETA_STEP
+    shifts_tp[3:5, -1] = THETA_STEP, -THETA_STEP
+    return shifts_tp
+
+
+def controlled(q_r, c_r, c_mean):
+    """q_r - b (c_r - c_mean) with b = Cov(q, c) / Var(c) estimated from the same draws (the
+    regression control variate: its bias is O(1/r), below its standard error sd/sqrt(r))."""
+    b = np.cov(q_r, c_r)[0, 1] / np.var(c_r, ddof=1)
+    return q_r - b * (c_r - c_mean)
+
+
+def quadratic_form(s_rp, m_pp):
+    """Per data set (s_r - mean s)' M (s_r - mean s) r / (r - 1): unbiased for tr(M Cov s)."""
+    centred_rp = s_rp - s_rp.mean(axis=0)
+    r = len(s_rp)
+    return np.einsum("rp,pq,rq->r", centred_rp, m_pp, centred_rp) * r / (r - 1)
 
 
 def majority_bias_term(theta_p, source, a_inv_pp):
@@ -137,10 +190,10 @@ def symmetrised(b_pp):
 
 
 def draw_datasets(d, n_min, m, synthesise, rng, count):
-    """count data sets: n_min real rows from N(0, I_d) (x - mu_0) and their m synthetic rows
-    synthesise(x_rnd, m, rng)."""
+    """count data sets: n_min real rows from N(0, I_d) (x - mu_0), their m synthetic rows and the
+    rows' bases, synthesise(x_rnd, m, rng)."""
     x_rnd = rng.standard_normal((count, n_min, d))
-    return x_rnd, synthesise(x_rnd, m, rng)
+    return x_rnd, *synthesise(x_rnd, m, rng)
 
 
 class RowLaw(NamedTuple):
@@ -159,7 +212,7 @@ class RowLaw(NamedTuple):
         zs, qs, ids = [], [], []
         for start in range(0, LAW_DATASETS, CHUNK):
             count = min(CHUNK, LAW_DATASETS - start)
-            _, z_rmd = draw_datasets(d, n_min, m, synthesise, rng, count)
+            _, z_rmd, _ = draw_datasets(d, n_min, m, synthesise, rng, count)
             norm_rm = np.sum(z_rmd**2, axis=2)
             zs.append(z_rmd[:, :, :per_set].ravel())
             qs.append((norm_rm[:, :, None] - z_rmd[:, :, :per_set] ** 2).ravel())
@@ -229,22 +282,27 @@ class RowLaw(NamedTuple):
 
 
 class DatasetScores(NamedTuple):
-    """Per data set r: the minority's total score s_rp = sum psi over real and SMOTE rows, and
-    h_rp = H_r v, H_r their total Hessian (for the drift's E[(H - A) A^{-1} S] along v)."""
+    """Per theta t and data set r: the minority's total score s_trp = sum psi over real and synthetic
+    rows, the same with each synthetic row replaced by a copy of its base (copy_trp = sum_i (1 + c_i)
+    psi_i, c_i the rows based on real row i); and at the first theta h_rp = H_r v, H_r their total
+    Hessian (for the drift's E[(H - A) A^{-1} S] along v)."""
 
-    s_rp: np.ndarray
+    s_trp: np.ndarray
+    copy_trp: np.ndarray
     h_rp: np.ndarray
 
     @classmethod
-    def sample(cls, d, n_min, m, synthesise, rng, mu_0_d, theta_p, v_p):
-        s_parts, h_parts = [], []
+    def sample(cls, d, n_min, m, synthesise, rng, mu_0_d, theta_tp, v_p):
+        s_parts, copy_parts, h_parts = [], [], []
         for start in range(0, SCORE_DATASETS, CHUNK):
             count = min(CHUNK, SCORE_DATASETS - start)
-            x_rnd, z_rmd = draw_datasets(d, n_min, m, synthesise, rng, count)
+            x_rnd, z_rmd, base_rm = draw_datasets(d, n_min, m, synthesise, rng, count)
             rows_rnp = np.concatenate([x_rnd, z_rmd], axis=1) + mu_0_d
             rows_rnp = np.concatenate([rows_rnp, np.ones(rows_rnp.shape[:2] + (1,))], axis=2)
-            u_rn = rows_rnp @ theta_p
-            s_parts.append(np.einsum("rn,rnp->rp", expit(u_rn), rows_rnp))
+            weight_rn = 1.0 + np.stack([np.bincount(b_m, minlength=n_min) for b_m in base_rm])
+            sigmoid_trn = expit(np.einsum("rnp,tp->trn", rows_rnp, theta_tp))
+            s_parts.append(np.einsum("trn,rnp->trp", sigmoid_trn, rows_rnp))
+            copy_parts.append(np.einsum("trn,rn,rnp->trp", sigmoid_trn[:, :, :n_min], weight_rn, rows_rnp[:, :n_min]))
+            u_rn = rows_rnp @ theta_tp[0]
             h_parts.append(np.einsum("rn,rnp->rp", me.curvature(u_rn) * (rows_rnp @ v_p), rows_rnp))
-        return cls(np.concatenate(s_parts), np.concatenate(h_parts))
-
+        return cls(np.concatenate(s_parts, axis=1), np.concatenate(copy_parts, axis=1), np.concatenate(h_parts))

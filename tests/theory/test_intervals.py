@@ -1,10 +1,12 @@
 """Intervals at any level and the pivot a check reads from them, against closed forms (SciPy)."""
 
 import numpy as np
+import pytest
 from scipy import optimize, stats
 
 from synthlaw.theory.claims.check import Check
 from synthlaw.theory.stats.intervals import (
+    bootstrap_slope,
     crossing,
     crossings,
     curve_region,
@@ -167,3 +169,16 @@ def test_a_curve_whose_points_move_together_is_not_judged():
     region = curve_region(values_sg, prediction_g)
     assert np.isnan([region.value, region.lo, region.hi]).all()
     assert not check_of(region, 1.0).passed
+
+
+def test_a_log_log_slope_through_a_non_positive_mean_is_nan_and_says_where():
+    """A control-corrected curve can dip to 0 (AUG-2's perfect generator measured against the plug-in's
+    control): its log is undefined, so the slope is nan, a warning names the grid point, and a check
+    built on it FAILs instead of passing on numpy's own invalid-value warnings."""
+    rng = np.random.default_rng(0)
+    values_sg = np.c_[rng.normal(1.0, 0.1, 64), rng.normal(0.01, 0.1, 64)]
+    with pytest.warns(RuntimeWarning, match=r"the seed mean at x = \[2\.0\] is <= 0 in \d+ of 2000 bootstrap"):
+        slope = bootstrap_slope(np.array([1.0, 2.0]), values_sg)
+    assert np.isnan(slope.value) and np.isnan(slope.lo) and np.isnan(slope.hi)
+    check = Check(label="nan", quantity="log-log slope", prediction=-1.0, measured=slope, error_kind="absolute")
+    assert not check.passed

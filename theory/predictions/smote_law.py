@@ -31,7 +31,7 @@ SCORE_DATASETS = 4000   # data sets whose total scores estimate Cov(S) and E[(H 
 LAW_SAMPLES = 1_000_000  # (z, q) pairs kept for the row law, at most
 NEWTON_STEPS, NEWTON_TOL = 30, 1e-9  # a step below 1e-9 is under the Monte Carlo's own error
 CHUNK = 100             # data sets generated at once
-THETA_STEP = 1e-3       # central differences of the variance term in theta* (below theta*'s Monte Carlo error, 2e-3..1e-2)
+THETA_STEP = 1e-3       # central differences in theta*: below theta*'s Monte Carlo error (2e-3..1e-2)
 
 
 class SmoteExcess(NamedTuple):

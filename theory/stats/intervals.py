@@ -17,6 +17,8 @@ normal score (docs/claims.md, "What a check must show").
 """
 
 import dataclasses
+import math
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -222,13 +224,23 @@ def normal_interval(value: float, boot_b, level: float, seeds: int | None = None
 def bootstrap_slope(x_g, values_sg, level: float = LEVEL, n_boot: int = N_BOOT, seed: int = 0) -> Estimate:
     """Log-log slope of the seed-mean curve, with a normal bootstrap interval over seeds.
 
-    values_sg: one row per seed, one column per grid value x_g; every bootstrap mean must be > 0.
+    values_sg: one row per seed, one column per grid value x_g. A log-log slope needs positive means: if
+    a grid point's mean is <= 0 in any bootstrap resample (a control-variate-corrected curve near 0 can
+    be), the slope is undefined there, so the estimate and its interval are nan (the check FAILs) and a
+    RuntimeWarning names the points.
     """
     values_sg = np.asarray(values_sg, dtype=np.float64)
     rng = np.random.default_rng(seed)
     n_seeds = values_sg.shape[0]
     picks_bs = rng.integers(0, n_seeds, size=(n_boot, n_seeds))
     means_bg = values_sg[picks_bs].mean(axis=1)
+    nonpositive_bg = means_bg <= 0
+    if nonpositive_bg.any():
+        warnings.warn(f"bootstrap_slope: the seed mean at x = {np.asarray(x_g)[nonpositive_bg.any(axis=0)].tolist()} "
+                      f"is <= 0 in {int(nonpositive_bg.any(axis=1).sum())} of {n_boot} bootstrap resamples; a "
+                      "log-log slope needs positive means, so the slope and its interval are nan",
+                      RuntimeWarning, stacklevel=2)
+        return _at_level(math.nan, lambda _level: (math.nan, math.nan), level)
     log_x_g = np.log(x_g)
     centred_g = log_x_g - log_x_g.mean()
     slopes_b = (np.log(means_bg) @ centred_g) / (centred_g @ centred_g)

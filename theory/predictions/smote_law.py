@@ -26,7 +26,7 @@ from synthlaw.sims import geometry
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions.oversampling import copy_weight_moments, gaussian_law, rule_risk
 
-LAW_DATASETS = 100      # data sets whose SMOTE rows estimate the row law (theta*, the bias)
+LAW_DATASETS = 400      # data sets whose SMOTE rows estimate the row law (theta*, the bias)
 SCORE_DATASETS = 4000   # data sets whose total scores estimate Cov(S) and E[(H - A) A^{-1} S]
 LAW_SAMPLES = 1_000_000  # (z, q) pairs kept for the row law, at most
 NEWTON_STEPS, NEWTON_TOL = 30, 1e-9  # a step below 1e-9 is under the Monte Carlo's own error
@@ -137,7 +137,9 @@ def synthetic_excess(d, separation, n_min, n_maj, synthesise, seed: int = 0) -> 
     copy_a_inv_pp = np.linalg.inv(me.hessian_A(theta_p, [*exact, me.Source(mu_0_d, cov_dd, 0.0, float(m))]))
     copy_curvature = float(me.first_order_excess(hess_pp, copy_a_inv_pp @ b_pp @ copy_a_inv_pp))
     cov_theta_pp = m**2 * a_inv_pp @ law.mean_score_covariance(theta_p) @ a_inv_pp
-    mc_se = math.sqrt((v_p + slope_p) @ cov_theta_pp @ (v_p + slope_p) + q_r.var(ddof=1) / r + e_r.var(ddof=1) / r)
+    # theta*'s error moves the bias by grad R . dtheta and the variance term by slope . dtheta
+    moved_p = grad_p + slope_p
+    mc_se = math.sqrt(moved_p @ cov_theta_pp @ moved_p + q_r.var(ddof=1) / r + e_r.var(ddof=1) / r)
     terms = me.ExcessTerms(float(risk - geometry.bayes_balanced_error(separation)), float(drift_fixed + e_r.mean()),
                            variance)
     return SmoteExcess(terms, mc_se, float(np.trace(hess_pp @ cov_theta_pp) / 2), independent, copy_curvature,

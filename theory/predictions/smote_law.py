@@ -27,7 +27,7 @@ from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions.oversampling import copy_weight_moments, gaussian_law, rule_risk
 
 LAW_DATASETS = 400      # data sets whose SMOTE rows estimate the row law (theta*, the bias)
-SCORE_DATASETS = 4000   # data sets whose total scores estimate Cov(S) and E[(H - A) A^{-1} S]
+SCORE_DATASETS = 8000   # data sets whose total scores estimate Cov(S) and E[(H - A) A^{-1} S]
 LAW_SAMPLES = 1_000_000  # (z, q) pairs kept for the row law, at most
 NEWTON_STEPS, NEWTON_TOL = 30, 1e-9  # a step below 1e-9 is under the Monte Carlo's own error
 CHUNK = 100             # data sets generated at once

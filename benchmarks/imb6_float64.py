@@ -5,21 +5,19 @@
 An independent check of where SMOTE's first-order prediction holds (notes/IMB-6.md, "Where the
 first-order theory stops"): per seed, n_min real minority rows, rho n_min majority rows (rho = 4,
 Delta = 2), m = (rho - 1) n_min new rows by random oversampling or by the NumPy SMOTE draw
-(smote_law.smote_rows), each fit by Newton's method in float64 from theta*, and its exact balanced
+(smote_law.smote_rows), each fit by Newton's method in float64 from theta* (smote_excess's), and its exact balanced
 excess (rule_risk). It prints each mean excess with its standard error over seeds beside the
 prediction, the gap SMOTE - ROS, and the SMOTE excess split at the predicted theta*: the drift part
 grad R . (theta_hat - theta*) and the quadratic part (theta_hat - theta*)' H (theta_hat - theta*) / 2
 against tr(H V) / 2. Minutes at d = 64, n_min = 400; seconds at d <= 16.
 """
 
-import functools
 import sys
 
 import numpy as np
 from scipy.special import expit
 
 from synthlaw.sims import geometry
-from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import smote_law
 from synthlaw.theory.predictions.oversampling import gaussian_law, random_oversampling_excess, rule_risk
 
@@ -39,26 +37,13 @@ def newton_fit(x_nd, y_n, theta_p):
     return theta_p
 
 
-def smote_theta_star(d, n_min, k):
-    """theta* of the SMOTE fit, as smote_law finds it (the same row-law draw, seed 0)."""
-    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, SEPARATION)
-    m = (RHO - 1) * n_min
-    law = smote_law.RowLaw.sample(d, n_min, m, functools.partial(smote_law.smote_rows, k=k),
-                                  np.random.default_rng([0, 0]), mu_0_d[0])
-    exact = [me.Source(mu_1_d, cov_dd, 1.0, float(RHO * n_min)), me.Source(mu_0_d, cov_dd, 0.0, float(n_min))]
-    theta_p = geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd)
-    for _ in range(smote_law.NEWTON_STEPS):
-        theta_p = theta_p - np.linalg.solve(me.hessian_A(theta_p, exact) + m * law.hessian(theta_p),
-                                            me.gradient(theta_p, exact) + m * law.gradient(theta_p))
-    return theta_p
-
-
 def main(d: int, k: int, n_min: int, seeds: int):
     mu_0_d, mu_1_d, cov_dd = gaussian_law(d, SEPARATION)
     risk = rule_risk(mu_0_d, mu_1_d, cov_dd)
     bayes = geometry.bayes_balanced_error(SEPARATION)
     n_maj, m = RHO * n_min, (RHO - 1) * n_min
-    theta_p = smote_theta_star(d, n_min, k)
+    smote = smote_law.smote_excess(d, SEPARATION, n_min, n_maj, k)
+    theta_p = smote.theta_star
     _, grad_p, hess_pp = risk(theta_p)
     y_n = np.r_[np.zeros(n_min + m), np.ones(n_maj)]
     rng = np.random.default_rng(7)
@@ -77,7 +62,6 @@ def main(d: int, k: int, n_min: int, seeds: int):
                 out["quadratic"].append(delta_p @ hess_pp @ delta_p / 2)
     values = {name: np.array(v) for name, v in out.items()}
     values["gap"] = values["smote"] - values["ros"]
-    smote = smote_law.smote_excess(d, SEPARATION, n_min, n_maj, k)
     ros = random_oversampling_excess(d, SEPARATION, n_min, n_maj)
     predicted = {"ros": ros.total, "smote": smote.terms.total, "gap": smote.terms.total - ros.total,
                  "drift": smote.terms.drift, "quadratic": smote.terms.variance}

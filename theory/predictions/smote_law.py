@@ -47,6 +47,7 @@ class SmoteExcess(NamedTuple):
     independent_variance: float
     copy_curvature_variance: float
     shrinkage: float  # Var of one coordinate of a SMOTE row (1 for a copy)
+    theta_star: np.ndarray  # theta* = (a e_1, b), the expansion's centre (benchmarks/imb6_float64.py reads it)
 
 
 @functools.lru_cache(maxsize=64)
@@ -143,7 +144,7 @@ def synthetic_excess(d, separation, n_min, n_maj, synthesise, seed: int = 0) -> 
     terms = me.ExcessTerms(float(risk - geometry.bayes_balanced_error(separation)), float(drift_fixed + e_r.mean()),
                            variance)
     return SmoteExcess(terms, mc_se, float(np.trace(hess_pp @ cov_theta_pp) / 2), independent, copy_curvature,
-                       law.shrinkage)
+                       law.shrinkage, theta_p)
 
 
 def theta_shifts(d):

@@ -17,6 +17,7 @@ from synthlaw.theory.claims import registry
 from synthlaw.theory.claims.imb6 import crossing_dimension
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import smote_law
+from synthlaw.theory.predictions.control_variate import regression_control
 from synthlaw.theory.predictions.oversampling import (
     copy_weight_moments,
     gaussian_law,
@@ -138,6 +139,6 @@ def test_the_copy_control_has_its_exact_mean_and_cuts_the_variance_terms_error()
     copy_mean = float(np.trace(m_pp @ me.gradient_covariance_B(theta_p, [copies])))
     assert abs(copy_r.mean() - copy_mean) <= 4 * copy_r.std(ddof=1) / np.sqrt(len(copy_r))
     plain_r = smote_law.quadratic_form(scores.s_trp[0], m_pp)
-    controlled_r = smote_law.controlled(plain_r, copy_r, copy_mean)
+    controlled_r = regression_control(plain_r, copy_r, copy_mean)
     assert abs(controlled_r.mean() - plain_r.mean()) <= 4 * plain_r.std(ddof=1) / np.sqrt(len(plain_r))
     assert controlled_r.var() * 4 <= plain_r.var()

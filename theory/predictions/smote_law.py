@@ -24,6 +24,7 @@ from scipy.special import expit
 
 from synthlaw.sims import geometry
 from synthlaw.theory.predictions import m_estimation as me
+from synthlaw.theory.predictions.control_variate import regression_control
 from synthlaw.theory.predictions.oversampling import copy_weight_moments, gaussian_law, rule_risk
 
 LAW_DATASETS = 400      # data sets whose SMOTE rows estimate the row law (theta*, the bias)
@@ -94,14 +95,18 @@ def synthetic_excess(d, separation, n_min, n_maj, synthesise, seed: int = 0) -> 
     rng_law, rng_score = (np.random.default_rng([seed, part]) for part in (0, 1))
     law = RowLaw.sample(d, n_min, m, synthesise, rng_law, mu_0_d[0])
     exact = [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj)), me.Source(mu_0_d, cov_dd, 0.0, float(n_min))]
+
+    def curvature(theta):
+        """A at theta: the exact rows' Hessian plus m synthetic rows' from the pooled law."""
+        return me.hessian_A(theta, exact) + m * law.hessian(theta)
+
     theta_p = geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd)
     for _ in range(NEWTON_STEPS):  # from the Bayes rule, near theta*: Newton converges quadratically
-        step_p = np.linalg.solve(me.hessian_A(theta_p, exact) + m * law.hessian(theta_p),
-                                 me.gradient(theta_p, exact) + m * law.gradient(theta_p))
+        step_p = np.linalg.solve(curvature(theta_p), me.gradient(theta_p, exact) + m * law.gradient(theta_p))
         theta_p = theta_p - step_p
         if np.linalg.norm(step_p) < NEWTON_TOL:
             break
-    a_inv_pp = np.linalg.inv(me.hessian_A(theta_p, exact) + m * law.hessian(theta_p))
+    a_inv_pp = np.linalg.inv(curvature(theta_p))
     risk, grad_p, hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)
     v_p = a_inv_pp @ grad_p
     majority = exact[:1]
@@ -113,9 +118,9 @@ def synthetic_excess(d, separation, n_min, n_maj, synthesise, seed: int = 0) -> 
         """The variance term at theta_p + shifts_tp[t]: its majority part exact, the minority's the
         controlled Monte Carlo mean (q_r per data set)."""
         theta_t = theta_p + shifts_tp[t]
-        a_inv_t = np.linalg.inv(me.hessian_A(theta_t, exact) + m * law.hessian(theta_t))
+        a_inv_t = np.linalg.inv(curvature(theta_t))
         m_t = a_inv_t @ rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_t)[2] @ a_inv_t / 2
-        q_r = controlled(quadratic_form(scores.s_trp[t], m_t), quadratic_form(scores.copy_trp[t], m_t),
+        q_r = regression_control(quadratic_form(scores.s_trp[t], m_t), quadratic_form(scores.copy_trp[t], m_t),
                          float(np.trace(m_t @ me.gradient_covariance_B(theta_t, [copies]))))
         return float(np.trace(m_t @ me.gradient_covariance_B(theta_t, majority)) + q_r.mean()), q_r
 
@@ -154,13 +159,6 @@ def theta_shifts(d):
     shifts_tp[1:3, 0] = THETA_STEP, -THETA_STEP
     shifts_tp[3:5, -1] = THETA_STEP, -THETA_STEP
     return shifts_tp
-
-
-def controlled(q_r, c_r, c_mean):
-    """q_r - b (c_r - c_mean) with b = Cov(q, c) / Var(c) estimated from the same draws (the
-    regression control variate: its bias is O(1/r), below its standard error sd/sqrt(r))."""
-    b = np.cov(q_r, c_r)[0, 1] / np.var(c_r, ddof=1)
-    return q_r - b * (c_r - c_mean)
 
 
 def quadratic_form(s_rp, m_pp):

@@ -14,7 +14,7 @@ from synthlaw.models import smote
 from synthlaw.settings import ConfigError
 from synthlaw.sims import geometry
 from synthlaw.theory.claims import registry
-from synthlaw.theory.claims.imb6 import crossing_dimension
+from synthlaw.theory.claims.imb6 import crossing_dimension, point_checks
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import smote_law
 from synthlaw.theory.predictions.control_variate import regression_control
@@ -24,6 +24,7 @@ from synthlaw.theory.predictions.oversampling import (
     random_oversampling_excess,
     rule_risk,
 )
+from synthlaw.theory.stats.intervals import curve_ratio
 
 
 def shrunk_gaussian(x_rnd, m, rng, *, scale):
@@ -119,6 +120,25 @@ def test_the_crossing_dimension_needs_smote_to_help_beyond_the_monte_carlo_error
     # better by 5e-4 at d = 2, worse by 5e-4 at d = 8: the crossing is halfway in log d, at 4
     assert crossing_dimension(d_g, np.array([-5e-4, 5e-4, 1e-2]), mc_g) == pytest.approx(4.0)
     assert crossing_dimension(d_g, np.full(3, -5e-4), mc_g) == np.inf
+
+
+def test_each_d_catches_a_curve_whose_errors_cancel_in_the_whole_curve_ratio():
+    """Skewed seeds (chi^2_5 / 5 times the truth, the law of an excess) against a prediction tilted over d
+    with the truth's sum: the ratio of sums holds 1, the check at each d does not, while the truth
+    itself passes every point."""
+    truth_g = np.array([1e-3, 2e-3, 4e-3])
+    values_sg = truth_g * np.random.default_rng(0).chisquare(5, (3072, 3)) / 5
+    tilted_g = truth_g * np.array([1.3, 1.1, (7 - 1.3 - 2.2) / 4])  # sum(tilted_g) == sum(truth_g)
+    assert tilted_g.sum() == pytest.approx(truth_g.sum())
+    whole = curve_ratio(values_sg, tilted_g)
+    assert whole.lo <= 1.0 <= whole.hi
+
+    def passes(prediction_g):
+        return [c.passed for c in point_checks("x", [2, 4, 8], values_sg, prediction_g, np.zeros(3), "excess", "")]
+
+    assert passes(truth_g) == [True, True, True]
+    # the tilted ratios 0.77, 0.91 and 1.14 against a 99.9% half-width of 3.29 sqrt(2/5 / 3072) = 0.038
+    assert passes(tilted_g) == [False, False, False]
 
 
 def test_the_copy_control_has_its_exact_mean_and_cuts_the_variance_terms_error():

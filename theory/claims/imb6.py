@@ -22,7 +22,15 @@ from synthlaw.theory.experiments.oversampling import measure_oversampling, smote
 from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions.oversampling import oversampling_excess, random_oversampling_excess
 from synthlaw.theory.predictions.smote_law import smote_excess
-from synthlaw.theory.stats.intervals import LEVEL, by_seed, crossing, curve_ratio, curve_share, mean_ci
+from synthlaw.theory.stats.intervals import (
+    LEVEL,
+    by_seed,
+    crossing,
+    curve_ratio,
+    curve_share,
+    mean_ci,
+    positive_mean_ci,
+)
 
 ROS = "ros"
 
@@ -132,8 +140,11 @@ def judge(columns, config, prediction):
                     rival=curve_share(prediction["perfect"], ros_pred),
                     allowance=prediction["ros_remainder"].sum() / ros_pred.sum(),
                     allowance_why="O(n^-2): (p/n) x first-order terms")]
+    checks += point_checks("ROS", config.d, ros_sg, ros_pred, prediction["ros_remainder"], "ROS excess",
+                           "O(n^-2): (p/n) x first-order terms")
     judged = np.array(config.d) <= config.judged_up_to
-    d_top = max(d for d in config.d if d <= config.judged_up_to)
+    d_judged = [d for d in config.d if d <= config.judged_up_to]
+    d_top = d_judged[-1]
     ros_remainder = prediction["ros_remainder"][judged]
     for k in config.k:
         _, smote_sg = by_seed(columns, "excess", "d", mask=columns["generator"] == f"smote-k{k}")
@@ -154,7 +165,23 @@ def judge(columns, config, prediction):
                   allowance=(widen + ros_remainder).sum() / abs(gap_pred.sum()),
                   allowance_why="O(n^-2) of both fits; Monte Carlo of the SMOTE law"),
         ]
+        checks += point_checks(f"SMOTE k={k}", d_judged, smote_sg, smote_pred, widen, "SMOTE excess",
+                               "O(n^-2) (p/n) x first-order terms; Monte Carlo of the SMOTE law")
+        checks += point_checks(f"SMOTE k={k} - ROS", d_judged, smote_sg - ros_judged_sg, gap_pred,
+                               widen + ros_remainder, "paired gap SMOTE - ROS",
+                               "O(n^-2) of both fits; Monte Carlo of the SMOTE law", positive=False)
     return checks
+
+
+def point_checks(label, d_g, values_sg, prediction_g, allowance_g, what, why, positive=True):
+    """The curve judged at each d, each point with its own allowance, beside the whole-curve ratio of sums,
+    so that errors of opposite sign over d cannot cancel. An excess (positive) has positive_mean_ci, the gap,
+    which may cross 0, the t-interval (mean_ci); the whole-curve checks carry the rivals."""
+    interval = positive_mean_ci if positive else mean_ci
+    return [Check(label=f"{label}, d {d}", quantity=f"each d: measured / predicted {what}", prediction=1.0,
+                  measured=interval(values_sg[:, g] / prediction_g[g]), error_kind="relative",
+                  allowance=float(allowance_g[g] / abs(prediction_g[g])), allowance_why=why)
+            for g, d in enumerate(d_g)]
 
 
 def smote_replaced(key):

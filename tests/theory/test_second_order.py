@@ -47,7 +47,7 @@ def test_risk_derivatives_match_zero_one_and_finite_differences():
 def test_first_order_pieces_match_m_estimation(arm):
     """The expansion's own V (tensor-grid quadrature) and E[a2] against the O(1/n) code (independent paths)."""
     sources, theta_p, risk = _arm(*arm)
-    expansion = so._moments(so._summed_cumulants(sources, theta_p))
+    expansion = so._moments(so.summed_cumulants(sources, theta_p))
     hess_pp = so._probit_derivatives(theta_p, *risk)[1]
     variance = ov.oversampling_excess(arm[0], SEPARATION, arm[1], arm[2], arm[3],
                                       minority_weight=arm[4]).variance

@@ -157,10 +157,17 @@ def random_oversampling_second_order(d, separation, n_min, n_maj) -> float:
     its mean over K ~ Multinomial(m, 1/n_min) is its value at the mean split (n_min P(K = k) rows at weight
     1 + k, K ~ Binomial(m, 1/n_min)) up to Var(sum_i (1 + K_i)^2) = O(n): an O(n^-3) error."""
     mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
-    copies = (n_maj - n_min, 1.0 / n_min)
-    k = np.arange(int(binom.isf(COPY_TAIL, *copies)) + 2)
-    sources = [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj))] + [
-        me.Source(mu_0_d, cov_dd, 0.0, float(n_min * share), float(1 + count))
-        for count, share in zip(k, binom.pmf(k, *copies), strict=True)]
+    sources = copy_split_sources(d, separation, n_min, n_maj)
     theta_p = me.population_minimiser(sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd))
     return second_order.second_order_excess(sources, theta_p, zero_one.class_directions(mu_0_d, mu_1_d, cov_dd))
+
+
+def copy_split_sources(d, separation, n_min, n_maj) -> list[me.Source]:
+    """The majority and the minority split by copy count at its mean: n_min P(K = k) rows at weight 1 + k,
+    K ~ Binomial(m, 1/n_min), counts with P(K > k) below COPY_TAIL dropped (random_oversampling_second_order)."""
+    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
+    copies = (n_maj - n_min, 1.0 / n_min)
+    k = np.arange(int(binom.isf(COPY_TAIL, *copies)) + 2)
+    return [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj))] + [
+        me.Source(mu_0_d, cov_dd, 0.0, float(n_min * share), float(1 + count))
+        for count, share in zip(k, binom.pmf(k, *copies), strict=True)]

@@ -40,8 +40,9 @@ STATIONARY_TOL = 1e-6      # |grad R(theta*)| above this times |hess R(theta*)| 
 THETA_DECIMALS = 12        # theta* is rounded to this many decimals to key the per-row moment cache
 
 
-class _Cumulants(NamedTuple):
-    """Per-row moments of one source (or their count x weight^k sums over sources), at theta:
+class Cumulants(NamedTuple):
+    """Per-row moments of one source (or their count x weight^k sums over sources, or the joint cumulants
+    of the sums S, J, K of dependent rows from a Monte Carlo: benchmarks/imb6_second_order.py), at theta:
     mean_p = E psi, a_pp = E dpsi, k_ppp = E d^2 psi, l_pppp = E d^3 psi (weight^1);
     b_pp = Cov(psi, psi), p_ppp = Cov(dpsi, psi), w_pppp = Cov(dpsi, dpsi), x_pppp = Cov(d^2 psi, psi)
     (weight^2); t_ppp = k3(psi, psi, psi), u_pppp = k3(dpsi, psi, psi) (weight^3)."""
@@ -58,7 +59,7 @@ class _Cumulants(NamedTuple):
     u_pppp: np.ndarray
 
 
-WEIGHT_POWERS = (1, 1, 1, 1, 2, 2, 2, 2, 3, 3)   # k in count x weight^k, per _Cumulants field
+WEIGHT_POWERS = (1, 1, 1, 1, 2, 2, 2, 2, 3, 3)   # k in count x weight^k, per Cumulants field
 
 
 def _nodes(theta_p, mu_d, cov_dd):
@@ -77,8 +78,8 @@ def _nodes(theta_p, mu_d, cov_dd):
 
 
 @functools.lru_cache(maxsize=64)
-def _row_cumulants(theta_key, mu_key, cov_key, y) -> _Cumulants:
-    """_Cumulants of one row of label y from N(mu, cov) at theta (keys: tuples of floats)."""
+def _row_cumulants(theta_key, mu_key, cov_key, y) -> Cumulants:
+    """Cumulants of one row of label y from N(mu, cov) at theta (keys: tuples of floats)."""
     theta_p, mu_d = np.array(theta_key), np.array(mu_key)
     x_kp, prob_k = _nodes(theta_p, mu_d, np.array(cov_key).reshape(len(mu_d), len(mu_d)))
     k, p = x_kp.shape
@@ -93,7 +94,7 @@ def _row_cumulants(theta_key, mu_key, cov_key, y) -> _Cumulants:
     psi2_c_kq = (psi_c_kp[:, :, None] * psi_c_kp[:, None, :]).reshape(k, p * p)
     dpsi_c_weighted_kq = prob_k[:, None] * dpsi_c_kq
     third_slope_k = slope_k * (1.0 - 6.0 * slope_k)   # sigmoid''' = sigmoid' (1 - 6 sigmoid')
-    return _Cumulants(
+    return Cumulants(
         mean_p=mean_p, a_pp=mean_q.reshape(p, p), k_ppp=mean_r.reshape(p, p, p),
         l_pppp=(((prob_k * third_slope_k)[:, None] * xxx_kr).T @ x_kp).reshape((p,) * 4),
         b_pp=(prob_k[:, None] * psi_c_kp).T @ psi_c_kp,
@@ -109,14 +110,14 @@ def _theta_key(theta_p):
     return tuple(np.round(np.asarray(theta_p, np.float64), THETA_DECIMALS).tolist())
 
 
-def _summed_cumulants(sources, theta_p) -> _Cumulants:
+def summed_cumulants(sources, theta_p) -> Cumulants:
     """The joint cumulants of the sums S, J, K, L: sum_s count_s weight_s^k x source s's per-row cumulant."""
     theta_key, total = _theta_key(theta_p), None
     for s in sources:
         row = _row_cumulants(theta_key, tuple(np.asarray(s.mu_d, np.float64).tolist()),
                              tuple(np.asarray(s.cov_dd, np.float64).ravel().tolist()), float(s.y))
-        scaled = _Cumulants(*(s.count * s.weight**k * m for k, m in zip(WEIGHT_POWERS, row, strict=True)))
-        total = scaled if total is None else _Cumulants(*(a + b for a, b in zip(total, scaled, strict=True)))
+        scaled = Cumulants(*(s.count * s.weight**k * m for k, m in zip(WEIGHT_POWERS, row, strict=True)))
+        total = scaled if total is None else Cumulants(*(a + b for a, b in zip(total, scaled, strict=True)))
     assert total is not None, "no sources"
     return total
 
@@ -166,7 +167,7 @@ class _Moments(NamedTuple):
     g_ppp: np.ndarray     # E[y_a y_b a2_c]
 
 
-def _moments(sums: _Cumulants) -> _Moments:
+def _moments(sums: Cumulants) -> _Moments:
     """The fit's moments from the summed cumulants (index names as in docs/second_order.md)."""
     e = functools.partial(np.einsum, optimize=True)
     q_pp = np.linalg.inv(sums.a_pp)
@@ -237,9 +238,16 @@ def second_order_excess(sources, theta_p, risk, *, gradient_left_out: bool = Fal
     grad R(theta*) != 0; the O(n^-2) term then also holds grad R . b2, b2 the O(n^-2) bias of theta_hat
     (fourth order in the expansion, not derived here), which the caller must bound."""
     theta_key = _theta_key(theta_p)
-    derivatives = (_probit_derivatives(np.array(theta_key), *risk)[1:] if gradient_left_out
-                   else _stationary_derivatives(np.array(theta_key), risk))
-    return _excess_term(_moments(_summed_cumulants(sources, theta_key)), *derivatives)
+    return excess_from_cumulants(summed_cumulants(sources, theta_key), np.array(theta_key), risk,
+                                 gradient_left_out=gradient_left_out)
+
+
+def excess_from_cumulants(sums: Cumulants, theta_p, risk, *, gradient_left_out: bool = False) -> float:
+    """second_order_excess from the joint cumulants of the fit's sums at theta_p = theta*, however they were
+    found: summed over independent sources (summed_cumulants) or estimated over data sets of dependent rows."""
+    derivatives = (_probit_derivatives(np.asarray(theta_p, np.float64), *risk)[1:] if gradient_left_out
+                   else _stationary_derivatives(np.asarray(theta_p, np.float64), risk))
+    return _excess_term(_moments(sums), *derivatives)
 
 
 def second_order_spread(sources, theta_p) -> np.ndarray:
@@ -247,4 +255,4 @@ def second_order_spread(sources, theta_p) -> np.ndarray:
     theta_p = theta*, V the sandwich: the O(n^-2) part of the fit's second moment (its squared O(1/n) bias
     included). For a quadratic R with grad R(theta*) = 0 the O(n^-2) excess is 1/2 tr(H D2), so
     E||w_J||^2 = tr(V_JJ) + tr(D2_JJ) for coordinates J where theta*_J = 0 (SPU-2's spurious weight)."""
-    return _moments(_summed_cumulants(sources, theta_p)).d2_pp
+    return _moments(summed_cumulants(sources, theta_p)).d2_pp

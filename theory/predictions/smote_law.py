@@ -27,9 +27,9 @@ from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions.control_variate import regression_control
 from synthlaw.theory.predictions.oversampling import copy_weight_moments, gaussian_law, rule_risk
 
-LAW_DATASETS = 400      # data sets whose SMOTE rows estimate the row law (theta*, the bias)
+LAW_DATASETS = 1200     # data sets whose SMOTE rows estimate the row law (theta*, A, the bias)
 SCORE_DATASETS = 8000   # data sets whose total scores estimate Cov(S) and E[(H - A) A^{-1} S]
-LAW_SAMPLES = 1_000_000  # (z, q) pairs kept for the row law, at most
+LAW_SAMPLES = 2_400_000  # (z, q) pairs kept for the row law, at most (6 coordinates of a row at d = 8)
 NEWTON_STEPS, NEWTON_TOL = 30, 1e-9  # a step below 1e-9 is under the Monte Carlo's own error
 CHUNK = 100             # data sets generated at once
 THETA_STEP = 1e-3       # central differences in theta*: below theta*'s Monte Carlo error (2e-3..1e-2)
@@ -106,48 +106,59 @@ def synthetic_excess(d, separation, n_min, n_maj, synthesise, seed: int = 0) -> 
         theta_p = theta_p - step_p
         if np.linalg.norm(step_p) < NEWTON_TOL:
             break
-    a_inv_pp = np.linalg.inv(curvature(theta_p))
-    risk, grad_p, hess_pp = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)
-    v_p = a_inv_pp @ grad_p
     majority = exact[:1]
     copies = me.Source(mu_0_d, cov_dd, 0.0, n_min * copy_weight_moments(n_min, n_maj)[1])  # Cov = n_min E[w^2] Cov psi
-    shifts_tp = theta_shifts(d)
-    scores = DatasetScores.sample(d, n_min, m, synthesise, rng_score, mu_0_d, theta_p + shifts_tp, v_p)
+    theta_tp = theta_p + theta_shifts(d)
+    a_inv_tpp = np.stack([np.linalg.inv(curvature(theta)) for theta in theta_tp])
+    risk_at = [rule_risk(mu_0_d, mu_1_d, cov_dd)(theta) for theta in theta_tp]  # (R, grad R, hess R) per theta
+    v_tp = np.einsum("tpq,tq->tp", a_inv_tpp, np.stack([grad for _, grad, _ in risk_at]))
+    scores = DatasetScores.sample(d, n_min, m, synthesise, rng_score, mu_0_d, theta_tp, v_tp)
+    bayes = geometry.bayes_balanced_error(separation)
 
-    def variance_at(t):
-        """The variance term at theta_p + shifts_tp[t]: its majority part exact, the minority's the
-        controlled Monte Carlo mean (q_r per data set)."""
-        theta_t = theta_p + shifts_tp[t]
-        a_inv_t = np.linalg.inv(curvature(theta_t))
-        m_t = a_inv_t @ rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_t)[2] @ a_inv_t / 2
-        q_r = regression_control(quadratic_form(scores.s_trp[t], m_t), quadratic_form(scores.copy_trp[t], m_t),
-                         float(np.trace(m_t @ me.gradient_covariance_B(theta_t, [copies]))))
-        return float(np.trace(m_t @ me.gradient_covariance_B(theta_t, majority)) + q_r.mean()), q_r
+    def terms_at(t):
+        """The excess's terms at theta_tp[t] (t = 0: theta*), with the minority's per-data-set Monte Carlo
+        draws: q_r (the variance term, controlled by copies) and e_r (the drift's E[(H - A) A^{-1} S]); and
+        the total score covariance B. The majority's parts are exact."""
+        theta, a_inv_pp, (risk, _, hess_pp) = theta_tp[t], a_inv_tpp[t], risk_at[t]
+        m_pp = a_inv_pp @ hess_pp @ a_inv_pp / 2
+        q_r = regression_control(quadratic_form(scores.s_trp[t], m_pp), quadratic_form(scores.copy_trp[t], m_pp),
+                                 float(np.trace(m_pp @ me.gradient_covariance_B(theta, [copies]))))
+        centred_rp = scores.s_trp[t] - scores.s_trp[t].mean(axis=0)
+        r = len(centred_rp)
+        b_pp = me.gradient_covariance_B(theta, majority) + symmetrised(centred_rp.T @ centred_rp / (r - 1))
+        v_pp = a_inv_pp @ b_pp @ a_inv_pp
+        e_r = (np.einsum("rp,rp->r", scores.h_trp[t] - scores.h_trp[t].mean(axis=0), centred_rp @ a_inv_pp)
+               * r / (r - 1))
+        cubic_p = (sum(s.count * me.expect_cubic(me.curvature_slope, theta, s.mu_d, s.cov_dd, v_pp) for s in exact)
+                   + m * law.cubic(theta, v_pp))
+        drift = v_tp[t] @ (majority_bias_term(theta, majority[0], a_inv_pp) - cubic_p / 2) + e_r.mean()
+        variance = np.trace(m_pp @ me.gradient_covariance_B(theta, majority)) + q_r.mean()
+        return me.ExcessTerms(float(risk - bayes), float(drift), float(variance)), q_r, e_r, b_pp
 
-    variance, q_r = variance_at(0)
-    # theta*'s Monte Carlo error moves the variance term too: its slope along (first, intercept) by central
-    # differences on the same data sets (common draws), propagated with cov_theta_pp below
-    slope_p = np.zeros(d + 1)
-    slope_p[[0, -1]] = [(variance_at(t)[0] - variance_at(t + 1)[0]) / (2 * THETA_STEP) for t in (1, 3)]
+    terms, q_r, e_r, b_pp = terms_at(0)
+    # theta*'s Monte Carlo error moves every term: the total's slope along (first, intercept) by central
+    # differences on the same data sets (common draws)
+    totals_t = [terms_at(t)[0].total for t in range(1, 5)]
+    slope_2 = np.array([totals_t[0] - totals_t[1], totals_t[2] - totals_t[3]]) / (2 * THETA_STEP)
+    a_inv_pp, (_, _, hess_pp) = a_inv_tpp[0], risk_at[0]
     m_pp = a_inv_pp @ hess_pp @ a_inv_pp / 2
-    centred_rp = scores.s_trp[0] - scores.s_trp[0].mean(axis=0)
-    r = len(centred_rp)
-    b_min_pp = symmetrised(centred_rp.T @ centred_rp / (r - 1))
-    b_pp = me.gradient_covariance_B(theta_p, majority) + b_min_pp
     v_pp = a_inv_pp @ b_pp @ a_inv_pp
-    e_r = np.einsum("rp,rp->r", scores.h_rp - scores.h_rp.mean(axis=0), centred_rp @ a_inv_pp) * r / (r - 1)
-    cubic_p = (sum(s.count * me.expect_cubic(me.curvature_slope, theta_p, s.mu_d, s.cov_dd, v_pp) for s in exact)
-               + m * law.cubic(theta_p, v_pp))
-    drift_fixed = v_p @ (majority_bias_term(theta_p, majority[0], a_inv_pp) - cubic_p / 2)
     independent = float(np.trace(m_pp @ (me.gradient_covariance_B(theta_p, exact) + m * law.score_covariance(theta_p))))
     copy_a_inv_pp = np.linalg.inv(me.hessian_A(theta_p, [*exact, me.Source(mu_0_d, cov_dd, 0.0, float(m))]))
     copy_curvature = float(me.first_order_excess(hess_pp, copy_a_inv_pp @ b_pp @ copy_a_inv_pp))
-    cov_theta_pp = m**2 * a_inv_pp @ law.mean_score_covariance(theta_p) @ a_inv_pp
-    # theta*'s error moves the bias by grad R . dtheta and the variance term by slope . dtheta
-    moved_p = grad_p + slope_p
-    mc_se = math.sqrt(moved_p @ cov_theta_pp @ moved_p + q_r.var(ddof=1) / r + e_r.var(ddof=1) / r)
-    terms = me.ExcessTerms(float(risk - geometry.bayes_balanced_error(separation)), float(drift_fixed + e_r.mean()),
-                           variance)
+    # the row law's error moves theta* (through its mean score: dtheta = -m A^-1 dgradient) and A (through
+    # its mean Hessian: the variance term 1/2 tr(H A^-1 B A^-1) by -m tr(dHessian sym(A^-1 H V))); both
+    # come from the same pooled rows, so their covariance counts (the drift's own A^-1, a few % of it, is left)
+    ends = [0, d]  # the (first, intercept) coordinates
+    law_cov_66 = law.mean_covariance(theta_p)
+    along_a_pp = a_inv_pp @ hess_pp @ v_pp
+    along_a_pp = (along_a_pp + along_a_pp.T) / 2
+    law_slope_6 = -m * np.concatenate([a_inv_pp[np.ix_(ends, ends)] @ slope_2,
+                                       [along_a_pp[0, 0], 2 * along_a_pp[0, d], along_a_pp[d, d],
+                                        np.trace(along_a_pp[1:d, 1:d])]])
+    r = len(q_r)
+    mc_se = math.sqrt(law_slope_6 @ law_cov_66 @ law_slope_6 + q_r.var(ddof=1) / r + e_r.var(ddof=1) / r)
+    cov_theta_pp = m**2 * a_inv_pp[:, ends] @ law_cov_66[:2, :2] @ a_inv_pp[ends, :]
     return SmoteExcess(terms, mc_se, float(np.trace(hess_pp @ cov_theta_pp) / 2), independent, copy_curvature,
                        law.shrinkage, theta_p)
 
@@ -267,33 +278,32 @@ class RowLaw(NamedTuple):
         g_n = me.curvature_slope(u_n) * quad_n
         return self._embed(np.mean(g_n * x1_n), np.mean(g_n))
 
-    def mean_score_covariance(self, theta_p):
-        """Cov of the pooled mean score (first, intercept entries): the Monte Carlo error of gradient(),
-        from the per-data-set means (independent across data sets)."""
+    def mean_covariance(self, theta_p):
+        """Cov of the pooled means that gradient() and hessian() read, (first, intercept) of the mean score
+        then (x_1 x_1, x_1 1, 1 1, other diagonal) of the mean Hessian: their Monte Carlo error, from the
+        per-data-set means (independent across data sets, rows within one dependent)."""
         u_n, x1_n = self._parts(theta_p)
+        sigmoid_n, curvature_n = expit(u_n), me.curvature(u_n)
+        columns = (sigmoid_n * x1_n, sigmoid_n, curvature_n * x1_n**2, curvature_n * x1_n, curvature_n,
+                   curvature_n * self.q_n / (self.d - 1))
         sets = int(self.dataset_n.max()) + 1
         counts = np.bincount(self.dataset_n, minlength=sets)
-        first_r = np.bincount(self.dataset_n, expit(u_n) * x1_n, sets) / counts
-        intercept_r = np.bincount(self.dataset_n, expit(u_n), sets) / counts
-        cov_22 = np.cov(np.stack([first_r, intercept_r])) / sets
-        p = self.d + 1
-        out_pp = np.zeros((p, p))
-        out_pp[np.ix_([0, p - 1], [0, p - 1])] = cov_22
-        return out_pp
+        means_cr = np.stack([np.bincount(self.dataset_n, c_n, sets) / counts for c_n in columns])
+        return np.cov(means_cr) / sets
 
 
 class DatasetScores(NamedTuple):
     """Per theta t and data set r: the minority's total score s_trp = sum psi over real and synthetic
     rows, the same with each synthetic row replaced by a copy of its base (copy_trp = sum_i (1 + c_i)
-    psi_i, c_i the rows based on real row i); and at the first theta h_rp = H_r v, H_r their total
-    Hessian (for the drift's E[(H - A) A^{-1} S] along v)."""
+    psi_i, c_i the rows based on real row i); and h_trp = H_tr v_t, H_tr their total Hessian (for the
+    drift's E[(H - A) A^{-1} S] along v_t = A^{-1} grad R at theta t)."""
 
     s_trp: np.ndarray
     copy_trp: np.ndarray
-    h_rp: np.ndarray
+    h_trp: np.ndarray
 
     @classmethod
-    def sample(cls, d, n_min, m, synthesise, rng, mu_0_d, theta_tp, v_p):
+    def sample(cls, d, n_min, m, synthesise, rng, mu_0_d, theta_tp, v_tp):
         s_parts, copy_parts, h_parts = [], [], []
         for start in range(0, SCORE_DATASETS, CHUNK):
             count = min(CHUNK, SCORE_DATASETS - start)
@@ -304,6 +314,7 @@ class DatasetScores(NamedTuple):
             sigmoid_trn = expit(np.einsum("rnp,tp->trn", rows_rnp, theta_tp))
             s_parts.append(np.einsum("trn,rnp->trp", sigmoid_trn, rows_rnp))
             copy_parts.append(np.einsum("trn,rn,rnp->trp", sigmoid_trn[:, :, :n_min], weight_rn, rows_rnp[:, :n_min]))
-            u_rn = rows_rnp @ theta_tp[0]
-            h_parts.append(np.einsum("rn,rnp->rp", me.curvature(u_rn) * (rows_rnp @ v_p), rows_rnp))
-        return cls(np.concatenate(s_parts, axis=1), np.concatenate(copy_parts, axis=1), np.concatenate(h_parts))
+            curvature_trn = sigmoid_trn * (1 - sigmoid_trn)
+            h_parts.append(np.einsum("trn,trn,rnp->trp", curvature_trn, np.einsum("rnp,tp->trn", rows_rnp, v_tp),
+                                     rows_rnp))
+        return cls(*(np.concatenate(parts, axis=1) for parts in (s_parts, copy_parts, h_parts)))

@@ -153,7 +153,7 @@ def test_the_copy_control_has_its_exact_mean_and_cuts_the_variance_terms_error()
     a_inv_pp = np.linalg.inv(me.hessian_A(theta_p, sources))
     m_pp = a_inv_pp @ rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)[2] @ a_inv_pp / 2
     scores = smote_law.DatasetScores.sample(d, n_min, n_maj - n_min, functools.partial(smote_law.smote_rows, k=5),
-                                            np.random.default_rng(3), mu_0_d, theta_p[None], np.zeros(d + 1))
+                                            np.random.default_rng(3), mu_0_d, theta_p[None], np.zeros((1, d + 1)))
     copy_r = smote_law.quadratic_form(scores.copy_trp[0], m_pp)
     copies = me.Source(mu_0_d, cov_dd, 0.0, n_min * copy_weight_moments(n_min, n_maj)[1])
     copy_mean = float(np.trace(m_pp @ me.gradient_covariance_B(theta_p, [copies])))

@@ -68,7 +68,9 @@ def smote_rows(x_rnd, m, rng, *, k):
     # einsum, not @: NumPy's batched matmul ran 10x slower here on the shared 2-core VM
     dist_rnn = sq_rn[:, :, None] + sq_rn[:, None, :] - 2 * np.einsum("rnd,rmd->rnm", x_rnd, x_rnd)
     dist_rnn[:, np.arange(n), np.arange(n)] = np.inf
-    neighbours_rnk = np.argpartition(dist_rnn, k - 1, axis=2)[:, :, :k]
+    # argmin for k = 1: NumPy's argpartition at kth = 0 took 21 ms a chunk here, argmin 0.6 ms
+    neighbours_rnk = (np.argmin(dist_rnn, axis=2)[:, :, None] if k == 1
+                      else np.argpartition(dist_rnn, k - 1, axis=2)[:, :, :k])
     base_rm = rng.integers(0, n, (count, m))
     partner_rm = np.take_along_axis(neighbours_rnk[np.arange(count)[:, None], base_rm],
                                     rng.integers(0, k, (count, m, 1)), axis=2)[:, :, 0]

@@ -21,7 +21,6 @@ import functools
 import sys
 
 import numpy as np
-from scipy.special import expit
 
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import second_order as so
@@ -34,19 +33,6 @@ from synthlaw.theory.predictions.oversampling import (
 
 RHO, SEPARATION, GROUPS = 4, 2.0, 20
 L_DATA_SETS = 400  # data sets for the mean of the third derivative (a mean: no cumulant)
-
-
-def block_sums(rows_rnp, weight_rn, theta_p, with_third):
-    """Per data set, the minority block's sums S, J, K (label 0) at theta_p, and the sum over data sets of
-    the third-derivative sum L (or None)."""
-    e = functools.partial(np.einsum, optimize=True)
-    s_rn = expit(rows_rnp @ theta_p)
-    d1_rn = s_rn * (1 - s_rn)
-    sums = [e("rn,rnp->rp", weight_rn * s_rn, rows_rnp), e("rn,rnp,rnq->rpq", weight_rn * d1_rn, rows_rnp, rows_rnp),
-            e("rn,rnp,rnq,rno->rpqo", weight_rn * d1_rn * (1 - 2 * s_rn), rows_rnp, rows_rnp, rows_rnp)]
-    third = (e("rn,rnp,rnq,rno,rnt->pqot", weight_rn * d1_rn * (1 - 6 * s_rn + 6 * s_rn**2), *(rows_rnp,) * 4)
-             if with_third else None)
-    return sums, third
 
 
 def draw(d, k, n_min, m, theta_p, data_sets, seed):
@@ -65,26 +51,12 @@ def draw(d, k, n_min, m, theta_p, data_sets, seed):
         third_sets += smote_law.CHUNK if with_third else 0
         for name, rows, weight in (("smote", smote_rnp, np.ones(smote_rnp.shape[:2])),
                                    ("copies", real_rnp, copy_weight_rn)):
-            sums, third = block_sums(rows, weight, theta_p, with_third)
+            *sums, third = so.data_set_sums(rows, weight, 0.0, theta_p, third=with_third)
             kept, third_total = parts[name]
             kept.append(sums)
             parts[name] = (kept, third_total + third if with_third else third_total)
     return {name: ([np.concatenate(a) for a in zip(*kept, strict=True)], third_total / third_sets)
             for name, (kept, third_total) in parts.items()}
-
-
-def sample_cumulants(s_rp, j_rpp, k_rppp, l_pppp):
-    """second_order.Cumulants of the block's sums from data sets: means, unbiased covariances and third
-    cumulants (k-statistics)."""
-    e = functools.partial(np.einsum, optimize=True)
-    r = len(s_rp)
-    s_c, j_c, k_c = s_rp - s_rp.mean(0), j_rpp - j_rpp.mean(0), k_rppp - k_rppp.mean(0)
-    second, third = 1.0 / (r - 1), r / ((r - 1) * (r - 2))
-    return so.Cumulants(mean_p=s_rp.mean(0), a_pp=j_rpp.mean(0), k_ppp=k_rppp.mean(0), l_pppp=l_pppp,
-                        b_pp=second * e("ra,rb->ab", s_c, s_c), p_ppp=second * e("rij,rc->ijc", j_c, s_c),
-                        w_pppp=second * e("rij,rkl->ijkl", j_c, j_c), x_pppp=second * e("rijk,rc->ijkc", k_c, s_c),
-                        t_ppp=third * e("ra,rb,rc->abc", s_c, s_c, s_c),
-                        u_pppp=third * e("rij,rc,rd->ijcd", j_c, s_c, s_c))
 
 
 def main(d: int, k: int, data_sets: int = 16000, seed: int = 1):
@@ -106,7 +78,7 @@ def main(d: int, k: int, data_sets: int = 16000, seed: int = 1):
     group_r = np.arange(data_sets) % GROUPS
 
     def terms(keep_r):
-        return np.array([term(sample_cumulants(*(a[keep_r] for a in sums), third))
+        return np.array([term(so.sample_cumulants(*(a[keep_r] for a in sums), third))
                          for sums, third in (drawn["smote"], drawn["copies"])])
 
     smote_mc, copies_mc = terms(np.ones(data_sets, bool))

@@ -112,6 +112,42 @@ def _balanced_excess(theta_sp):
     return 0.5 * (ndtr((b_s - half_margin_s) / norm_s) + ndtr(-(b_s + half_margin_s) / norm_s)) - ndtr(-SEPARATION / 2)
 
 
+def test_cumulants_sampled_over_data_sets_give_the_exact_term():
+    """The route for dependent rows (SMOTE's: benchmarks/imb6_second_order.py) on rows whose cumulants are
+    exact: d = 2, 50 rows per class, 40 000 data sets drawn from the sources. Their data_set_sums'
+    sample_cumulants give the O(n^-2) term within 4 jackknife standard errors (20 groups) of
+    second_order_excess; the same draws with the third cumulants (t, u) dropped land far outside that."""
+    sources, theta_p, risk = _arm(2, 50, 50, 0, 1.0)
+    assert all(np.array_equal(s.cov_dd, np.eye(2)) for s in sources)  # the draw below is N(mu, I)
+    rng = np.random.default_rng(7)
+    data_sets, groups, chunk = 40_000, 20, 2000
+    drawn, l_total = [], 0.0
+    for _ in range(data_sets // chunk):
+        rows, weights, labels = zip(*[(np.concatenate([s.mu_d + rng.standard_normal((chunk, int(s.count), 2)),
+                                                       np.ones((chunk, int(s.count), 1))], axis=2),
+                                       np.full((chunk, int(s.count)), s.weight), np.full((chunk, int(s.count)), s.y))
+                                      for s in sources], strict=True)
+        *sums, l_pppp = so.data_set_sums(*(np.concatenate(a, axis=1) for a in (rows, weights, labels)), theta_p)
+        drawn.append(sums)
+        l_total = l_total + l_pppp
+    s_rp, j_rpp, k_rppp = (np.concatenate(a) for a in zip(*drawn, strict=True))
+    l_pppp = l_total / data_sets
+
+    def term(keep, drop_third=False):
+        sums = so.sample_cumulants(s_rp[keep], j_rpp[keep], k_rppp[keep], l_pppp)
+        if drop_third:
+            sums = sums._replace(t_ppp=0 * sums.t_ppp, u_pppp=0 * sums.u_pppp)
+        return so.excess_from_cumulants(sums, theta_p, risk)
+
+    group_r = np.arange(data_sets) % groups
+    left_out_g = np.array([term(group_r != g) for g in range(groups)])
+    standard_error = np.sqrt((groups - 1) / groups * np.sum((left_out_g - left_out_g.mean()) ** 2))
+    exact = so.second_order_excess(sources, theta_p, risk)
+    everything = np.ones(data_sets, bool)
+    assert abs(term(everything) - exact) <= 4 * standard_error, (term(everything), exact, standard_error)
+    assert abs(term(everything, drop_third=True) - exact) > 8 * standard_error
+
+
 @pytest.mark.slow
 def test_term_matches_an_independent_simulation():
     """d = 2, Delta = 2, 120 rows per class: E[excess] - tr(HV)/2 by simulation against the n^-2 term."""

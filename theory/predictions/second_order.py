@@ -122,6 +122,36 @@ def summed_cumulants(sources, theta_p) -> Cumulants:
     return total
 
 
+def data_set_sums(rows_rnp, weight_rn, y_rn, theta_p, *, third: bool = True):
+    """Per data set r, the fit's sums at theta_p over its weighted rows x~ (label y): S_rp = sum w psi,
+    J_rpp = sum w dpsi, K_rppp = sum w d^2 psi; and the sum over data sets of L = sum w d^3 psi (None if
+    not third). For rows that depend on each other (SMOTE's), whose sample_cumulants over data sets stand in
+    for summed_cumulants."""
+    e = functools.partial(np.einsum, optimize=True)
+    sigmoid_rn = expit(rows_rnp @ theta_p)
+    slope_rn = weight_rn * sigmoid_rn * (1 - sigmoid_rn)
+    sums = (e("rn,rnp->rp", weight_rn * (sigmoid_rn - y_rn), rows_rnp),
+            e("rn,rnp,rnq->rpq", slope_rn, rows_rnp, rows_rnp),
+            e("rn,rnp,rnq,rno->rpqo", slope_rn * (1 - 2 * sigmoid_rn), rows_rnp, rows_rnp, rows_rnp))
+    l_pppp = (e("rn,rnp,rnq,rno,rnt->pqot", slope_rn * (1 - 6 * sigmoid_rn + 6 * sigmoid_rn**2), *(rows_rnp,) * 4)
+              if third else None)
+    return *sums, l_pppp
+
+
+def sample_cumulants(s_rp, j_rpp, k_rppp, l_pppp) -> Cumulants:
+    """Cumulants of the sums from their draws over independent data sets (data_set_sums): means, unbiased
+    covariances and third cumulants (k-statistics); l_pppp, a mean only, as given."""
+    e = functools.partial(np.einsum, optimize=True)
+    r = len(s_rp)
+    s_c, j_c, k_c = s_rp - s_rp.mean(0), j_rpp - j_rpp.mean(0), k_rppp - k_rppp.mean(0)
+    second, third = 1.0 / (r - 1), r / ((r - 1) * (r - 2))
+    return Cumulants(mean_p=s_rp.mean(0), a_pp=j_rpp.mean(0), k_ppp=k_rppp.mean(0), l_pppp=l_pppp,
+                     b_pp=second * e("ra,rb->ab", s_c, s_c), p_ppp=second * e("rij,rc->ijc", j_c, s_c),
+                     w_pppp=second * e("rij,rkl->ijkl", j_c, j_c), x_pppp=second * e("rijk,rc->ijkc", k_c, s_c),
+                     t_ppp=third * e("ra,rb,rc->abc", s_c, s_c, s_c),
+                     u_pppp=third * e("rij,rc,rd->ijcd", j_c, s_c, s_c))
+
+
 def _symmetrised(t):
     """The mean of t over all permutations of its axes."""
     return sum(np.transpose(t, order) for order in itertools.permutations(range(t.ndim))) / math.factorial(t.ndim)

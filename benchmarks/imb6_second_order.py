@@ -69,8 +69,7 @@ def main(d: int, k: int, data_sets: int = 16000, seed: int = 1):
     majority = so.summed_cumulants([me.Source(mu_1_d, cov_dd, 1.0, float(n_maj))], theta_p)
 
     def term(block):
-        total = so.Cumulants(*(a + b for a, b in zip(majority, block, strict=True)))
-        return so.excess_from_cumulants(total, theta_p, risk, gradient_left_out=True)
+        return so.excess_from_cumulants(majority.plus(block), theta_p, risk, gradient_left_out=True)
 
     copies_exact = so.second_order_excess(copy_split_sources(d, SEPARATION, n_min, n_maj), theta_p, risk,
                                           gradient_left_out=True)

@@ -22,6 +22,11 @@ Per-row moments are exact up to the 1-D quadrature in u = theta.x~: in a basis w
 cov^{1/2} w, every integrand is g(u) times a polynomial of degree <= 4 in the other coordinates, which
 a 3-node Gauss-Hermite rule per coordinate integrates exactly. NumPy float64 throughout, the risk's
 derivatives to 4th order included (closed form: JAX autodiff to 4th order took 7-15 s a call here).
+
+Rows that depend on each other (SMOTE's, which share parents) have no per-row cumulants, but the expansion
+reads the rows only through the joint cumulants of the sums: data_set_sums and sample_cumulants estimate
+them over data sets of the generator, and excess_from_cumulants takes them from there
+(benchmarks/imb6_second_order.py).
 """
 
 import functools
@@ -57,6 +62,10 @@ class Cumulants(NamedTuple):
     x_pppp: np.ndarray
     t_ppp: np.ndarray
     u_pppp: np.ndarray
+
+    def plus(self, other: "Cumulants") -> "Cumulants":
+        """The cumulants of the sum of two independent sets of rows: field by field, their sum."""
+        return Cumulants(*(a + b for a, b in zip(self, other, strict=True)))
 
 
 WEIGHT_POWERS = (1, 1, 1, 1, 2, 2, 2, 2, 3, 3)   # k in count x weight^k, per Cumulants field
@@ -117,7 +126,7 @@ def summed_cumulants(sources, theta_p) -> Cumulants:
         row = _row_cumulants(theta_key, tuple(np.asarray(s.mu_d, np.float64).tolist()),
                              tuple(np.asarray(s.cov_dd, np.float64).ravel().tolist()), float(s.y))
         scaled = Cumulants(*(s.count * s.weight**k * m for k, m in zip(WEIGHT_POWERS, row, strict=True)))
-        total = scaled if total is None else Cumulants(*(a + b for a, b in zip(total, scaled, strict=True)))
+        total = scaled if total is None else total.plus(scaled)
     assert total is not None, "no sources"
     return total
 

@@ -1,7 +1,9 @@
 """The claim runner: it refuses a table with NaN or infinity, naming where it came from, and reuses a
 saved table only under the same config, dtype, seed and source fingerprint."""
 
+import dataclasses
 import shutil
+import threading
 
 import numpy as np
 import pytest
@@ -46,3 +48,29 @@ def test_a_saved_table_is_reused_only_under_the_same_source_fingerprint(tmp_path
     again = run_claim(claim, config, tmp_path, force=False, options=SweepOptions())
     assert not again.reused
     assert read_json(tmp_path / "IMB-1" / "meta.json")["source"] == "0123456789abcdef"
+
+
+def test_the_prediction_runs_beside_the_measurement_and_its_error_reaches_the_caller(tmp_path):
+    claim = registry()["IMB-1"]
+    config = claim.config(True, {"n_min": 200, "seeds": 4, "separation": [1.0], "rho": [4.0]})
+    threads = {}
+
+    def on_thread(role, fn):
+        def wrapped(*args, **kwargs):
+            threads[role] = threading.get_ident()
+            return fn(*args, **kwargs)
+        return wrapped
+
+    beside = dataclasses.replace(claim, measure=on_thread("measure", claim.measure),
+                                 predict=on_thread("predict", claim.predict))
+    outcome = run_claim(beside, config, tmp_path, force=False, options=SweepOptions())
+    assert threads["measure"] == threading.get_ident() != threads["predict"]
+    assert (tmp_path / "IMB-1" / "prediction.json").is_file() and outcome.checks
+
+    def failing(config):
+        raise ZeroDivisionError("in the prediction")
+
+    with pytest.raises(ZeroDivisionError, match="in the prediction"):
+        run_claim(dataclasses.replace(claim, predict=failing), config, tmp_path / "again", force=False,
+                  options=SweepOptions())
+    assert not (tmp_path / "again" / "IMB-1" / "prediction.json").exists()

@@ -41,16 +41,25 @@ def prediction_hash(claim: Claim, config: Config) -> str:
     return config_hash({"claim": claim.id, "config": config.as_dict(), "source": source_fingerprint()})
 
 
+def saved_prediction(claim: Claim, config: Config, folder: Path) -> dict | None:
+    """The prediction in folder/prediction.json when its hash matches claim, config and source, else None."""
+    path = Path(folder) / "prediction.json"
+    saved = agreed(path.is_file() and read_json(path).get("hash") == prediction_hash(claim, config))
+    return decode(read_json(path)["prediction"]) if saved else None
+
+
+def save_prediction(claim: Claim, config: Config, folder: Path, prediction: dict) -> dict:
+    """Writes prediction to folder/prediction.json with its hash, and returns it."""
+    digest = prediction_hash(claim, config)
+    write_atomic(Path(folder) / "prediction.json",
+                 json.dumps({"hash": digest, "prediction": encode(prediction)}, indent=1) + "\n")
+    return prediction
+
+
 def cached_prediction(claim: Claim, config: Config, folder: Path) -> dict:
     """claim.predict(config), read from folder/prediction.json when its hash matches, else computed and saved."""
-    path = Path(folder) / "prediction.json"
-    digest = prediction_hash(claim, config)
-    saved = agreed(path.is_file() and read_json(path).get("hash") == digest)
-    if saved:
-        return decode(read_json(path)["prediction"])
-    prediction = claim.predict(config)
-    write_atomic(path, json.dumps({"hash": digest, "prediction": encode(prediction)}, indent=1) + "\n")
-    return prediction
+    saved = saved_prediction(claim, config, folder)
+    return saved if saved is not None else save_prediction(claim, config, folder, claim.predict(config))
 
 
 def load_outcome(claim: Claim, out_dir: Path) -> Outcome:

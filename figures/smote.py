@@ -3,6 +3,7 @@
 import numpy as np
 
 from synthlaw.figures.style import NONNEGATIVE, PREDICTION, RIVAL, label_grid, legend_outside, measured, panels
+from synthlaw.theory.stats.controls import regression_controlled
 from synthlaw.theory.stats.intervals import means_by
 
 
@@ -10,8 +11,10 @@ def figure_imb6(outcome):
     """Left: the excess of ROS and of SMOTE per k against d, measured over predicted, with the perfect
     generator (the rival). Right: the paired gap SMOTE - ROS per k over its prediction; 0 is the
     rival 'SMOTE equals ROS', and SMOTE helps where the gap is below it. Beyond judged_up_to (shaded)
-    SMOTE's prediction is drawn, not judged."""
-    cols, cfg, pred = outcome.columns, outcome.config, outcome.prediction
+    SMOTE's prediction is drawn, not judged. The measured excess is the checks' (the copy score's control
+    variate fitted per d and generator: claims/imb6.py)."""
+    cfg, pred = outcome.config, outcome.prediction
+    cols = {**outcome.columns, "excess": regression_controlled(outcome.columns, "excess", ("d", "generator"))}
     fig, (ax_e, ax_g) = panels(2)
     d_g = np.asarray(cfg.d)
     ros_rows = cols["generator"] == "ros"

@@ -12,10 +12,12 @@ import numpy as np
 import pytest
 
 from synthlaw.models.registry import generator
+from synthlaw.sims import geometry
 from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.theory.claims import aug2
 from synthlaw.theory.experiments.augmentation import measure_augmentation
-from synthlaw.theory.experiments.oversampling import measure_oversampling
+from synthlaw.theory.experiments.oversampling import measure_oversampling, smote_generator
+from synthlaw.theory.experiments.reference import score_columns
 from synthlaw.theory.experiments.spurious import measure_spu, mixture_rows
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import spurious
@@ -27,8 +29,10 @@ from synthlaw.theory.predictions.augmentation import (
     plugin_moment_errors,
     quadratic_score_control,
 )
-from synthlaw.theory.predictions.oversampling import gaussian_law, population_fit
+from synthlaw.theory.predictions.control_variate import quadratic_control
+from synthlaw.theory.predictions.oversampling import copy_score_control, gaussian_law, population_fit, rule_risk
 from synthlaw.theory.predictions.oversampling import score_control as oversampling_control
+from synthlaw.theory.stats.controls import regression_controlled
 
 D, SEPARATION, N_MIN, N_MAJ, SHIFT = 2, 2.0, 60, 240, 0.3
 SEEDS = 4000
@@ -252,3 +256,60 @@ def test_the_balanced_controls_have_their_quadrature_means_and_cut_the_spread():
         standard_error = difference_s.std(ddof=1) / np.sqrt(SEEDS)
         assert abs(difference_s.mean()) < 4 * standard_error
         assert (raw_s - difference_s).var() < raw_s.var() / 5, raw_s.var() / (raw_s - difference_s).var()
+
+
+@functools.cache
+def _copy_columns():
+    """IMB-6's copy scores: ROS and SMOTE (k = 1) on the same real rows, at the Bayes rule, 4000 seeds; and the
+    same sweep's ROS with its training score (same key, so the same rows and copies)."""
+    theta_p = geometry.bayes_rule_p(*gaussian_law(D, SEPARATION))
+    points = [{"separation": SEPARATION, "n_min": N_MIN, "n_maj": N_MAJ, "m": N_MAJ - N_MIN, "generator": g,
+               "theta_ref": theta_p} for g in (0, 1)]
+    gens = (generator("ros"), smote_generator(1))
+    run = functools.partial(measure_oversampling, gens, d=D, seeds=SEEDS, key=jax.random.key(11),
+                            options=SweepOptions(), name="test")
+    return run(points, copy_scores=True), run(points)
+
+
+def test_the_copy_score_control_has_its_mean_for_random_oversampling_and_smote():
+    """q(S) - E q and S itself (E S = 0 at the Bayes rule) over 4000 seeds, for ROS and SMOTE, whose bases are
+    both uniform: within 4 standard errors. The control that takes the copy weights as fixed (E[w^2] = E[w]^2,
+    the multinomial spread of the copy counts left out) lands more than 4 off. For ROS the copy score is the
+    fit's own training score (same rows, same copies)."""
+    copies, training = _copy_columns()
+    _, copy_sp = score_columns(copies, D + 1)
+    _, training_sp = score_columns(training, D + 1)
+    control = copy_score_control(D, SEPARATION, N_MIN, N_MAJ)
+    mu_0_d, mu_1_d, cov_dd = gaussian_law(D, SEPARATION)
+    majority = me.Source(mu_1_d, cov_dd, 1.0, float(N_MAJ))
+    fixed_weights = quadratic_control([majority, me.Source(mu_0_d, cov_dd, 0.0, float(N_MAJ))],
+                                      geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd), rule_risk(mu_0_d, mu_1_d, cov_dd),
+                                      covariance_sources=[majority, me.Source(mu_0_d, cov_dd, 0.0, N_MAJ**2 / N_MIN)])
+    for g in (0, 1):
+        rows = copies["generator"] == g
+        deviation_s, score_sp = control.deviation(copy_sp[rows]), copy_sp[rows]
+        se = deviation_s.std(ddof=1) / np.sqrt(SEEDS)
+        assert abs(deviation_s.mean()) < 4 * se, g
+        assert abs(fixed_weights.deviation(score_sp).mean()) > 4 * se, g
+        np.testing.assert_array_less(np.abs(score_sp.mean(axis=0)), 4 * score_sp.std(axis=0, ddof=1) / np.sqrt(SEEDS))
+    ros = copies["generator"] == 0
+    np.testing.assert_allclose(copy_sp[ros], training_sp[ros], rtol=1e-4, atol=1e-3)
+
+
+def test_the_copy_controlled_excess_keeps_its_mean_and_loses_spread():
+    """IMB-6's controlled excess (stats.controls.regression_controlled on the copy score) against the raw excess
+    on the same seeds: the paired difference's mean within 4 standard errors of 0, for both generators, and the
+    variance falls (at least twice for ROS, whose reference is its theta*; at least 1.5 times for SMOTE, whose
+    theta* differs; measured 6.4 and 5.5 times)."""
+    copies, _ = _copy_columns()
+    _, copy_sp = score_columns(copies, D + 1)
+    columns = {"d": np.full(len(copies["seed"]), D), "generator": np.asarray(copies["generator"]),
+               "excess": copies["excess"], "control_q": copy_score_control(D, SEPARATION, N_MIN, N_MAJ)
+               .deviation(copy_sp), "control_first": copy_sp[:, 0], "control_intercept": copy_sp[:, D]}
+    controlled_r = regression_controlled(columns, "excess", ("d", "generator"))
+    for g, fall in ((0, 2.0), (1, 1.5)):
+        rows = columns["generator"] == g
+        raw_s = np.asarray(columns["excess"], np.float64)[rows]
+        difference_s = controlled_r[rows] - raw_s
+        assert abs(difference_s.mean()) < 4 * difference_s.std(ddof=1) / np.sqrt(SEEDS), g
+        assert controlled_r[rows].var() < raw_s.var() / fall, (g, raw_s.var() / controlled_r[rows].var())

@@ -17,13 +17,13 @@ from synthlaw.theory.claims import registry
 from synthlaw.theory.claims.imb6 import crossing_dimension, point_checks
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import smote_law
-from synthlaw.theory.predictions.control_variate import regression_control
 from synthlaw.theory.predictions.oversampling import (
     copy_weight_moments,
     gaussian_law,
     random_oversampling_excess,
     rule_risk,
 )
+from synthlaw.theory.stats.controls import regression_control
 from synthlaw.theory.stats.intervals import curve_ratio
 
 

@@ -16,12 +16,20 @@ from scipy import stats
 from synthlaw.figures.smote import figure_imb6
 from synthlaw.models.registry import generator
 from synthlaw.settings import at_least
+from synthlaw.sims import geometry
 from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
 from synthlaw.theory.claims.spec import SeededConfig, imbalance_ratio, separation
 from synthlaw.theory.experiments.oversampling import measure_oversampling, smote_generator
+from synthlaw.theory.experiments.reference import score_columns
 from synthlaw.theory.notes import Note
-from synthlaw.theory.predictions.oversampling import oversampling_excess, random_oversampling_excess
+from synthlaw.theory.predictions.oversampling import (
+    copy_score_control,
+    gaussian_law,
+    oversampling_excess,
+    random_oversampling_excess,
+)
 from synthlaw.theory.predictions.smote_law import smote_excess
+from synthlaw.theory.stats.controls import regression_controlled
 from synthlaw.theory.stats.intervals import (
     LEVEL,
     by_seed,
@@ -64,17 +72,24 @@ def n_maj(config):
 
 def measure(config, *, key, options):
     """Per d, one sweep whose points are ROS and SMOTE for each k on the same real rows of a seed
-    (a paired comparison): column "generator" names them."""
+    (a paired comparison): column "generator" names them. Each fit also returns the score of its copies
+    (its synthetic rows replaced by their bases) at the Bayes rule, kept as three controls with mean exactly 0:
+    q(S) - E q (copy_score_control) and S's first and intercept coordinates (E S = 0 at the Bayes rule)."""
     gens = (generator(ROS), *(smote_generator(k) for k in config.k))
     names = np.array(generator_names(config))
     parts = []
     for d in config.d:
+        control = copy_score_control(d, config.separation, config.n_min, n_maj(config))
+        theta_ref = geometry.bayes_rule_p(*gaussian_law(d, config.separation))
         points = [{"separation": config.separation, "n_min": config.n_min, "n_maj": n_maj(config),
-                   "m": n_maj(config) - config.n_min, "generator": g} for g in range(len(gens))]
+                   "m": n_maj(config) - config.n_min, "generator": g, "theta_ref": theta_ref} for g in range(len(gens))]
         cols = measure_oversampling(gens, points, d=d, seeds=config.seeds, key=key, options=options,
-                                    name=config.owner)
-        cols["generator"] = names[np.asarray(cols["generator"], int)]
-        parts.append({**cols, "d": np.full(len(cols["seed"]), d)})
+                                    name=config.owner, copy_scores=True)
+        _, score_rp = score_columns(cols, d + 1)
+        parts.append({"seed": cols["seed"], "generator": names[np.asarray(cols["generator"], int)],
+                      "d": np.full(len(cols["seed"]), d), "excess": cols["excess"],
+                      "control_copy_q": control.deviation(score_rp), "control_copy_first": score_rp[:, 0],
+                      "control_copy_intercept": score_rp[:, d]})
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
@@ -133,6 +148,10 @@ def remainder(d, n_rows, terms):
 
 def judge(columns, config, prediction):
     d_lo, d_hi = config.d[0], config.d[-1]
+    # the excess less its regression on the copy score's controls, per d and generator: their means are exact, so
+    # it keeps the excess's mean whatever SMOTE's law and loses the spread the real rows and the bases explain
+    # (notes/IMB-6.md, "Measurement: a control variate"); the figure draws the same
+    columns = {**columns, "excess": regression_controlled(columns, "excess", ("d", "generator"))}
     _, ros_sg = by_seed(columns, "excess", "d", mask=columns["generator"] == ROS)
     ros_pred = prediction["ros"]
     checks = [Check(label=f"ROS, d {d_lo}..{d_hi}", quantity="whole curve: measured / predicted ROS excess (exact)",

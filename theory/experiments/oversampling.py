@@ -48,13 +48,15 @@ def shapes_for(d: int, grid: dict) -> Shapes:
 
 @functools.lru_cache(maxsize=64)
 def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: float = 0.0,
-                           draw_rows: Callable = draw, scores: bool = False):
+                           draw_rows: Callable = draw, scores: str | None = None):
     """Replicate function (point, *, key) -> {"excess"}: the balanced 0-1 excess of the logistic
     fit on n_min minority, n_maj majority and m synthetic minority rows (cov = I_d).
 
-    scores: also return "score", the fit's loss gradient sum_i weight_i (sigmoid(u_i) - y_i) (x_i, 1)
-    over the same rows at the reference theta (point["theta_ref_0"] .. ["theta_ref_d"]), for the
-    control variate of predictions.oversampling.score_control.
+    scores: also return "score", a loss gradient sum_i weight_i (sigmoid(u_i) - y_i) (x_i, 1) at the
+    reference theta (point["theta_ref_0"] .. ["theta_ref_d"]) for a control variate: "training", over the
+    fit's rows (predictions.oversampling.score_control); "copies", over the majority and the real minority
+    rows, real row i at weight 1 + K_i, K_i the synthetic rows whose base (first parent) it is: the fit of
+    random oversampling with the same bases (predictions.oversampling.copy_score_control).
 
     gens: the generators of the sweep (empty: no synthetic rows). With several, point["generator"]
     indexes them, and all of a seed's generators see the same real rows (a paired comparison).
@@ -64,9 +66,23 @@ def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: floa
     """
 
     def synthetic(key, x_min_nd, point, law):
+        """The synthetic rows and each one's base, the index of its first parent (0 for a generator without
+        parents, which copy scores refuse)."""
         if not gens or shapes.m_max == 0:
-            return x_min_nd[:0]
-        branches = [lambda k, x, n, g=g: g.fn(x, shapes.m_max, key=k, n_real=n, law=law).x_nd for g in gens]
+            return x_min_nd[:0], jnp.zeros(0, jnp.int32)
+
+        def rows_and_bases(g):
+            def run(k, x, n):
+                new = g.fn(x, shapes.m_max, key=k, n_real=n, law=law)
+                parents_nk = jnp.asarray(new.parents_nk)
+                if parents_nk.shape[1]:
+                    return new.x_nd, parents_nk[:, 0].astype(jnp.int32)
+                if scores == "copies":
+                    raise ValueError(f"copy scores: generator {g.name!r} gives its rows no parents to copy")
+                return new.x_nd, jnp.zeros(shapes.m_max, jnp.int32)
+            return run
+
+        branches = [rows_and_bases(g) for g in gens]
         if len(branches) == 1:
             return branches[0](key, x_min_nd, point["n_min"])
         return jax.lax.switch(point["generator"], branches, key, x_min_nd, point["n_min"])
@@ -78,7 +94,7 @@ def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: floa
         x_min_nd = draw_rows(shapes.n_min_max, mu_0_d, cov_dd, key=key_0)
         x_maj_nd = draw_rows(shapes.n_maj_max, mu_1_d, cov_dd, key=key_1)
         law = TrueLaw(mu_0_d, cov_dd, point["shift"] * shift_direction(shapes.d, point["angle"]))
-        x_syn_nd = synthetic(key_syn, x_min_nd, point, law)
+        x_syn_nd, base_m = synthetic(key_syn, x_min_nd, point, law)
         x_nd = jnp.concatenate([x_min_nd, x_syn_nd, x_maj_nd])
         y_n = jnp.concatenate([jnp.zeros(len(x_min_nd) + len(x_syn_nd)), jnp.ones(shapes.n_maj_max)])
         weight_n = jnp.concatenate([
@@ -88,9 +104,16 @@ def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: floa
         ])
         w_d, b, _ = fit_logistic(x_nd, y_n, weight_n, l2=l2, n_steps=STEPS_GAUSSIAN)
         excess = balanced_error(w_d, b, mu_0_d, mu_1_d, cov_dd) - bayes_balanced_error(point["separation"])
-        if not scores:
+        if scores is None:
             return {"excess": excess}
-        return {"excess": excess, "score": score_at_reference(point, x_nd, y_n, weight_n)}
+        if scores == "training":
+            return {"excess": excess, "score": score_at_reference(point, x_nd, y_n, weight_n)}
+        n_real = len(x_min_nd)
+        copies_n = jnp.zeros(n_real, x_nd.dtype).at[base_m].add(weight_n[n_real:n_real + len(base_m)])
+        rows_nd = jnp.concatenate([x_min_nd, x_maj_nd])
+        copy_weight_n = jnp.concatenate([weight_n[:n_real] + copies_n, weight_n[n_real + len(base_m):]])
+        return {"excess": excess, "score": score_at_reference(point, rows_nd, jnp.concatenate(
+            [jnp.zeros(n_real), jnp.ones(len(x_maj_nd))]), copy_weight_n)}
 
     return replicate
 
@@ -111,21 +134,25 @@ def oversampling_grid(points: list[dict], d: int) -> dict:
 
 
 def measure_oversampling(gens: Generator | None | tuple[Generator, ...], points: list[dict], *, d: int,
-                         seeds: int, key, options: SweepOptions, name: str, l2: float = 0.0) -> dict:
+                         seeds: int, key, options: SweepOptions, name: str, l2: float = 0.0,
+                         copy_scores: bool = False) -> dict:
     """One oversampling sweep over the grid points: tidy columns with an excess column.
 
     gens: one generator, None (no synthetic rows), or several, which points pick by their
     "generator" index: one compiled program then serves them all. name: the caller's label of the
     sweep (a claim id); d, the generators and l2 are added to it here. Points carrying a reference
-    theta_ref (d + 1 values) add score columns score_0..score_d (oversampling_replicate).
+    theta_ref (d + 1 values) add score columns score_0..score_d (oversampling_replicate): over the fit's rows,
+    or with copy_scores over the rows of random oversampling with the synthetic rows' bases.
     """
     gens = () if gens is None else (gens,) if isinstance(gens, Generator) else tuple(gens)
     grid = oversampling_grid(points, d)
     shapes = shapes_for(d, grid)
     itemsize = jnp.zeros(()).dtype.itemsize
-    scores = "theta_ref_0" in grid
+    if copy_scores and "theta_ref_0" not in grid:
+        raise ValueError("copy_scores: the points carry no theta_ref to score the copies at")
+    scores = ("copies" if copy_scores else "training") if "theta_ref_0" in grid else None
     label = (f"{name}: oversampling d={d} generators={','.join(g.name for g in gens) or 'none'} l2={l2!r}"
-             + (" scores" if scores else ""))
+             + (f" scores={scores}" if scores else ""))
     return run_sweep(oversampling_replicate(shapes, gens, l2=l2, scores=scores), key=key, n_seeds=seeds, grid=grid,
                      options=options, name=label, replicate_bytes=shapes.replicate_bytes(itemsize)).columns
 

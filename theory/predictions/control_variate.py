@@ -1,8 +1,8 @@
 """Quadratic control variates: q(x) = l . x + 1/2 x' M x of a per-seed statistic x whose law is known, and
 E q, so that value - (q - E q) keeps the value's mean and loses the spread q explains. x is a fit's score at
 a reference theta (quadratic_control: AUG-5, SPU-1, SPU-2) or the plug-in generators' fitting errors
-(predictions.augmentation.plugin_floor_control: AUG-2). regression_control serves a Monte Carlo whose control
-has an exact mean but no known coefficient (IMB-6's SMOTE law: predictions.smote_law).
+(predictions.augmentation.plugin_floor_control: AUG-2). Where a control has an exact mean but no
+known coefficient, theory/stats/controls.py fits it (IMB-6).
 
 With S the fit's loss gradient over its rows at theta_ref, Q = A^-1, g = grad R and H = hess R at theta_ref,
 the excess is R(theta_ref) - g' Q S + 1/2 S' Q H Q S + O(n^-3/2) when theta_ref = theta*. So excess - q(S) + E q
@@ -33,20 +33,15 @@ class QuadraticControl(NamedTuple):
                 - self.mean)
 
 
-def quadratic_control(sources, theta_ref_p, risk_fn) -> QuadraticControl:
+def quadratic_control(sources, theta_ref_p, risk_fn, covariance_sources=None) -> QuadraticControl:
     """The control of the fit on sources at theta_ref; risk_fn(theta_p) -> (R, grad R, hess R) is the excess's
-    exact risk (zero_one)."""
+    exact risk (zero_one). covariance_sources: the sources of Cov S where the rows' weights are random (random
+    oversampling's copies: predictions.oversampling.copy_score_control); sources by default."""
     theta_p = np.asarray(theta_ref_p, np.float64)
     q_pp = np.linalg.inv(me.hessian_A(theta_p, sources))
     _, grad_p, hess_pp = risk_fn(theta_p)
     linear_p, quadratic_pp = -q_pp @ grad_p, q_pp @ hess_pp @ q_pp
-    mean_p, b_pp = me.gradient(theta_p, sources), me.gradient_covariance_B(theta_p, sources)
+    mean_p = me.gradient(theta_p, sources)
+    b_pp = me.gradient_covariance_B(theta_p, sources if covariance_sources is None else covariance_sources)
     mean = linear_p @ mean_p + 0.5 * (np.trace(quadratic_pp @ b_pp) + mean_p @ quadratic_pp @ mean_p)
     return QuadraticControl(linear_p, quadratic_pp, float(mean))
-
-
-def regression_control(values_r, control_r, control_mean) -> np.ndarray:
-    """values_r - b (control_r - control_mean) with b = Cov(values, control) / Var(control) estimated from the
-    same draws (the regression control variate: its bias is O(1/r), below its standard error sd/sqrt(r))."""
-    b = np.cov(values_r, control_r)[0, 1] / np.var(control_r, ddof=1)
-    return values_r - b * (control_r - control_mean)

@@ -16,6 +16,7 @@ from scipy.stats import binom
 from synthlaw.sims import geometry
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import second_order, zero_one
+from synthlaw.theory.predictions.control_variate import QuadraticControl, quadratic_control
 
 COPY_TAIL = 1e-16   # random_oversampling_second_order drops copy counts k with P(K > k) below this
 
@@ -131,6 +132,20 @@ def copy_weight_moments(n_min, n_maj) -> tuple[float, float]:
     m, n = float(n_maj - n_min), float(n_min)
     mean = 1.0 + m / n
     return mean, mean**2 + (m / n) * (1.0 - 1.0 / n)
+
+
+def copy_score_control(d, separation, n_min, n_maj) -> QuadraticControl:
+    """The quadratic control of a balanced fit's excess in the score of copies S = sum_maj psi + sum_i (1 + K_i)
+    psi(x_i) at theta_ref = the Bayes rule (random oversampling's theta*, so q = 1/2 S' Q H Q S with no linear
+    part): K_i the synthetic rows based on real row i, K ~ Multinomial(m, 1/n_min) for any generator that picks
+    its bases uniformly (random oversampling, SMOTE). E S = 0 and Cov S = B_maj + n_min E[w^2] Cov psi exactly,
+    since sum_i (1 + K_i) = n_maj is fixed (claims/imb6.py reads the sweep's copy scores against it)."""
+    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
+    majority = me.Source(mu_1_d, cov_dd, 1.0, float(n_maj))
+    mean_w, square_w = copy_weight_moments(n_min, n_maj)
+    return quadratic_control([majority, me.Source(mu_0_d, cov_dd, 0.0, n_min * mean_w)],
+                             geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd), rule_risk(mu_0_d, mu_1_d, cov_dd),
+                             covariance_sources=[majority, me.Source(mu_0_d, cov_dd, 0.0, n_min * square_w)])
 
 
 def random_weights_excess(d, separation, n_min, n_maj, mean, square) -> me.ExcessTerms:

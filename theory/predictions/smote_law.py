@@ -24,8 +24,8 @@ from scipy.special import expit
 
 from synthlaw.sims import geometry
 from synthlaw.theory.predictions import m_estimation as me
-from synthlaw.theory.predictions.control_variate import regression_control
 from synthlaw.theory.predictions.oversampling import copy_weight_moments, gaussian_law, rule_risk
+from synthlaw.theory.stats.controls import regression_control
 
 LAW_DATASETS = 1200     # data sets whose SMOTE rows estimate the row law (theta*, A, the bias)
 SCORE_DATASETS = 8000   # data sets whose total scores estimate Cov(S) and E[(H - A) A^{-1} S]

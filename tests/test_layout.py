@@ -19,7 +19,7 @@ ALLOWED = {
     "models": {"settings", "sims", "models"},
     "theory.stats": {"settings", "theory.stats"},
     "theory.risks": {"settings", "sims", "theory.risks"},
-    "theory.predictions": {"settings", "sims.geometry", "theory.risks", "theory.predictions"},
+    "theory.predictions": {"settings", "sims.geometry", "theory.stats", "theory.risks", "theory.predictions"},
     "theory.experiments": {"settings", "sims", "models", "theory.risks", "theory.experiments"},
     "figures": {"settings", "sims", "theory.stats", "theory.risks", "theory.notes", "figures"},
     "theory.notes": {"theory.notes"},

@@ -4,8 +4,8 @@ readable at 1200 px wide.
 
 The figures are drawn from tests/figures/tables: the first (up to) 4 seeds of each claim's table, its
 config, its prediction and its checks (as printed above the panels: they set the figure's width) from
-one `synthlaw verify --quick` (2026-12-03; AUG-4's and AUG-5's on 2026-12-04, with the control variates
-their figures draw); nothing is measured or judged here. Drawing all of them
+one `synthlaw verify --quick` (2026-12-03; AUG-4's and AUG-5's on 2026-12-04 and IMB-6's on 2026-12-05, with
+the control variates their figures draw); nothing is measured or judged here. Drawing all of them
 takes about 7 s of CPU (2-core VM, shared), so the tests that look at every figure are slow; GEN-2's
 and IMB-3's own tests (about 1.5 s) run by default.
 """

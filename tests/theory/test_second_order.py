@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 from scipy.special import expit, ndtr
@@ -62,6 +64,21 @@ def test_term_scales_as_inverse_square_of_the_counts(arm):
     term = so.second_order_excess(sources, theta_p, risk)
     assert term > 0
     np.testing.assert_allclose(so.second_order_excess(_scaled(sources, 3.0), theta_p, risk), term / 9, rtol=1e-10)
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 5, 7])
+def test_the_symmetric_rule_has_every_gaussian_moment_to_degree_5_and_not_6(n):
+    """symmetric_nodes against E z^alpha = prod (alpha_i - 1)!! (0 if any alpha_i is odd) for every monomial
+    of degree <= 5 in n coordinates (n = 5, 7: negative axis weights); at degree 6 it misses E z_1^6 = 15,
+    which shows the comparison can fail."""
+    nodes_jn, weights_j = so.symmetric_nodes(n)
+    assert len(weights_j) == 2 * n * n + 1
+    for degree in range(6):
+        for alpha in itertools.combinations_with_replacement(range(n), degree):
+            powers = np.bincount(np.array(alpha, int), minlength=n)
+            exact = np.prod([0.0 if k % 2 else float(np.prod(np.arange(k - 1, 0, -2))) for k in powers])
+            assert weights_j @ np.prod(nodes_jn**powers, axis=1) == pytest.approx(exact, abs=1e-12), alpha
+    assert abs(weights_j @ nodes_jn[:, 0] ** 6 - 15.0) > 1.0
 
 
 def test_rejects_a_non_stationary_theta():

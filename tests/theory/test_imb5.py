@@ -90,6 +90,16 @@ def test_equal_copies_fit_the_same_rule_as_loss_weights():
     np.testing.assert_allclose(np.append(copied.w_d, copied.b), np.append(weighted.w_d, weighted.b), atol=1e-4)
 
 
+def test_the_three_arms_run_as_branches_of_one_sweep():
+    """Class weights (parents by position), ROS (random parents) and the perfect generator (no parents) are
+    branches of one lax.switch, whose outputs must have one type: 8 seeds of IMB-5's sweep run and give a
+    finite excess for every arm (50e7bae broke this, its branches returning bases of three kinds; only
+    `make verify` saw it)."""
+    config = registry()["IMB-5"].config(True, {"seeds": 8, "rho": [2.0], "n_min": [100]})
+    columns = imb5.measure(config, key=jax.random.key(0), options=SweepOptions())
+    assert len(np.unique(columns["generator"])) == 3 and np.all(np.isfinite(columns["excess"]))
+
+
 def test_a_non_integer_rho_is_refused_in_one_line():
     with pytest.raises(ConfigError, match=r"^IMB-5\.rho = 2\.5: must be .*an integer > 1"):
         registry()["IMB-5"].config(True, {"rho": [2.5, 4.0]})

@@ -66,20 +66,20 @@ def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: floa
     """
 
     def synthetic(key, x_min_nd, point, law):
-        """The synthetic rows and each one's base, the index of its first parent (0 for a generator without
-        parents, which copy scores refuse)."""
+        """The synthetic rows and, for copy scores only, each one's base (the index of its first parent): every
+        lax.switch branch must return the same types, and a generator's rows without parents have no base."""
         if not gens or shapes.m_max == 0:
             return x_min_nd[:0], jnp.zeros(0, jnp.int32)
 
         def rows_and_bases(g):
             def run(k, x, n):
                 new = g.fn(x, shapes.m_max, key=k, n_real=n, law=law)
+                if scores != "copies":
+                    return new.x_nd, None
                 parents_nk = jnp.asarray(new.parents_nk)
-                if parents_nk.shape[1]:
-                    return new.x_nd, parents_nk[:, 0].astype(jnp.int32)
-                if scores == "copies":
+                if not parents_nk.shape[1]:
                     raise ValueError(f"copy scores: generator {g.name!r} gives its rows no parents to copy")
-                return new.x_nd, jnp.zeros(shapes.m_max, jnp.int32)
+                return new.x_nd, parents_nk[:, 0].astype(jnp.int32)
             return run
 
         branches = [rows_and_bases(g) for g in gens]
@@ -108,10 +108,10 @@ def oversampling_replicate(shapes: Shapes, gens: tuple[Generator, ...], l2: floa
             return {"excess": excess}
         if scores == "training":
             return {"excess": excess, "score": score_at_reference(point, x_nd, y_n, weight_n)}
-        n_real = len(x_min_nd)
-        copies_n = jnp.zeros(n_real, x_nd.dtype).at[base_m].add(weight_n[n_real:n_real + len(base_m)])
+        n_real, n_syn = len(x_min_nd), len(x_syn_nd)
+        copies_n = jnp.zeros(n_real, x_nd.dtype).at[base_m].add(weight_n[n_real:n_real + n_syn])
         rows_nd = jnp.concatenate([x_min_nd, x_maj_nd])
-        copy_weight_n = jnp.concatenate([weight_n[:n_real] + copies_n, weight_n[n_real + len(base_m):]])
+        copy_weight_n = jnp.concatenate([weight_n[:n_real] + copies_n, weight_n[n_real + n_syn:]])
         return {"excess": excess, "score": score_at_reference(point, rows_nd, jnp.concatenate(
             [jnp.zeros(n_real), jnp.ones(len(x_maj_nd))]), copy_weight_n)}
 

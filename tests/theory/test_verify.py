@@ -1,5 +1,6 @@
-"""The claim runner: it refuses a table with NaN or infinity, naming where it came from, and reuses a
-saved table only under the same config, dtype, seed and source fingerprint."""
+"""The claim runner: it refuses a table with NaN or infinity, naming where it came from, predicts on another
+thread while it measures, and reuses a saved table only under the same config, dtype, seed and source
+fingerprint."""
 
 import dataclasses
 import shutil

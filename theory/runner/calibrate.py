@@ -40,7 +40,7 @@ from synthlaw.sims.engine.store import write_atomic, write_table
 from synthlaw.theory.claims.catalogue import catalogue
 from synthlaw.theory.claims.check import COARSE, Check, Claim, ErrorKind, Mutation, verdict
 from synthlaw.theory.claims.spec import SeededConfig
-from synthlaw.theory.runner.verify import claim_key, dtype_name
+from synthlaw.theory.runner.verify import claim_key, dtype_name, started
 
 ERRORS: dict[ErrorKind, tuple[float, ...]] = {"relative": (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0),
                                               "absolute": (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)}
@@ -296,8 +296,9 @@ def calibrate_claim(claim: Claim, config: SeededConfig, *, runs: int, base_seed:
     result = CalibrationResult(claim.id, mode, runs, config.seeds, base_seed)
     start = time.perf_counter()
     key = claim_key(claim.id, base_seed)
-    prediction = claim.predict(config)
+    predicting = started(claim.predict, config)  # beside the measurement, as in verify
     tables = measure_runs(claim, config, runs, key=key, options=options)
+    prediction = predicting.result()
     checks_by_run = judge_runs(claim, tables, config, prediction)
     checks = [check_calibration(list(runs_of_check)) for runs_of_check in zip(*checks_by_run, strict=True)]
     mutations = []

@@ -109,8 +109,9 @@ def run_claim(claim: Claim, config: Config, out_dir: Path, *, force: bool, optio
 
 def started(fn, *args) -> Future:
     """fn(*args) running on a daemon thread. A claim's prediction (NumPy, one core) runs there beside its
-    measurement (JAX), so both of a 2-core machine's cores work: IMB-6's quick verify took 34 s in turn and
-    23 s side by side (docs/performance.md). A daemon, so an interrupted measurement does not wait for it."""
+    measurement (JAX), here and in calibrate, so both of a 2-core machine's cores work: IMB-6's quick verify
+    took 34 s in turn and 23 s side by side (docs/performance.md). A daemon, so an interrupted measurement
+    does not wait for it."""
     future = Future()
 
     def run():

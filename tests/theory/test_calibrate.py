@@ -12,6 +12,7 @@ from typing import ClassVar
 import jax
 import numpy as np
 import pytest
+from scipy import stats
 
 from synthlaw.settings import ConfigError, rule
 from synthlaw.sims.engine.options import SweepOptions
@@ -22,9 +23,11 @@ from synthlaw.theory.claims.spec import Config, SeededConfig
 from synthlaw.theory.notes import Note
 from synthlaw.theory.runner.calibrate import (
     LEVELS,
+    PIVOT_SES,
     Coverage,
     calibrate_claim,
     calibration_table,
+    chance_flag_share,
     measure_runs,
     miscalibrated,
     power_of_check,
@@ -133,8 +136,27 @@ def test_a_reported_only_claim_is_skipped_and_the_tables_are_written(tmp_path, r
     write_calibration([result, skipped], tmp_path)
     assert read_table(tmp_path / "calibration.csv")["pass_share"][0] == result.checks[0].pass_share
     assert list(read_table(tmp_path / "mutations.csv")["mutation"]) == ["x1.5", "mean 1.3"]
-    assert "reported only" in (tmp_path / "calibration.md").read_text()
+    report = (tmp_path / "calibration.md").read_text()
+    assert "reported only" in report and f"| FAKE-1 | {len(result.checks)} | {RUNS} |" in report  # flags by chance
     assert "x1.5" in calibration_table([result, skipped])
+
+
+def test_the_chance_flag_share_lies_between_its_exact_bounds_and_grows_with_the_checks():
+    """chance_flag_share for one calibrated check at 40 runs against exact bounds: at least the likeliest
+    single test's false-flag probability (a coverage count of Binomial(40, level) outside its band), at most
+    the sum of every test's (the four counts and the pivot mean, t with 39 degrees of freedom beyond
+    PIVOT_SES), each within 4 Monte Carlo standard errors. For 20 independent checks it is 1 - (1 - p)^20 of the
+    one-check share p, within 4 standard errors of both simulations."""
+    calibrations = 20000
+    one = chance_flag_share(RUNS, 1, calibrations)
+    se_one = np.sqrt(one * (1 - one) / calibrations)
+    outside = [stats.binom.cdf(Coverage(level, 0, RUNS).band[0] - 1, RUNS, level)
+               + stats.binom.sf(Coverage(level, 0, RUNS).band[1], RUNS, level) for level in LEVELS]
+    off_centre = 2 * stats.t.sf(PIVOT_SES, RUNS - 1)
+    assert max(outside) - 4 * se_one <= one <= sum(outside) + off_centre + 4 * se_one, (one, outside)
+    many = chance_flag_share(RUNS, 20, calibrations)
+    se = np.hypot(np.sqrt(many * (1 - many) / calibrations), 20 * (1 - one) ** 19 * se_one)
+    assert abs(many - (1 - (1 - one) ** 20)) < 4 * se and many > 10 * one
 
 
 def test_power_is_scanned_as_each_check_says_relative_or_absolute():

@@ -316,6 +316,21 @@ def calibrate_claim(claim: Claim, config: SeededConfig, *, runs: int, base_seed:
                                seconds=time.perf_counter() - start)
 
 
+def chance_flag_share(runs: int, checks: int, calibrations: int = 4000) -> float:
+    """The share of calibrations of `checks` exactly calibrated, independent checks (pivots N(0, 1) over runs,
+    no allowance) that the rule above flags: a coverage count outside its BAND at some level, or a pivot mean
+    PIVOT_SES standard errors off. The rule is per check, with no correction for a claim's number of checks,
+    so this is how often a claim with that many checks is flagged by chance alone (correlated checks: less).
+    A simulation with a fixed seed (benchmarks/calibrate_false_flags.py prints it)."""
+    pivot_kcr = np.random.default_rng(0).standard_normal((calibrations, checks, runs))
+    flag_kc = np.abs(pivot_kcr.mean(axis=2)) > PIVOT_SES * pivot_kcr.std(axis=2, ddof=1) / np.sqrt(runs)
+    for level in LEVELS:
+        covered_kc = (np.abs(pivot_kcr) < stats.norm.ppf(0.5 + level / 2)).sum(axis=2)
+        low, high = Coverage(level, 0, runs).band
+        flag_kc |= (covered_kc < low) | (covered_kc > high)
+    return float(flag_kc.any(axis=1).mean())
+
+
 def print_to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -334,8 +349,10 @@ def run_calibration(claims_and_configs, *, runs: int | None = None, base_seed: i
         results.append(result)
         rejected = ", ".join(f"{m.name} {m.rejection_rate:.2f}" for m in result.mutations) or "none"
         flagged = ", ".join(c.label for c in result.checks if c.miscalibrated) or "none"
+        by_chance = (f" (by chance alone, {chance_flag_share(claim_runs, len(result.checks)):.0%} of calibrations "
+                     f"of {len(result.checks)} calibrated checks flag one)" if flagged != "none" else "")
         progress(f"{claim.id}: {result.note}" if result.note else
-                 f"{claim.id}: {claim_runs} runs x {result.seeds_per_run} seeds, miscalibrated: {flagged}; "
+                 f"{claim.id}: {claim_runs} runs x {result.seeds_per_run} seeds, miscalibrated: {flagged}{by_chance}; "
                  f"wrong theories rejected: {rejected}; {result.seconds:.1f} s")
         write_calibration(results, out_dir)
     return results
@@ -444,6 +461,14 @@ def write_calibration(results: list[CalibrationResult], out_dir: Path) -> None:
               f"{m.seconds:.1f} |"
               for r in results for m in r.mutations]
     lines += [f"\n{r.claim_id}: {r.note}" for r in results if r.note]
+    judged = [r for r in results if r.checks]
+    lines += ["", "## Flags by chance\n",
+              "The rule flags a check, with no correction for how many checks a claim has. A claim of that many "
+              "exactly calibrated, independent checks is flagged in this share of calibrations by chance alone "
+              "(a simulation: chance_flag_share).\n",
+              "| claim | checks | runs | checks flagged | flagged by chance |", "|---|---|---|---|---|"]
+    lines += [f"| {r.claim_id} | {len(r.checks)} | {r.runs} | {sum(c.miscalibrated for c in r.checks)} | "
+              f"{chance_flag_share(r.runs, len(r.checks)):.0%} |" for r in judged]
     write_atomic(out_dir / "calibration.md", "\n".join(lines) + "\n")
 
 

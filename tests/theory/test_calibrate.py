@@ -139,6 +139,9 @@ def test_a_reported_only_claim_is_skipped_and_the_tables_are_written(tmp_path, r
     report = (tmp_path / "calibration.md").read_text()
     assert "reported only" in report and f"| FAKE-1 | {len(result.checks)} | {RUNS} |" in report  # flags by chance
     assert "x1.5" in calibration_table([result, skipped])
+    powerless = dataclasses.replace(result, checks=(dataclasses.replace(result.checks[0], power=None),))
+    write_calibration([powerless], tmp_path)
+    assert "| none up to 100% relative |" in (tmp_path / "calibration.md").read_text()  # no error on the grid
 
 
 def test_the_chance_flag_share_lies_between_its_exact_bounds_and_grows_with_the_checks():

@@ -364,9 +364,10 @@ def miscalibrated(results: list[CalibrationResult]) -> list[str]:
 
 
 def _show_power(check: CheckCalibration) -> str:
-    if check.power is None:
-        return f"none ({check.power_kind})"
-    return f"{check.power:.0%} relative" if check.power_kind == "relative" else f"{check.power:g} absolute"
+    """The smallest error rejected in POWER_LEVEL of runs; 'none up to' the grid's largest when none is."""
+    def shown(error: float) -> str:
+        return f"{error:.0%} relative" if check.power_kind == "relative" else f"{error:g} absolute"
+    return f"none up to {shown(ERRORS[check.power_kind][-1])}" if check.power is None else shown(check.power)
 
 
 def _show_coverage(check: CheckCalibration, c: Coverage) -> str:

@@ -282,9 +282,8 @@ def test_the_copy_score_control_has_its_mean_for_random_oversampling_and_smote()
     control = copy_score_control(D, SEPARATION, N_MIN, N_MAJ)
     mu_0_d, mu_1_d, cov_dd = gaussian_law(D, SEPARATION)
     majority = me.Source(mu_1_d, cov_dd, 1.0, float(N_MAJ))
-    fixed_weights = quadratic_control([majority, me.Source(mu_0_d, cov_dd, 0.0, float(N_MAJ))],
-                                      geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd), rule_risk(mu_0_d, mu_1_d, cov_dd),
-                                      covariance_sources=[majority, me.Source(mu_0_d, cov_dd, 0.0, N_MAJ**2 / N_MIN)])
+    fixed_weights = quadratic_control([majority, me.Source(mu_0_d, cov_dd, 0.0, float(N_MIN), N_MAJ / N_MIN)],
+                                      geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd), rule_risk(mu_0_d, mu_1_d, cov_dd))
     for g in (0, 1):
         rows = copies["generator"] == g
         deviation_s, score_sp = control.deviation(copy_sp[rows]), copy_sp[rows]

@@ -33,15 +33,13 @@ class QuadraticControl(NamedTuple):
                 - self.mean)
 
 
-def quadratic_control(sources, theta_ref_p, risk_fn, covariance_sources=None) -> QuadraticControl:
+def quadratic_control(sources, theta_ref_p, risk_fn) -> QuadraticControl:
     """The control of the fit on sources at theta_ref; risk_fn(theta_p) -> (R, grad R, hess R) is the excess's
-    exact risk (zero_one). covariance_sources: the sources of Cov S where the rows' weights are random (random
-    oversampling's copies: predictions.oversampling.copy_score_control); sources by default."""
+    exact risk (zero_one)."""
     theta_p = np.asarray(theta_ref_p, np.float64)
     q_pp = np.linalg.inv(me.hessian_A(theta_p, sources))
     _, grad_p, hess_pp = risk_fn(theta_p)
     linear_p, quadratic_pp = -q_pp @ grad_p, q_pp @ hess_pp @ q_pp
-    mean_p = me.gradient(theta_p, sources)
-    b_pp = me.gradient_covariance_B(theta_p, sources if covariance_sources is None else covariance_sources)
+    mean_p, b_pp = me.gradient(theta_p, sources), me.gradient_covariance_B(theta_p, sources)
     mean = linear_p @ mean_p + 0.5 * (np.trace(quadratic_pp @ b_pp) + mean_p @ quadratic_pp @ mean_p)
     return QuadraticControl(linear_p, quadratic_pp, float(mean))

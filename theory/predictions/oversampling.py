@@ -134,18 +134,24 @@ def copy_weight_moments(n_min, n_maj) -> tuple[float, float]:
     return mean, mean**2 + (m / n) * (1.0 - 1.0 / n)
 
 
+def copies_source(mu_0_d, cov_dd, n_min, n_maj) -> me.Source:
+    """The n_min real minority rows at random oversampling's weights w = 1 + K (copy_weight_moments) as one
+    Source, by Kish's effective size as in random_weights_excess: n_min E[w]^2 / E[w^2] rows at weight
+    E[w^2] / E[w], so count x weight = n_min E[w] (A, E S) and count x weight^2 = n_min E[w^2] (B: the
+    weights' covariances cancel, their sum being fixed)."""
+    mean, square = copy_weight_moments(n_min, n_maj)
+    return me.Source(mu_0_d, cov_dd, 0.0, n_min * mean**2 / square, square / mean)
+
+
 def copy_score_control(d, separation, n_min, n_maj) -> QuadraticControl:
     """The quadratic control of a balanced fit's excess in the score of copies S = sum_maj psi + sum_i (1 + K_i)
     psi(x_i) at theta_ref = the Bayes rule (random oversampling's theta*, so q = 1/2 S' Q H Q S with no linear
     part): K_i the synthetic rows based on real row i, K ~ Multinomial(m, 1/n_min) for any generator that picks
-    its bases uniformly (random oversampling, SMOTE). E S = 0 and Cov S = B_maj + n_min E[w^2] Cov psi exactly,
-    since sum_i (1 + K_i) = n_maj is fixed (claims/imb6.py reads the sweep's copy scores against it)."""
+    its bases uniformly (random oversampling, SMOTE). E S = 0 and Cov S = B_maj + n_min E[w^2] Cov psi exactly
+    (copies_source; claims/imb6.py reads the sweep's copy scores against it)."""
     mu_0_d, mu_1_d, cov_dd = gaussian_law(d, separation)
-    majority = me.Source(mu_1_d, cov_dd, 1.0, float(n_maj))
-    mean_w, square_w = copy_weight_moments(n_min, n_maj)
-    return quadratic_control([majority, me.Source(mu_0_d, cov_dd, 0.0, n_min * mean_w)],
-                             geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd), rule_risk(mu_0_d, mu_1_d, cov_dd),
-                             covariance_sources=[majority, me.Source(mu_0_d, cov_dd, 0.0, n_min * square_w)])
+    sources = [me.Source(mu_1_d, cov_dd, 1.0, float(n_maj)), copies_source(mu_0_d, cov_dd, n_min, n_maj)]
+    return quadratic_control(sources, geometry.bayes_rule_p(mu_0_d, mu_1_d, cov_dd), rule_risk(mu_0_d, mu_1_d, cov_dd))
 
 
 def random_weights_excess(d, separation, n_min, n_maj, mean, square) -> me.ExcessTerms:

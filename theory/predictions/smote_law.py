@@ -24,7 +24,7 @@ from scipy.special import expit
 
 from synthlaw.sims import geometry
 from synthlaw.theory.predictions import m_estimation as me
-from synthlaw.theory.predictions.oversampling import copy_weight_moments, gaussian_law, rule_risk
+from synthlaw.theory.predictions.oversampling import copies_source, gaussian_law, rule_risk
 from synthlaw.theory.stats.controls import regression_control
 
 LAW_DATASETS = 1200     # data sets whose SMOTE rows estimate the row law (theta*, A, the bias)
@@ -109,7 +109,7 @@ def synthetic_excess(d, separation, n_min, n_maj, synthesise, seed: int = 0) -> 
         if np.linalg.norm(step_p) < NEWTON_TOL:
             break
     majority = exact[:1]
-    copies = me.Source(mu_0_d, cov_dd, 0.0, n_min * copy_weight_moments(n_min, n_maj)[1])  # Cov = n_min E[w^2] Cov psi
+    copies = copies_source(mu_0_d, cov_dd, n_min, n_maj)  # B = n_min E[w^2] Cov psi
     theta_tp = theta_p + theta_shifts(d)
     a_inv_tpp = np.stack([np.linalg.inv(curvature(theta)) for theta in theta_tp])
     risk_at = [rule_risk(mu_0_d, mu_1_d, cov_dd)(theta) for theta in theta_tp]  # (R, grad R, hess R) per theta

@@ -25,6 +25,7 @@ again with more runs, which the table's binomial SE shows.
 """
 
 import dataclasses
+import functools
 import sys
 import time
 from dataclasses import dataclass
@@ -316,6 +317,7 @@ def calibrate_claim(claim: Claim, config: SeededConfig, *, runs: int, base_seed:
                                seconds=time.perf_counter() - start)
 
 
+@functools.cache  # write_calibration asks again for every claim each time it rewrites the tables
 def chance_flag_share(runs: int, checks: int, calibrations: int = 4000) -> float:
     """The share of calibrations of `checks` exactly calibrated, independent checks (pivots N(0, 1) over runs,
     no allowance) that the rule above flags: a coverage count outside its BAND at some level, or a pivot mean

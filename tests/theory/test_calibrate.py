@@ -250,6 +250,7 @@ def test_a_tolerance_band_is_reported_not_judged_as_coverage():
     band = calibrate_claim(fake_claim(judge_within_a_band), claim.quick, runs=RUNS, options=SweepOptions())
     assert band.checks[0].coverage[0].share == 1.0 and not band.checks[0].miscalibrated
     assert miscalibrated([band]) == [] and calibration_table([band]).splitlines()[1].endswith("tolerance")
+    assert "!" not in calibration_table([band]).splitlines()[1]  # a share above the band is not marked either
 
 
 SE = SD / np.sqrt(SEEDS)  # the standard error of one run's mean

@@ -156,7 +156,10 @@ class CheckCalibration:
         return self.flagged and (self.pooled is None or self.pooled.flagged)
 
     def holds(self, coverage: Coverage) -> bool:
-        """Coverage within its band; with an allowance, not below it."""
+        """Coverage within its band; with an allowance, not below it. A bound's or a tolerance's share of runs
+        where it holds is not a coverage and is never marked."""
+        if self.upper_bound or self.tolerance:
+            return True
         return coverage.within if self.edges is None else coverage.at_least
 
     @property

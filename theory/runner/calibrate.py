@@ -359,7 +359,8 @@ def chance_flag_shares(runs: int, checks: int, calibrations: int = 4000) -> tupl
 
 
 def flags(pivot_kcr: np.ndarray) -> np.ndarray:
-    """Which of these checks (calibration k, check c; runs r of N(0, 1) pivots, no allowance) the rule flags."""
+    """Which checks (calibration k, check c) the rule flags, given their pivots over runs r (no allowance): a
+    coverage count |pivot| < z at some level outside its BAND, or a pivot mean PIVOT_SES standard errors off."""
     runs = pivot_kcr.shape[2]
     flag_kc = np.abs(pivot_kcr.mean(axis=2)) > PIVOT_SES * pivot_kcr.std(axis=2, ddof=1) / np.sqrt(runs)
     for level in LEVELS:

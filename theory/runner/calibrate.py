@@ -316,7 +316,8 @@ def calibrate_claim(claim: Claim, config: SeededConfig, *, runs: int, base_seed:
     checks_by_run = judge_runs(claim, tables, config, prediction)
     checks = [check_calibration(list(runs_of_check)) for runs_of_check in zip(*checks_by_run, strict=True)]
     if any(c.flagged for c in checks):
-        checks = pooled_again(claim, config, checks, checks_by_run, prediction, base_seed=base_seed, options=options)
+        checks = with_pooled_runs(claim, config, checks, checks_by_run, prediction, base_seed=base_seed,
+                                  options=options)
     mutations = []
     for index, mutation in enumerate(claim.mutations, start=1):
         mutation_start = time.perf_counter()
@@ -332,7 +333,7 @@ def calibrate_claim(claim: Claim, config: SeededConfig, *, runs: int, base_seed:
                                seconds=time.perf_counter() - start)
 
 
-def pooled_again(claim: Claim, config: SeededConfig, checks: list[CheckCalibration],
+def with_pooled_runs(claim: Claim, config: SeededConfig, checks: list[CheckCalibration],
                  checks_by_run: list[list[Check]], prediction: dict, *, base_seed: int,
                  options: SweepOptions) -> list[CheckCalibration]:
     """Measure the claim again on as many runs from a stream of their own (claim_key of "ID pooled", so

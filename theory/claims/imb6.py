@@ -52,7 +52,8 @@ class Imb6Config(SeededConfig):
     n_min: int = at_least(2, "real minority rows")
     d: tuple[int, ...] = at_least(2, "the SMOTE row law's reduction needs d >= 2")
     k: tuple[int, ...] = at_least(1, "SMOTE's nearest neighbours")
-    judged_up_to: int = at_least(2, "the largest d at which SMOTE's excess and the gap are judged")
+    judged_up_to: int = at_least(2, "the largest d at which SMOTE's excess and the gap are judged and ROS's "
+                                          "exact O(n^-2) term is computed")
 
     def limits(self):
         if any(b <= a for a, b in zip(self.d, self.d[1:], strict=False)):

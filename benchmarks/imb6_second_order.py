@@ -1,20 +1,23 @@
 """IMB-6 beyond first order: SMOTE's O(n^-2) excess term, from Monte Carlo cumulants of the fit's sums.
 
-    python benchmarks/imb6_second_order.py d k [data_sets [seed]]
+    python benchmarks/imb6_second_order.py d k [data_sets [seed [n_min]]]
 
 SMOTE's rows depend on each other, so the per-row cumulants of second_order.py do not apply, but its
 expansion (Rilstone et al.) reads the rows only through the joint cumulants of the sums S, J, K over the
 fit's rows. Here those of the minority block (n_min real rows and their m SMOTE rows, at SMOTE's theta*)
 are sample cumulants over data sets of the generator alone (never a fit), the majority's are exact, and
 second_order.excess_from_cumulants turns them into the three terms 1/2 tr(H D2) + 1/6 R3[E delta^3] +
-1/8 R4[V, V]. The fourth, grad R . b2 (theta_hat's O(n^-2) bias along the drift's gradient), is not
-derived (second_order_excess, gradient_left_out). A control variate: the same data sets with every SMOTE
+1/8 R4[V, V]. The fourth, grad R . b2 (theta_hat's O(n^-2) bias along the drift's gradient, which only SMOTE
+has: ROS's theta* is the Bayes rule), is the mean of grad R . (a3 + a4) over further, independent data sets
+of the whole fit's rows (the majority drawn too), the expansion's terms contracted row by row
+(second_order.bias_terms; A, E K and E S from the first data sets); beside it grad R . a2's mean against the
+first-order drift (the same route's check). A control variate: the same data sets with every SMOTE
 row replaced by a copy of its base, whose term at the same theta is exact (random oversampling's copy
 split, oversampling.copy_split_sources); the printed value is SMOTE's Monte Carlo term less the copies'
 Monte Carlo term plus their exact one, with its jackknife standard error over 20 groups of data sets;
 the copies' two terms are printed too (the Monte Carlo route against an exact answer). Beside it: ROS's
-own exact O(n^-2) term (at the Bayes rule) and SMOTE's first-order terms. Seconds at d <= 4; about a
-minute at d = 8 (the exact per-row cumulants).
+own exact O(n^-2) term (at the Bayes rule), SMOTE's first-order terms and the gap's whole O(n^-2) part.
+Seconds at d <= 4; about half a minute at d = 8 (idle 2-core VM, 2026-12-05).
 """
 
 import functools
@@ -28,7 +31,9 @@ from synthlaw.theory.predictions import smote_law, zero_one
 from synthlaw.theory.predictions.oversampling import (
     copy_split_sources,
     gaussian_law,
+    random_oversampling_excess,
     random_oversampling_second_order,
+    rule_risk,
 )
 
 RHO, SEPARATION, GROUPS = 4, 2.0, 20
@@ -59,8 +64,31 @@ def draw(d, k, n_min, m, theta_p, data_sets, seed):
             for name, (kept, third_total) in parts.items()}
 
 
-def main(d: int, k: int, data_sets: int = 16000, seed: int = 1):
-    n_min = 100
+def drift_second_order(d, k, n_min, theta_p, minority, majority, data_sets, seed):
+    """Per data set of the whole fit (n_min real rows, their SMOTE rows, rho n_min majority rows), grad R . a2 and
+    grad R . (a3 + a4) (second_order.bias_terms), with A, E K and E S the majority's exact ones plus the
+    minority block's means over its own data sets (minority: its per-data-set S, J, K)."""
+    mu_0_d, mu_1_d, cov_dd = gaussian_law(d, SEPARATION)
+    n_maj, m = RHO * n_min, (RHO - 1) * n_min
+    grad_p = rule_risk(mu_0_d, mu_1_d, cov_dd)(theta_p)[1]
+    s_rp, j_rpp, k_rppp = minority
+    means = (majority.a_pp + j_rpp.mean(0), majority.k_ppp + k_rppp.mean(0), majority.mean_p + s_rp.mean(0))
+    y_n = np.r_[np.zeros(n_min + m), np.ones(n_maj)]
+    rng = np.random.default_rng([seed, 2])
+    drift_r, second_r = [], []
+    for _ in range(0, data_sets, smote_law.CHUNK):
+        x_rnd, z_rmd, _ = smote_law.draw_datasets(d, n_min, m, functools.partial(smote_law.smote_rows, k=k), rng,
+                                                  smote_law.CHUNK)
+        x_rnd = np.concatenate([x_rnd + mu_0_d, z_rmd + mu_0_d, rng.standard_normal(x_rnd.shape[:1] + (n_maj, d))
+                                + mu_1_d], axis=1)
+        rows_rnp = np.concatenate([x_rnd, np.ones(x_rnd.shape[:2] + (1,))], axis=2)
+        a2_rp, a34_rp = so.bias_terms(rows_rnp, np.ones(rows_rnp.shape[:2]), y_n, theta_p, *means)
+        drift_r.append(a2_rp @ grad_p)
+        second_r.append(a34_rp @ grad_p)
+    return np.concatenate(drift_r), np.concatenate(second_r)
+
+
+def main(d: int, k: int, data_sets: int = 16000, seed: int = 1, n_min: int = 100):
     n_maj, m = RHO * n_min, (RHO - 1) * n_min
     mu_0_d, mu_1_d, cov_dd = gaussian_law(d, SEPARATION)
     risk = zero_one.class_directions(mu_0_d, mu_1_d, cov_dd)
@@ -87,16 +115,25 @@ def main(d: int, k: int, data_sets: int = 16000, seed: int = 1):
         return float(np.sqrt((GROUPS - 1) / GROUPS * np.sum((values_g - values_g.mean()) ** 2)))
 
     se = jackknife_se(left_out_g2[:, 0] - left_out_g2[:, 1])
-    value = smote_mc - copies_mc + copies_exact
+    three = smote_mc - copies_mc + copies_exact
     ros = random_oversampling_second_order(d, SEPARATION, n_min, n_maj)
+    drift_r, drift_second_r = drift_second_order(d, k, n_min, theta_p, drawn["smote"][0], majority, data_sets, seed)
+    drift_second, drift_second_se = drift_second_r.mean(), drift_second_r.std(ddof=1) / np.sqrt(data_sets)
     print(f"d = {d}, k = {k}, n_min = {n_min}, {data_sets} data sets, seed {seed}")
-    print(f"SMOTE O(n^-2) (three terms): {value:.3e} (jackknife se {se:.1e}); uncontrolled {smote_mc:.3e}")
-    print(f"  = {value / first.terms.total:+.4f} of SMOTE's first order {first.terms.total:.4e} "
-          f"(its drift {first.terms.drift:.2e}, not extended to O(n^-2))")
+    print(f"SMOTE O(n^-2) (three terms): {three:.3e} (jackknife se {se:.1e}); uncontrolled {smote_mc:.3e}")
+    print(f"  = {three / first.terms.total:+.4f} of SMOTE's first order {first.terms.total:.4e}")
+    print(f"SMOTE grad R . b2: {drift_second:.3e} (se {drift_second_se:.1e}) = {drift_second / first.terms.drift:+.4f} "
+          f"of its first-order drift {first.terms.drift:.3e}; grad R . a2's mean there {drift_r.mean():.3e} "
+          f"(se {drift_r.std(ddof=1) / np.sqrt(data_sets):.1e})")
+    value, value_se = three + drift_second, float(np.hypot(se, drift_second_se))
+    print(f"SMOTE O(n^-2), all four terms: {value:.3e} (se {value_se:.1e}) "
+          f"= {value / first.terms.total:+.4f} of its first order")
     print(f"the copies at SMOTE's theta*, the Monte Carlo route's own check: {copies_mc:.3e} (jackknife se "
           f"{jackknife_se(left_out_g2[:, 1]):.1e}) from data sets, {copies_exact:.3e} exact")
-    print(f"ROS O(n^-2) (exact): {ros:.3e}; the gap's O(n^-2) part (SMOTE - ROS): {value - ros:+.3e}")
+    gap = first.terms.total - random_oversampling_excess(d, SEPARATION, n_min, n_maj).total
+    print(f"ROS O(n^-2) (exact): {ros:.3e}; the gap's O(n^-2) part (SMOTE - ROS): {value - ros:+.3e} (se "
+          f"{value_se:.1e}) = {(value - ros) / gap:+.4f} of its first order {gap:.3e}")
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:5]))
+    main(*(int(a) for a in sys.argv[1:6]))

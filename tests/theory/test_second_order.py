@@ -165,6 +165,57 @@ def test_cumulants_sampled_over_data_sets_give_the_exact_term():
     assert abs(term(everything, drop_third=True) - exact) > 8 * standard_error
 
 
+def _source_rows(rng, sources, n_sets):
+    """n_sets data sets of the sources' rows (N(mu, I), d = 2): x~ as (sets, rows, 3), weights and labels."""
+    rows, weights, labels = zip(*[(np.concatenate([s.mu_d + rng.standard_normal((n_sets, int(s.count), 2)),
+                                                   np.ones((n_sets, int(s.count), 1))], axis=2),
+                                   np.full((n_sets, int(s.count)), s.weight), np.full((n_sets, int(s.count)), s.y))
+                                  for s in sources], strict=True)
+    return tuple(np.concatenate(a, axis=1) for a in (rows, weights, labels))
+
+
+def _bias_terms(sources, theta_p, rows_rnp, weight_rn, y_rn):
+    """a1 = -A^-1 S and bias_terms' (a2, a3 + a4) per data set, A and E K exact (summed_cumulants), E S = 0."""
+    exact = so.summed_cumulants(sources, theta_p)
+    score_rp = np.einsum("rnp,rn->rp", rows_rnp, weight_rn * (expit(rows_rnp @ theta_p) - y_rn))
+    a2_rp, a34_rp = so.bias_terms(rows_rnp, weight_rn, y_rn, theta_p, exact.a_pp, exact.k_ppp, np.zeros(3))
+    return -score_rp @ np.linalg.inv(exact.a_pp).T, a2_rp, a34_rp
+
+
+def test_bias_terms_follow_each_fit_to_order_n_minus_five_halves():
+    """The expansion a1 + a2 + (a3 + a4) against each data set's exact root (Newton, float64), d = 2, rho = 2
+    unweighted (theta* off the Bayes rule, so Kb has no zero block), 100 data sets at 1000 and 16 000 minority
+    rows. Its error is O_p(n^-5/2), so 16 times the rows divide its median norm by 1024, where a wrong
+    coefficient in a3 or a4 leaves O_p(n^-2) (256): the ratio is asserted above 512, their geometric mean.
+    Stopping at a2 (O_p(n^-3/2), 64) is the same check's baseline, between 32 and 128."""
+    rng = np.random.default_rng(0)
+    median_norms = {}
+    for n_min in (1000, 16_000):
+        sources, theta_p, _ = _arm(2, n_min, 2 * n_min, 0, 1.0)
+        rows_rnp, weight_rn, y_rn = _source_rows(rng, sources, 100)
+        fit_rp, _, ok_r = _weighted_newton(rows_rnp, y_rn[0], weight_rn, theta_p)
+        assert ok_r.all()
+        a1_rp, a2_rp, a34_rp = _bias_terms(sources, theta_p, rows_rnp, weight_rn, y_rn)
+        error_rp = fit_rp - theta_p - a1_rp - a2_rp
+        median_norms[n_min] = np.array([np.median(np.linalg.norm(e, axis=1)) for e in (error_rp, error_rp - a34_rp)])
+    two_terms, four_terms = median_norms[1000] / median_norms[16_000]
+    assert 32 < two_terms < 128, median_norms
+    assert four_terms > 512, median_norms
+
+
+def test_bias_terms_mean_a2_is_the_first_order_bias():
+    """E a2 = b1, theta_hat's O(1/n) bias (second_order._moments, itself checked against m_estimation): over
+    20 000 data sets of d = 2, rho = 2, 50 minority rows, the mean of bias_terms' a2 within 4 standard errors in
+    each coordinate."""
+    sources, theta_p, _ = _arm(2, 50, 100, 0, 1.0)
+    rows_rnp, weight_rn, y_rn = _source_rows(np.random.default_rng(4), sources, 20_000)
+    _, a2_rp, _ = _bias_terms(sources, theta_p, rows_rnp, weight_rn, y_rn)
+    exact_p = so._moments(so.summed_cumulants(sources, theta_p)).bias_p
+    standard_error_p = a2_rp.std(axis=0, ddof=1) / np.sqrt(len(a2_rp))
+    assert np.all(np.abs(a2_rp.mean(axis=0) - exact_p) <= 4 * standard_error_p), (a2_rp.mean(axis=0), exact_p)
+    assert np.all(np.abs(exact_p[[0, 2]]) > 8 * standard_error_p[[0, 2]])  # resolved off the symmetric axis
+
+
 @pytest.mark.slow
 def test_term_matches_an_independent_simulation():
     """d = 2, Delta = 2, 120 rows per class: E[excess] - tr(HV)/2 by simulation against the n^-2 term."""

@@ -27,7 +27,9 @@ a call here).
 Rows that depend on each other (SMOTE's, which share parents) have no per-row cumulants, but the expansion
 reads the rows only through the joint cumulants of the sums: data_set_sums and sample_cumulants estimate
 them over data sets of the generator, and excess_from_cumulants takes them from there
-(benchmarks/imb6_second_order.py).
+(benchmarks/imb6_second_order.py). Where grad R(theta*) != 0 (SMOTE's theta* is off the Bayes rule) the term
+also holds grad R . b2, theta_hat's O(n^-2) bias: bias_terms evaluates the expansion's a3 + a4 on each data set
+(docs/second_order.md, 5c).
 """
 
 import functools
@@ -173,6 +175,46 @@ def data_set_sums(rows_rnp, weight_rn, y_rn, theta_p, *, third: bool = True):
     return *sums, l_pppp
 
 
+def bias_terms(rows_rnp, weight_rn, y_rn, theta_p, a_pp, kb_ppp, score_mean_p):
+    """Per data set r, the expansion's a2 and a3 + a4 at theta_p = theta* (docs/second_order.md, 5c): E a2 is
+    theta_hat's O(1/n) bias b1 and E[a3 + a4] its O(n^-2) bias b2, which grad R . b2 reads where grad R(theta*)
+    != 0. The terms are polynomials in the data set's sums S, J, K, L, M (contracted row by row, never a fit), so
+    their means over data sets of a generator hold whatever the rows' dependence (SMOTE's). a_pp = E J,
+    kb_ppp = E K and score_mean_p = E S (0 at theta*; a Monte Carlo's own mean where its theta* carries an
+    error) come from the caller; L and M = sum w d^4 psi enter only where their fluctuation adds O_p(n^-5/2)
+    terms, whose means are O(n^-3), so each data set's own L and M stand in for their means."""
+    sigmoid_rn = expit(rows_rnp @ theta_p)
+    slope_rn = sigmoid_rn * (1 - sigmoid_rn)
+    bend_rn, third_rn, fourth_rn = (weight_rn * slope_rn * c for c in (
+        1 - 2 * sigmoid_rn, 1 - 6 * sigmoid_rn + 6 * sigmoid_rn**2,
+        1 - 14 * sigmoid_rn + 36 * sigmoid_rn**2 - 24 * sigmoid_rn**3))
+
+    def own(coefficient_rn, *vectors_rp):
+        """sum_n coefficient_n x~_n prod_j (x~_n . v_j) per data set: the data set's J, K, L or M applied to the v's."""
+        for v_rp in vectors_rp:
+            coefficient_rn = coefficient_rn * np.einsum("rnp,rp->rn", rows_rnp, v_rp)
+        return np.einsum("rn,rnp->rp", coefficient_rn, rows_rnp)
+
+    def jt(a_rp):
+        return own(weight_rn * slope_rn, a_rp) - a_rp @ a_pp.T
+
+    def kb(a_rp, b_rp):
+        return np.einsum("ijk,rj,rk->ri", kb_ppp, a_rp, b_rp)
+
+    def kt(a_rp, b_rp):
+        return own(bend_rn, a_rp, b_rp) - kb(a_rp, b_rp)
+
+    q_pp = np.linalg.inv(a_pp)
+    score_rp = np.einsum("rn,rnp->rp", weight_rn * (sigmoid_rn - y_rn), rows_rnp) - score_mean_p
+    a1 = -score_rp @ q_pp.T
+    a2 = -(jt(a1) + 0.5 * kb(a1, a1)) @ q_pp.T
+    # a3 with the data set's own L: its 1/6 Lt(a1, a1, a1) is a4's, which then leaves it out
+    a3 = -(jt(a2) + kb(a1, a2) + 0.5 * kt(a1, a1) + own(third_rn, a1, a1, a1) / 6) @ q_pp.T
+    a4 = -(jt(a3) + kb(a1, a3) + 0.5 * kb(a2, a2) + kt(a1, a2) + 0.5 * own(third_rn, a1, a1, a2)
+           + own(fourth_rn, a1, a1, a1, a1) / 24) @ q_pp.T
+    return a2, a3 + a4
+
+
 def sample_cumulants(s_rp, j_rpp, k_rppp, l_pppp) -> Cumulants:
     """Cumulants of the sums from their draws over independent data sets (data_set_sums): means, unbiased
     covariances and third cumulants (k-statistics); l_pppp, a mean only, as given."""
@@ -301,7 +343,7 @@ def second_order_excess(sources, theta_p, risk, *, gradient_left_out: bool = Fal
     (true where theta* is the Bayes rule, as at the balanced arms) and raises ValueError otherwise
     (module docstring; docs/second_order.md). gradient_left_out=True computes the same three terms where
     grad R(theta*) != 0; the O(n^-2) term then also holds grad R . b2, b2 the O(n^-2) bias of theta_hat
-    (fourth order in the expansion, not derived here), which the caller must bound."""
+    (fourth order in the expansion: bias_terms), which the caller adds or bounds."""
     theta_key = _theta_key(theta_p)
     return excess_from_cumulants(summed_cumulants(sources, theta_key), np.array(theta_key), risk,
                                  gradient_left_out=gradient_left_out)

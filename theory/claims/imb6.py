@@ -8,7 +8,7 @@ SMOTE's fit are of the gap's size (notes/IMB-6.md, "Where the first-order theory
 points are measured, predicted and drawn, not judged."""
 
 import dataclasses
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 from scipy import stats
@@ -22,6 +22,7 @@ from synthlaw.theory.claims.spec import SeededConfig, imbalance_ratio, separatio
 from synthlaw.theory.experiments.oversampling import measure_oversampling, smote_generator
 from synthlaw.theory.experiments.reference import score_columns
 from synthlaw.theory.notes import Note
+from synthlaw.theory.predictions import smote_table
 from synthlaw.theory.predictions.oversampling import (
     copy_score_control,
     gaussian_law,
@@ -100,8 +101,11 @@ def predict(config):
     the generator), the perfect generator's (the rival), SMOTE's under two wrong theories (its rows as
     independent draws of their law; the curvature of copies), the gap SMOTE - ROS and the crossing dimension where SMOTE
     stops helping (crossing_dimension: nan when it never helps on the grid); ROS's O(n^-2) term (exact, IMB-5's)
-    up to judged_up_to, nan beyond. Allowances: the O(n^-2) remainder (p/n) |drift + variance| where no O(n^-2)
-    term is derived and the Monte Carlo error at the checks' level (notes/IMB-6.md)."""
+    up to judged_up_to, nan beyond. SMOTE's terms come from smote_table where it stores the cell (d <= judged_up_to):
+    averaged over many runs, with SMOTE's O(n^-2) term (smote_second; 0 where not stored); else from one live run.
+    The gap holds both fits' O(n^-2) terms where both are carried. Allowances: the O(n^-2) remainder
+    (p/n) |drift + variance| where no O(n^-2) term is carried (smote_remainder: 0 where it is) and the Monte Carlo
+    error at the checks' level (notes/IMB-6.md)."""
     d_g, n_rows = np.array(config.d), 2 * n_maj(config)  # rows fitted: n_min real + m new + n_maj
     m = n_maj(config) - config.n_min
     ros = [random_oversampling_excess(d, config.separation, config.n_min, n_maj(config)) for d in config.d]
@@ -111,24 +115,58 @@ def predict(config):
                                    if d <= config.judged_up_to else np.nan for d in config.d]),
            "perfect": np.array([oversampling_excess(d, config.separation, config.n_min, n_maj(config), m).total
                                 for d in config.d])}
-    for key in ("smote", "smote_bias", "smote_drift", "smote_variance", "smote_remainder", "smote_mc",
-                "independent", "copy_curvature", "gap", "crossing", "shrinkage"):
+    for key in ("smote", "smote_second", "smote_carried", "smote_bias", "smote_drift", "smote_variance",
+                "smote_remainder", "smote_mc", "independent", "copy_curvature", "gap", "crossing", "shrinkage"):
         out[key] = {}
     for k in config.k:
-        law = [smote_excess(d, config.separation, config.n_min, n_maj(config), k) for d in config.d]
-        out["smote"][k] = np.array([s.terms.total for s in law])
-        out["smote_bias"][k] = np.array([s.terms.bias for s in law])
-        out["smote_drift"][k] = np.array([s.terms.drift for s in law])
-        out["smote_variance"][k] = np.array([s.terms.variance for s in law])
-        out["smote_remainder"][k] = np.array([remainder(d, n_rows, s.terms)
+        law = [smote_law_at(config, d, k) for d in config.d]
+        out["smote"][k] = np.array([s.bias + s.drift + s.variance for s in law])
+        out["smote_second"][k] = np.array([s.second for s in law])
+        out["smote_carried"][k] = np.array([s.stored for s in law])
+        out["smote_bias"][k] = np.array([s.bias for s in law])
+        out["smote_drift"][k] = np.array([s.drift for s in law])
+        out["smote_variance"][k] = np.array([s.variance for s in law])
+        out["smote_remainder"][k] = np.array([0.0 if s.stored else remainder(d, n_rows, s)
                                               for d, s in zip(config.d, law, strict=True)])
-        out["smote_mc"][k] = np.array([mc_allowance(s) for s in law])
-        out["independent"][k] = np.array([s.terms.bias + s.terms.drift + s.independent_variance for s in law])
-        out["copy_curvature"][k] = np.array([s.terms.bias + s.terms.drift + s.copy_curvature_variance for s in law])
+        out["smote_mc"][k] = np.array([s.mc for s in law])
+        out["independent"][k] = np.array([s.bias + s.drift + s.independent_variance for s in law])
+        out["copy_curvature"][k] = np.array([s.bias + s.drift + s.copy_curvature_variance for s in law])
         out["shrinkage"][k] = np.array([s.shrinkage for s in law])
-        out["gap"][k] = out["smote"][k] - out["ros"]
+        # the gap carries both fits' O(n^-2) terms where SMOTE's is carried (ROS's is derived there), else neither
+        ros_g = out["ros"] + np.where(out["smote_carried"][k], out["ros_second"], 0.0)
+        out["gap"][k] = out["smote"][k] + out["smote_second"][k] - ros_g
         out["crossing"][k] = crossing_dimension(d_g, out["gap"][k], out["smote_mc"][k])
     return out
+
+
+class SmoteLaw(NamedTuple):
+    """SMOTE's prediction at one (d, k): first-order terms, the O(n^-2) term carried (0 if none), the Monte
+    Carlo allowance at the checks' level (both terms' errors), the wrong theories' variance terms, the shrinkage
+    and whether it came from smote_table."""
+
+    bias: float
+    drift: float
+    variance: float
+    second: float
+    mc: float
+    independent_variance: float
+    copy_curvature_variance: float
+    shrinkage: float
+    stored: bool
+
+
+def smote_law_at(config, d, k) -> SmoteLaw:
+    """The stored cell where smote_table has it and d <= judged_up_to (its errors z(LEVEL) standard errors plus
+    the law's Monte Carlo bias, its O(n^-2) term carried); else one live run of smote_excess, no O(n^-2) term."""
+    stored = smote_table.lookup(config.separation, config.n_min, n_maj(config), d, k) if d <= config.judged_up_to \
+        else None
+    if stored is not None:
+        return SmoteLaw(stored.bias, stored.drift, stored.variance, stored.second,
+                        Z_LEVEL * np.hypot(stored.total_se, stored.second_se) + stored.mc_bias,
+                        stored.independent_variance, stored.copy_curvature_variance, stored.shrinkage, True)
+    live = smote_excess(d, config.separation, config.n_min, n_maj(config), k)
+    return SmoteLaw(*live.terms, 0.0, mc_allowance(live), live.independent_variance, live.copy_curvature_variance,
+                    live.shrinkage, False)
 
 
 def crossing_dimension(d_g, gap_g, mc_g) -> float:
@@ -141,9 +179,12 @@ def crossing_dimension(d_g, gap_g, mc_g) -> float:
     return crossing(d_g[helps[0]:], gap_g[helps[0]:], 0.0)
 
 
+Z_LEVEL = float(stats.norm.ppf(0.5 + LEVEL / 2))  # the checks' z: a Monte Carlo error's allowance is this many SEs
+
+
 def mc_allowance(smote) -> float:
     """SMOTE's Monte Carlo error at the checks' level: z(LEVEL) standard errors plus its bias."""
-    return float(stats.norm.ppf(0.5 + LEVEL / 2)) * smote.mc_se + smote.mc_bias
+    return Z_LEVEL * smote.mc_se + smote.mc_bias
 
 
 def remainder(d, n_rows, terms):
@@ -159,7 +200,7 @@ def judge(columns, config, prediction):
     columns = {**columns, "excess": regression_controlled(columns, "excess", ("d", "generator"))}
     _, ros_sg = by_seed(columns, "excess", "d", mask=columns["generator"] == ROS)
     # ROS's own checks carry its exact O(n^-2) term where it is derived (d <= judged_up_to) and no allowance
-    # there; the (p/n) estimate beyond. The gap stays at first order in both fits, as SMOTE's O(n^-2) is not derived
+    # there; the (p/n) estimate beyond. SMOTE's carry its O(n^-2) term where smote_table stores it, and the gap both
     derived = np.isfinite(prediction["ros_second"])
     ros_pred = prediction["ros"] + np.where(derived, prediction["ros_second"], 0.0)
     ros_allowance = np.where(derived, 0.0, prediction["ros_remainder"])
@@ -174,32 +215,45 @@ def judge(columns, config, prediction):
     judged = np.array(config.d) <= config.judged_up_to
     d_judged = [d for d in config.d if d <= config.judged_up_to]
     d_top = d_judged[-1]
-    ros_remainder = prediction["ros_remainder"][judged]
     for k in config.k:
         _, smote_sg = by_seed(columns, "excess", "d", mask=columns["generator"] == f"smote-k{k}")
         smote_sg, ros_judged_sg = smote_sg[:, judged], ros_sg[:, judged]
-        smote_pred = prediction["smote"][k][judged]
-        widen = prediction["smote_remainder"][k][judged] + prediction["smote_mc"][k][judged]
+        smote_pred = (prediction["smote"][k] + prediction["smote_second"][k])[judged]
+        remainder_g = prediction["smote_remainder"][k][judged]
+        ros_remainder = np.where(prediction["smote_carried"][k], 0.0, prediction["ros_remainder"])[judged]
+        widen = remainder_g + prediction["smote_mc"][k][judged]
         gap_pred = prediction["gap"][k][judged]
+        smote_why, gap_why = smote_allowance_why(remainder_g, ros_remainder)
         checks += [
-            Check(label=f"SMOTE k={k}, d {d_lo}..{d_top}", quantity="whole curve: measured / predicted SMOTE excess",
+            Check(label=f"SMOTE k={k}, d {d_lo}..{d_top}",
+                  quantity="whole curve: measured / predicted SMOTE excess" + CARRIED * (not remainder_g.any()),
                   prediction=1.0, measured=curve_ratio(smote_sg, smote_pred), error_kind="relative",
                   rival=curve_share(prediction["perfect"][judged], smote_pred),
-                  allowance=widen.sum() / smote_pred.sum(),
-                  allowance_why="O(n^-2) (p/n) x first-order terms; Monte Carlo of the SMOTE law"),
+                  allowance=widen.sum() / smote_pred.sum(), allowance_why=smote_why),
             Check(label=f"SMOTE k={k} - ROS, d {d_lo}..{d_top}",
-                  quantity="whole curve: measured / predicted paired gap SMOTE - ROS",
+                  quantity="whole curve: measured / predicted paired gap SMOTE - ROS"
+                           + CARRIED * (not (remainder_g.any() or ros_remainder.any())),
                   prediction=1.0, measured=mean_ci((smote_sg - ros_judged_sg).sum(axis=1) / gap_pred.sum()),
                   error_kind="relative", rival=0.0,
-                  allowance=(widen + ros_remainder).sum() / abs(gap_pred.sum()),
-                  allowance_why="O(n^-2) of both fits; Monte Carlo of the SMOTE law"),
+                  allowance=(widen + ros_remainder).sum() / abs(gap_pred.sum()), allowance_why=gap_why),
         ]
-        checks += point_checks(f"SMOTE k={k}", d_judged, smote_sg, smote_pred, widen, "SMOTE excess",
-                               "O(n^-2) (p/n) x first-order terms; Monte Carlo of the SMOTE law")
+        checks += point_checks(f"SMOTE k={k}", d_judged, smote_sg, smote_pred, widen, "SMOTE excess", smote_why)
         checks += point_checks(f"SMOTE k={k} - ROS", d_judged, smote_sg - ros_judged_sg, gap_pred,
-                               widen + ros_remainder, "paired gap SMOTE - ROS",
-                               "O(n^-2) of both fits; Monte Carlo of the SMOTE law", positive=False)
+                               widen + ros_remainder, "paired gap SMOTE - ROS", gap_why, positive=False)
     return checks
+
+
+CARRIED = " (O(n^-2) carried)"
+
+
+def smote_allowance_why(smote_remainder_g, ros_remainder_g) -> tuple[str, str]:
+    """What SMOTE's and the gap's allowances hold: the Monte Carlo of SMOTE's law (stored or live, smote_table),
+    and the (p/n) O(n^-2) estimate of each fit whose O(n^-2) term is not carried."""
+    law = (f"Monte Carlo of the SMOTE law (smote_table: {smote_table.provenance()})" if not smote_remainder_g.any()
+           else "Monte Carlo of the SMOTE law (one live run)")
+    estimated = ["SMOTE"] * bool(smote_remainder_g.any()) + ["ROS"] * bool(ros_remainder_g.any())
+    estimate = f"O(n^-2) of {' and '.join(estimated)}: (p/n) x first-order terms; " if estimated else ""
+    return (("O(n^-2): (p/n) x first-order terms; " if smote_remainder_g.any() else "") + law, estimate + law)
 
 
 def point_checks(label, d_g, values_sg, prediction_g, allowance_g, what, why, positive=True):
@@ -214,9 +268,9 @@ def point_checks(label, d_g, values_sg, prediction_g, allowance_g, what, why, po
 
 
 def smote_replaced(key):
-    """The prediction with SMOTE's excess (and so the gap) replaced by a wrong theory's, prediction[key]."""
+    """The prediction with SMOTE's first-order excess (and so the gap) replaced by a wrong theory's, prediction[key]."""
     def wrong(prediction):
-        gap = {k: v - prediction["ros"] for k, v in prediction[key].items()}
+        gap = {k: prediction["gap"][k] + v - prediction["smote"][k] for k, v in prediction[key].items()}
         return {**prediction, "smote": prediction[key], "gap": gap}
     return wrong
 

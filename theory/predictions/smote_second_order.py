@@ -55,9 +55,10 @@ def smote_second_order(d, separation, n_min, n_maj, k, theta_p, data_sets, seed)
     group_r = np.arange(data_sets) % GROUPS
 
     def terms(keep_r):
-        return np.array([so.excess_from_cumulants(majority.plus(so.sample_cumulants(*(a[keep_r] for a in sums), third)),
+        return np.array([so.excess_from_cumulants(majority.plus(so.sample_cumulants(s_rp[keep_r], j_rpp[keep_r],
+                                                                                    k_rppp[keep_r], third)),
                                                   theta_p, risk, gradient_left_out=True)
-                         for sums, third in (drawn["smote"], drawn["copies"])])
+                         for (s_rp, j_rpp, k_rppp), third in (drawn["smote"], drawn["copies"])])
 
     smote_mc, copies_mc = terms(np.ones(data_sets, bool))
     left_out_g2 = np.array([terms(group_r != g) for g in range(GROUPS)])
@@ -94,7 +95,7 @@ def _block_sums(d, separation, k, n_min, m, theta_p, data_sets, seed):
             *sums, third = so.data_set_sums(rows, weight, 0.0, theta_p, third=with_third)
             kept, third_total = parts[name]
             kept.append(sums)
-            parts[name] = (kept, third_total + third if with_third else third_total)
+            parts[name] = (kept, third_total + third if third is not None else third_total)
     return {name: ([np.concatenate(a) for a in zip(*kept, strict=True)], third_total / third_sets)
             for name, (kept, third_total) in parts.items()}
 

@@ -12,14 +12,16 @@ SOURCE = ("settings.py", "sims", "models", "theory", "tables")
 
 
 def source_files(root: Path) -> list[Path]:
-    """Every .py file of SOURCE under root, in a fixed order."""
+    """Every .py file of SOURCE under root, and the stored Monte Carlo that predictions read (.json: IMB-6's
+    theory/predictions/smote_table.json), in a fixed order."""
     return [path for entry in SOURCE
-            for path in ([root / entry] if entry.endswith(".py") else sorted((root / entry).rglob("*.py")))]
+            for path in ([root / entry] if entry.endswith(".py")
+                         else sorted([*(root / entry).rglob("*.py"), *(root / entry).rglob("*.json")]))]
 
 
 @functools.lru_cache(maxsize=8)
 def source_fingerprint(root: Path = PACKAGE_ROOT) -> str:
-    """sha256 (first 16 hex digits) over the path and bytes of every .py file that measures."""
+    """sha256 (first 16 hex digits) over the path and bytes of every source_files file (what measures or predicts)."""
     digest = hashlib.sha256()
     for path in source_files(root):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")

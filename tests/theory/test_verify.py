@@ -26,13 +26,13 @@ def test_a_non_finite_replicate_is_named_and_a_finite_table_passes():
         check_finite("AUG-2", columns)
 
 
-def test_the_fingerprint_changes_with_any_measuring_source_file(tmp_path):
+def test_the_fingerprint_changes_with_any_measuring_source_file_or_stored_monte_carlo(tmp_path):
     for entry in SOURCE:
         copy = shutil.copy if entry.endswith(".py") else shutil.copytree
         copy(PACKAGE_ROOT / entry, tmp_path / entry)
     before = source_fingerprint.__wrapped__(tmp_path)
     assert before == source_fingerprint.__wrapped__(PACKAGE_ROOT)  # a copy of the same source, the same print
-    for edited in ("sims/gaussian.py", "settings.py", "tables/generators.py"):
+    for edited in ("sims/gaussian.py", "settings.py", "tables/generators.py", "theory/predictions/smote_table.json"):
         path = tmp_path / edited
         text = path.read_text()
         path.write_text(text + "\n# an edit\n")

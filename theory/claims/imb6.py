@@ -278,9 +278,9 @@ def smote_replaced(key):
 CLAIM = Claim(
     id="IMB-6", note=Note("IMB-6.md"),
     source="synthlaw issue 22; Blagus and Lusa (BMC Bioinformatics 2013), Xia and Klusowski (arXiv 2601.10630)",
-    quick=Imb6Config(separation=2.0, rho=4.0, n_min=100, d=(2, 4, 8), k=(1, 5), judged_up_to=8, seeds=3072),
+    quick=Imb6Config(separation=2.0, rho=4.0, n_min=100, d=(2, 4, 8), k=(1, 5), judged_up_to=8, seeds=8192),
     full=Imb6Config(separation=2.0, rho=4.0, n_min=100, d=(2, 4, 8, 16, 32, 64), k=(1, 5), judged_up_to=8,
-                    seeds=3072),
+                    seeds=8192),
     measure=measure, predict=predict, judge=judge, figure=figure_imb6,
     mutations=(Mutation("SMOTE excess x 0.8", predict=scaled(0.8, "smote")),
                Mutation("SMOTE excess x 1.2", predict=scaled(1.2, "smote")),

@@ -103,12 +103,12 @@ def stored_cell(separation, n_min, n_maj, d, k, seeds=SEEDS, second_order_seeds=
 
 def main():
     start = time.time()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).parent, text=True,
+                            capture_output=True).stdout.strip() or "unknown"   # the code that runs, read first
     cells = {}
     for cell in CELLS:
         cells[_key(*cell)] = stored_cell(*cell)._asdict()
         print(f"{_key(*cell)}: {cells[_key(*cell)]} ({time.time() - start:.0f} s)", flush=True)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).parent, text=True,
-                            capture_output=True).stdout.strip() or "unknown"
     made = {"seeds": SEEDS, "second_order_seeds": SECOND_ORDER_SEEDS, "second_order_data_sets": SECOND_ORDER_DATA_SETS,
             "commit": commit, "date": datetime.date.today().isoformat(), "machine": platform.processor() or
             platform.machine(), "seconds": round(time.time() - start), "python": sys.version.split()[0]}

@@ -3,9 +3,10 @@ neighbours k, from SMOTE's row law (mean kept, spread shrunk, rows tied to share
 the sandwich; rivals 'SMOTE is a perfect generator' and 'SMOTE equals random oversampling'.
 
 ROS's exact excess is judged over the whole grid; SMOTE's excess and the gap SMOTE - ROS up to
-judged_up_to (d = 8), where the first-order expansion holds for SMOTE. Beyond it the O(n^-2) terms of
-SMOTE's fit are of the gap's size (notes/IMB-6.md, "Where the first-order theory stops"), so those
-points are measured, predicted and drawn, not judged."""
+judged_up_to (d = 8), where the expansion holds for SMOTE; there SMOTE's law and its O(n^-2) term are read
+from a stored Monte Carlo (predictions/smote_table.py) where it has the cell. Beyond it SMOTE's fit misses
+by more than the gap's size (notes/IMB-6.md, "Where the first-order theory stops"), so those points are
+measured, predicted and drawn, not judged."""
 
 import dataclasses
 from typing import ClassVar, NamedTuple

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from synthlaw.theory.claims import registry
-from synthlaw.theory.claims.imb6 import n_maj, predict
+from synthlaw.theory.claims.imb6 import n_maj, predict, smote_allowance_why
 from synthlaw.theory.predictions import smote_law, smote_table
 from synthlaw.theory.predictions.smote_second_order import smote_second_order
 
@@ -41,3 +41,16 @@ def test_the_quick_prediction_carries_both_fits_o_n_minus_2_terms_where_the_tabl
         assert not prediction["smote_remainder"][k].any()
         np.testing.assert_allclose(prediction["gap"][k], prediction["smote"][k] + prediction["smote_second"][k]
                                    - prediction["ros"] - prediction["ros_second"])
+
+
+def test_a_cell_the_table_lacks_is_one_live_run_at_first_order_with_the_p_over_n_estimate():
+    """n_min = 60 is not stored: SMOTE's law is one live run, no O(n^-2) term is carried in it or in the gap,
+    and the allowance holds the (p/n) estimate and says it used a live run."""
+    config = CLAIM.config(True, {"n_min": 60, "d": [2], "k": [1], "judged_up_to": 2})
+    prediction = predict(config)
+    assert not prediction["smote_carried"][1].any() and not prediction["smote_second"][1].any()
+    assert prediction["smote_remainder"][1][0] > 0
+    np.testing.assert_allclose(prediction["gap"][1], prediction["smote"][1] - prediction["ros"])
+    smote_why, gap_why = smote_allowance_why([2], prediction["smote_carried"][1], prediction["smote_remainder"][1],
+                                             prediction["ros_remainder"])
+    assert "one live run" in smote_why and "(p/n)" in smote_why and "SMOTE and ROS" in gap_why

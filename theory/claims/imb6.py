@@ -224,7 +224,8 @@ def judge(columns, config, prediction):
         ros_remainder = np.where(prediction["smote_carried"][k], 0.0, prediction["ros_remainder"])[judged]
         widen = remainder_g + prediction["smote_mc"][k][judged]
         gap_pred = prediction["gap"][k][judged]
-        smote_why, gap_why = smote_allowance_why(remainder_g, ros_remainder)
+        smote_why, gap_why = smote_allowance_why(d_judged, prediction["smote_carried"][k][judged], remainder_g,
+                                                 ros_remainder)
         checks += [
             Check(label=f"SMOTE k={k}, d {d_lo}..{d_top}",
                   quantity="whole curve: measured / predicted SMOTE excess" + CARRIED * (not remainder_g.any()),
@@ -247,11 +248,14 @@ def judge(columns, config, prediction):
 CARRIED = " (O(n^-2) carried)"
 
 
-def smote_allowance_why(smote_remainder_g, ros_remainder_g) -> tuple[str, str]:
-    """What SMOTE's and the gap's allowances hold: the Monte Carlo of SMOTE's law (stored or live, smote_table),
-    and the (p/n) O(n^-2) estimate of each fit whose O(n^-2) term is not carried."""
-    law = (f"Monte Carlo of the SMOTE law (smote_table: {smote_table.provenance()})" if not smote_remainder_g.any()
-           else "Monte Carlo of the SMOTE law (one live run)")
+def smote_allowance_why(d_g, carried_g, smote_remainder_g, ros_remainder_g) -> tuple[str, str]:
+    """What SMOTE's and the gap's allowances hold: the Monte Carlo of SMOTE's law (stored where carried_g, else one
+    live run: smote_table), and the (p/n) O(n^-2) estimate of each fit whose O(n^-2) term is not carried."""
+    stored = f"smote_table: {smote_table.provenance()}"
+    source = (stored if carried_g.all() else "one live run" if not carried_g.any()
+              else f"{stored} at d = {', '.join(str(d) for d, c in zip(d_g, carried_g, strict=True) if c)}; "
+                   "one live run elsewhere")
+    law = f"Monte Carlo of the SMOTE law ({source})"
     estimated = ["SMOTE"] * bool(smote_remainder_g.any()) + ["ROS"] * bool(ros_remainder_g.any())
     estimate = f"O(n^-2) of {' and '.join(estimated)}: (p/n) x first-order terms; " if estimated else ""
     return (("O(n^-2): (p/n) x first-order terms; " if smote_remainder_g.any() else "") + law, estimate + law)

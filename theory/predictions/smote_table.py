@@ -13,6 +13,7 @@ code agrees with the stored cell within their errors, so a change to the law's c
 Cells not stored are computed live, one run, with that run's error (claims/imb6.py says which it used).
 """
 
+import functools
 import json
 from pathlib import Path
 from typing import NamedTuple
@@ -60,5 +61,11 @@ def provenance() -> str:
             f"at {made['commit']} on {made['date']}")
 
 
+@functools.cache
 def _table() -> dict:
-    return json.loads(TABLE_PATH.read_text()) if TABLE_PATH.exists() else {"cells": {}, "made": {}}
+    """The stored table, read once per process; a missing file is an error (it ships with the package), not a
+    silent switch to live runs."""
+    if not TABLE_PATH.exists():
+        raise FileNotFoundError(f"{TABLE_PATH} is missing: it ships with synthlaw; "
+                                "python -m synthlaw.theory.runner.store_smote_table rebuilds it")
+    return json.loads(TABLE_PATH.read_text())

@@ -20,6 +20,12 @@ def nearest_neighbours(x_nd, k: int, n_real):
                      n_real=n_real)
 
 
+def bases(n_new: int, n_real, *, key):
+    """The first parents generate draws for this key: n_new indices uniform on the first n_real rows, as random
+    oversampling's. Copies of these rows are random oversampling paired with SMOTE's rows (IMB-6's measurement)."""
+    return jax.random.randint(jax.random.split(key, 3)[0], (n_new,), 0, n_real)
+
+
 @partial(jax.jit, static_argnames=("n_new", "k"))
 def generate(x_min_nd, n_new: int, k: int = 5, *, key, n_real=None) -> Synthetic:
     """n_new rows x_i + u (x_j - x_i), i uniform, j uniform among i's k neighbours, u ~ U(0, 1).
@@ -28,9 +34,9 @@ def generate(x_min_nd, n_new: int, k: int = 5, *, key, n_real=None) -> Synthetic
     2 columns: (i, j). Needs more than k real rows.
     """
     n_real = x_min_nd.shape[0] if n_real is None else n_real
-    key_base, key_nb, key_u = jax.random.split(key, 3)
+    _, key_nb, key_u = jax.random.split(key, 3)
     neighbours_nk = nearest_neighbours(x_min_nd, k, n_real)
-    base_n = jax.random.randint(key_base, (n_new,), 0, n_real)
+    base_n = bases(n_new, n_real, key=key)
     pick_n = jax.random.randint(key_nb, (n_new,), 0, k)
     partner_n = neighbours_nk[base_n, pick_n]
     u_n1 = jax.random.uniform(key_u, (n_new, 1), dtype=x_min_nd.dtype)

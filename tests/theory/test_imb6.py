@@ -13,8 +13,10 @@ import pytest
 from synthlaw.models import smote
 from synthlaw.settings import ConfigError
 from synthlaw.sims import geometry
-from synthlaw.theory.claims import registry
-from synthlaw.theory.claims.imb6 import crossing_dimension, point_checks
+from synthlaw.sims.engine.options import SweepOptions
+from synthlaw.theory.claims import imb6, registry
+from synthlaw.theory.claims.imb6 import Imb6Config, crossing_dimension, point_checks
+from synthlaw.theory.experiments.oversampling import ROS_SMOTE_BASES
 from synthlaw.theory.predictions import m_estimation as me
 from synthlaw.theory.predictions import smote_law
 from synthlaw.theory.predictions.oversampling import (
@@ -162,3 +164,25 @@ def test_the_copy_control_has_its_exact_mean_and_cuts_the_variance_terms_error()
     controlled_r = regression_control(plain_r, copy_r, copy_mean)
     assert abs(controlled_r.mean() - plain_r.mean()) <= 4 * plain_r.std(ddof=1) / np.sqrt(len(plain_r))
     assert controlled_r.var() * 4 <= plain_r.var()
+
+
+def test_ros_copies_the_rows_smote_interpolates_from_so_the_gap_is_paired_in_its_bases():
+    """ROS_SMOTE_BASES draws smote.generate's bases for the same key (the law of random oversampling: uniform,
+    independent bases), and in IMB-6's sweep every fit of a seed shares them: ROS's copy score equals each SMOTE
+    fit's, which an independent base draw would make equal with probability 0."""
+    x = jax.numpy.asarray(np.random.default_rng(0).normal(size=(30, 3)), jax.numpy.float32)
+    key = jax.random.key(3)
+    base = np.asarray(smote.generate(x, 200, 5, key=key, n_real=25).parents_nk[:, 0])
+    copies = ROS_SMOTE_BASES.fn(x, 200, key=key, n_real=25, law=None)
+    np.testing.assert_array_equal(np.asarray(copies.parents_nk[:, 0]), base)
+    np.testing.assert_array_equal(np.asarray(copies.x_nd), np.asarray(x)[base])
+    assert base.max() < 25 and len(np.unique(base)) > 20  # 200 uniform draws on 25 rows miss about 0.01 of them
+
+    config = Imb6Config(separation=2.0, rho=4.0, n_min=20, d=(2,), k=(1, 5), judged_up_to=2, seeds=4)
+    cols = imb6.measure(config, key=jax.random.key(0), options=SweepOptions())
+    for column in ("control_copy_q", "control_copy_first", "control_copy_intercept"):
+        by_generator = [cols[column][cols["generator"] == g] for g in imb6.generator_names(config)]
+        np.testing.assert_allclose(by_generator[1], by_generator[0], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(by_generator[2], by_generator[0], rtol=1e-5, atol=1e-6)
+    ros, smote_1 = (cols["excess"][cols["generator"] == g] for g in imb6.generator_names(config)[:2])
+    assert not np.allclose(ros, smote_1)  # the fits themselves differ: SMOTE's rows are not the copies

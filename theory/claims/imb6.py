@@ -15,12 +15,11 @@ import numpy as np
 from scipy import stats
 
 from synthlaw.figures.smote import figure_imb6
-from synthlaw.models.registry import generator
 from synthlaw.settings import at_least
 from synthlaw.sims import geometry
 from synthlaw.theory.claims.check import Check, Claim, Mutation, scaled
 from synthlaw.theory.claims.spec import SeededConfig, imbalance_ratio, separation
-from synthlaw.theory.experiments.oversampling import measure_oversampling, smote_generator
+from synthlaw.theory.experiments.oversampling import ROS_SMOTE_BASES, measure_oversampling, smote_generator
 from synthlaw.theory.experiments.reference import score_columns
 from synthlaw.theory.notes import Note
 from synthlaw.theory.predictions import smote_table
@@ -75,11 +74,12 @@ def n_maj(config):
 
 
 def measure(config, *, key, options):
-    """Per d, one sweep whose points are ROS and SMOTE for each k on the same real rows of a seed
-    (a paired comparison): column "generator" names them. Each fit also returns the score of its copies
-    (its synthetic rows replaced by their bases) at the Bayes rule, kept as three controls with mean exactly 0:
-    q(S) - E q (copy_score_control) and S's first and intercept coordinates (E S = 0 at the Bayes rule)."""
-    gens = (generator(ROS), *(smote_generator(k) for k in config.k))
+    """Per d, one sweep whose points are ROS and SMOTE for each k on the same real rows of a seed, ROS copying the
+    rows SMOTE interpolates from (ROS_SMOTE_BASES; a paired comparison): column "generator" names them. Each fit
+    also returns the score of its copies (its synthetic rows replaced by their bases) at the Bayes rule, kept as
+    three controls with mean exactly 0: q(S) - E q (copy_score_control) and S's first and intercept coordinates
+    (E S = 0 at the Bayes rule). With shared bases, ROS's score is every SMOTE fit's copy score."""
+    gens = (ROS_SMOTE_BASES, *(smote_generator(k) for k in config.k))
     names = np.array(generator_names(config))
     parts = []
     for d in config.d:

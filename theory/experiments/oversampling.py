@@ -172,6 +172,18 @@ CLASS_WEIGHTS = Generator("class-weights", _equal_copies,
                           "class weights n_maj / n_min as equal copies of every real row (not a generator)")
 
 
+def _copies_of_smote_bases(x_real_nd, n_new, *, key, n_real, law):
+    base_n = smote.bases(n_new, n_real, key=key)
+    return Synthetic(x_real_nd[base_n], base_n[:, None])
+
+
+# Random oversampling whose copies are of the rows SMOTE interpolates from for the same key (smote.bases): its law is
+# random oversampling's (uniform, independent bases), and in a sweep, where a seed's generators share one key, each
+# SMOTE fit and this one share their bases as well as the real rows, which cuts the paired gap's spread (IMB-6).
+ROS_SMOTE_BASES = Generator("ros-smote-bases", _copies_of_smote_bases,
+                            "random oversampling: copies of the rows SMOTE would interpolate from (its bases)")
+
+
 @functools.cache
 def smote_generator(k: int) -> Generator:
     """SMOTE with k nearest neighbours (models/smote.py) as a sweep generator named smote-k<k> (IMB-6);

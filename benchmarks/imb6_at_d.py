@@ -14,6 +14,7 @@ import time
 
 import jax
 import numpy as np
+from scipy import stats
 
 from synthlaw.sims.engine.options import SweepOptions
 from synthlaw.theory.claims import imb6
@@ -23,10 +24,6 @@ from synthlaw.theory.stats.controls import regression_controlled
 from synthlaw.theory.stats.intervals import by_seed
 
 SEPARATION, N_MIN, N_MAJ = 2.0, 100, 400
-
-
-def standard_error(values):
-    return values.std(ddof=1) / np.sqrt(len(values))
 
 
 def main(d: int, seeds: int = 8192, runs: int = 20, data_sets: int = 8000):
@@ -40,17 +37,17 @@ def main(d: int, seeds: int = 8192, runs: int = 20, data_sets: int = 8000):
     ros_first = random_oversampling_excess(d, SEPARATION, N_MIN, N_MAJ).total
     ros = ros_first + random_oversampling_second_order(d, SEPARATION, N_MIN, N_MAJ)
     ros_m = measured[imb6.ROS]
-    print(f"d = {d}, {seeds} seeds: ROS measured {ros_m.mean():.5e} (se {standard_error(ros_m):.1e}), predicted "
+    print(f"d = {d}, {seeds} seeds: ROS measured {ros_m.mean():.5e} (se {stats.sem(ros_m):.1e}), predicted "
           f"{ros_first:.5e} at first order, {ros:.5e} with O(n^-2): ratio {ros_m.mean() / ros:.4f}", flush=True)
     for k in config.k:
         cell = stored_cell(SEPARATION, N_MIN, N_MAJ, d, k, seeds=runs, second_order_seeds=1, data_sets=data_sets)
         first = cell.bias + cell.drift + cell.variance
         smote, gap = measured[f"smote-k{k}"], measured[f"smote-k{k}"] - ros_m
         prediction_se = np.hypot(cell.total_se, cell.second_se)
-        print(f"k = {k}: SMOTE measured {smote.mean():.5e} (se {standard_error(smote):.1e}), predicted {first:.5e} "
+        print(f"k = {k}: SMOTE measured {smote.mean():.5e} (se {stats.sem(smote):.1e}), predicted {first:.5e} "
               f"(se {cell.total_se:.1e}) + O(n^-2) {cell.second:.2e} (se {cell.second_se:.1e}): ratio "
               f"{smote.mean() / first:.4f} at first order, {smote.mean() / (first + cell.second):.4f} with O(n^-2); "
-              f"gap measured {gap.mean():.3e} (se {standard_error(gap):.1e}), predicted {first - ros_first:.3e} at "
+              f"gap measured {gap.mean():.3e} (se {stats.sem(gap):.1e}), predicted {first - ros_first:.3e} at "
               f"first order, {first + cell.second - ros:.3e} (se {prediction_se:.1e}) with O(n^-2): ratio "
               f"{gap.mean() / (first + cell.second - ros):.3f} ({time.time() - start:.0f} s)", flush=True)
 

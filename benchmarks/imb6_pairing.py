@@ -14,6 +14,7 @@ import sys
 
 import jax
 import numpy as np
+from scipy import stats
 
 from synthlaw.models.registry import generator
 from synthlaw.sims.engine.options import SweepOptions
@@ -25,11 +26,7 @@ from synthlaw.theory.stats.intervals import by_seed
 
 def controlled_gaps(config, ros, key):
     """Per k, the seeds x d controlled gap SMOTE - ROS of IMB-6's measure with ROS drawn by `ros`."""
-    imb6.ROS_SMOTE_BASES = ros  # measure reads the module's name at call time: the one switch this comparison needs
-    try:
-        cols = imb6.measure(config, key=jax.random.key(key), options=SweepOptions())
-    finally:
-        imb6.ROS_SMOTE_BASES = ROS_SMOTE_BASES
+    cols = imb6.measure(config, key=jax.random.key(key), options=SweepOptions(), ros=ros)
     cols = {**cols, "excess": regression_controlled(cols, "excess", ("d", "generator"))}
     _, ros_sg = by_seed(cols, "excess", "d", mask=cols["generator"] == imb6.ROS)
     return {k: by_seed(cols, "excess", "d", mask=cols["generator"] == f"smote-k{k}")[1] - ros_sg for k in config.k}
@@ -42,9 +39,8 @@ def main(seeds: int = 2048, key: int = 7):
     for k in config.k:
         for label, values in (("d " + ", ".join(map(str, config.d)), lambda g: g), ("whole", lambda g: g.sum(1))):
             a, b = values(own[k]), values(paired[k])
-            se = lambda g: g.std(0, ddof=1) / np.sqrt(len(g))  # noqa: E731
-            print(f"k = {k}, {label}: mean {np.round(a.mean(0) * 1e4, 3)} (se {np.round(se(a) * 1e4, 3)}) own bases, "
-                  f"{np.round(b.mean(0) * 1e4, 3)} (se {np.round(se(b) * 1e4, 3)}) shared; sd "
+            print(f"k = {k}, {label}: mean {np.round(a.mean(0) * 1e4, 3)} (se {np.round(stats.sem(a) * 1e4, 3)}) own "
+                  f"bases, {np.round(b.mean(0) * 1e4, 3)} (se {np.round(stats.sem(b) * 1e4, 3)}) shared; sd "
                   f"{np.round(a.std(0, ddof=1) * 1e4, 3)} -> {np.round(b.std(0, ddof=1) * 1e4, 3)}, "
                   f"variance ratio {np.round(a.var(0) / b.var(0), 2)}")
 

@@ -73,13 +73,14 @@ def n_maj(config):
     return int(round(config.rho * config.n_min))
 
 
-def measure(config, *, key, options):
+def measure(config, *, key, options, ros=ROS_SMOTE_BASES):
     """Per d, one sweep whose points are ROS and SMOTE for each k on the same real rows of a seed, ROS copying the
     rows SMOTE interpolates from (ROS_SMOTE_BASES; a paired comparison): column "generator" names them. Each fit
     also returns the score of its copies (its synthetic rows replaced by their bases) at the Bayes rule, kept as
     three controls with mean exactly 0: q(S) - E q (copy_score_control) and S's first and intercept coordinates
-    (E S = 0 at the Bayes rule). With shared bases, ROS's score is every SMOTE fit's copy score."""
-    gens = (ROS_SMOTE_BASES, *(smote_generator(k) for k in config.k))
+    (E S = 0 at the Bayes rule). With shared bases, ROS's score is every SMOTE fit's copy score. ros: the ROS
+    generator (benchmarks/imb6_pairing.py passes the registry's, which draws its own bases)."""
+    gens = (ros, *(smote_generator(k) for k in config.k))
     names = np.array(generator_names(config))
     parts = []
     for d in config.d:
